@@ -1,0 +1,201 @@
+#!/usr/bin/env node
+// The one composition root: parse the command line, load config, wire the parts, listen, schedule, handle signals.
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { parseArgs } from 'node:util';
+import cron from 'node-cron';
+import { pino } from 'pino';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openStore, StoreError, type Store } from './store/store.js';
+import { createApp } from './web/app.js';
+import { runIngest, type IngestReport } from './worker/ingest.js';
+import { startSchedule } from './worker/schedule.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const HELP = `pressroom ${pkg.version}: agency press releases in, one story per release, RSS/Atom/JSON Feed out
+
+Usage: pressroom <command> [options]
+
+Commands:
+  start           worker and web server in one process (what npm start runs)
+  ingest --once   run every source once, print a line per source, exit
+  check-config    validate feeds/ and print what was found (exit 1 with the reason otherwise)
+  status          print each source's state from the store
+
+Environment: PORT, HOST, FEEDS_DIR, DATA_DIR, PUBLIC_URL, LOG_LEVEL, BULLETIN_SCHEDULE,
+  FETCH_TIMEOUT_MS, FETCH_MAX_BYTES, FETCH_MAX_REDIRECTS, FETCH_CONCURRENCY (see README).
+`;
+
+/** Seconds between the two nearest runs of the most frequent schedule: how long a feed can be reused. */
+function shortestInterval(config: Config): number {
+  const exprs = [config.bulletinSchedule, ...config.agencies.flatMap((a) => a.feeds.map((f) => f.schedule))];
+  let best = Infinity;
+  for (const e of exprs) {
+    const t = cron.createTask(e, () => {});
+    const runs = t.getNextRuns(4);
+    void t.destroy();
+    for (let i = 1; i < runs.length; i++) best = Math.min(best, (runs[i]!.getTime() - runs[i - 1]!.getTime()) / 1000);
+  }
+  return Number.isFinite(best) ? Math.max(60, Math.min(3600, Math.round(best))) : 900;
+}
+
+function userAgent(config: Config): string {
+  return `Pressroom/${pkg.version} (+${config.publicUrl ?? 'self-hosted feed aggregator'})`;
+}
+
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`pressroom: config error: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+function makeLog(config: Config) {
+  return pino({ level: config.logLevel, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime });
+}
+
+async function openOrExit(config: Config, writable: boolean, log: ReturnType<typeof makeLog>): Promise<Store> {
+  try {
+    return await openStore(config.dataDir, { writable, log });
+  } catch (e) {
+    if (e instanceof StoreError) {
+      process.stderr.write(`pressroom: store error: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+function printReport(r: IngestReport): void {
+  for (const s of r.sources) {
+    const what = s.outcome === 'failed' ? `failed: ${s.message}` : s.outcome === 'backing-off' ? `skipped, ${s.message}` : s.outcome;
+    process.stdout.write(`${s.kind} ${s.key}: ${what}; ${s.items} items, ${s.created} new, ${s.updated} updated\n`);
+  }
+  process.stdout.write(`ingest: ${r.created} new, ${r.updated} updated stories${r.wrote ? '' : ' (nothing written)'}\n`);
+}
+
+async function ingestOnce(): Promise<number> {
+  const config = configOrExit();
+  const log = makeLog({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const store = await openOrExit(config, true, log);
+  try {
+    const report = await runIngest({ config, store, log, now: () => new Date(), userAgent: userAgent(config) }, { bulletins: true, feeds: 'all', force: true });
+    printReport(report);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+async function checkConfig(): Promise<number> {
+  const config = configOrExit();
+  process.stdout.write(`feeds: ${config.feedsDir}\ndata: ${config.dataDir}\n`);
+  for (const a of config.agencies) {
+    process.stdout.write(`agency ${a.id} (${a.name}), time zone ${a.timezone}, ${a.feeds.length} feed(s)\n`);
+    for (const f of a.feeds) process.stdout.write(`  ${f.url} [${f.schedule}]\n`);
+  }
+  process.stdout.write(`config ok: ${config.agencies.length} agencies\n`);
+  return 0;
+}
+
+async function status(): Promise<number> {
+  const config = configOrExit();
+  const log = makeLog({ ...config, logLevel: 'warn' });
+  const store = await openOrExit(config, false, log);
+  const d = store.data;
+  process.stdout.write(`${d.stories.length} stories\n`);
+  for (const s of Object.values(d.sources)) {
+    const state = s.errorCode ? `failing (${s.errorCode}: ${s.errorMessage}) x${s.consecutiveFailures}, next ${s.nextAttempt ?? '?'}` : 'ok';
+    process.stdout.write(`${s.kind} ${s.key}: ${state}; last success ${s.lastSuccess ?? 'never'}\n`);
+  }
+  return 0;
+}
+
+async function start(): Promise<void> {
+  const config = configOrExit();
+  const log = makeLog(config);
+  cron.setLogger({
+    info: (m: string) => log.debug({ component: 'cron' }, m),
+    warn: (m: string) => log.warn({ component: 'cron' }, m),
+    error: (m: string | Error) => log.error({ component: 'cron' }, String(m)),
+    debug: (m: string) => log.debug({ component: 'cron' }, m),
+  } as never);
+  const store = await openOrExit(config, true, log);
+  const web = createApp({
+    snapshot: () => ({ data: store.data, version: store.version }),
+    agencies: config.agencies,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    publish: { limit: 50, maxAgeSeconds: shortestInterval(config) },
+    log,
+  });
+  const server: Server = createServer((req, res) => web.handle(req, res));
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  log.info({ port, host: config.host ?? '(all interfaces)', feeds: config.feedsDir, data: config.dataDir }, `pressroom listening on http://${config.host ?? 'localhost'}:${port}`);
+  process.send?.('ready');
+
+  const scheduler = startSchedule(
+    config,
+    (plan, signal) => runIngest({ config, store, log, now: () => new Date(), userAgent: userAgent(config), signal }, plan),
+    (e) => log.error({ err: (e as Error).stack }, `ingest run failed: ${(e as Error).message}`),
+  );
+  void scheduler.request({ bulletins: true, feeds: 'all' });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await scheduler.stop();
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 5000).unref())]);
+    server.closeAllConnections();
+    await store.close();
+    log.info({}, 'stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { once: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const cmd = positionals[0] ?? 'start';
+  if (values.help || cmd === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  switch (cmd) {
+    case 'start':
+      return start();
+    case 'ingest':
+      process.exitCode = await ingestOnce();
+      return;
+    case 'check-config':
+      process.exitCode = await checkConfig();
+      return;
+    case 'status':
+      process.exitCode = await status();
+      return;
+    default:
+      process.stderr.write(`pressroom: unknown command "${cmd}"\n\n${HELP}`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`pressroom: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

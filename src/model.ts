@@ -1,0 +1,152 @@
+// Types shared by every stage: config, raw items from each source, stories, source state. Imports nothing.
+
+/** One upstream feed of an agency, as configured in feeds/agencies/<id>.json. */
+export interface FeedConfig {
+  url: string;
+  /** node-cron expression; default every 15 minutes. */
+  schedule: string;
+}
+
+export interface Agency {
+  /** Lowercase kebab-case; the same string in feeds/agencies/<id>.json, /feeds/<id>.atom and story.agency. */
+  id: string;
+  name: string;
+  homepage?: string;
+  aliases: string[];
+  /** IANA zone used to read zone-less upstream times. */
+  timezone: string;
+  feeds: FeedConfig[];
+  /** false for an agency first named by a bulletin (`Source: Frontex`) that no config file declares. */
+  configured: boolean;
+}
+
+/** A paragraph-level block of a bulletin body. */
+export type Block =
+  | { kind: 'p'; text: string }
+  | { kind: 'ul'; items: string[] }
+  | { kind: 'ol'; items: string[] };
+
+/** One item of a bulletin, exactly as written; parse-bulletin reports, normalise decides. */
+export interface BulletinItem {
+  kind: 'bulletin';
+  /** 1-based line of the title in the file. */
+  line: number;
+  title: string;
+  /** The text after `Source:`, trimmed, as written (e.g. "NATO", "Council of the EU"). */
+  agencyName: string;
+  blocks: Block[];
+  /** The text ends in `…` or `...`: only the start of the press release. */
+  teaser: boolean;
+}
+
+export interface ParseWarning {
+  /** 1-based line, 0 when it concerns the whole file. */
+  line: number;
+  message: string;
+}
+
+/** One item of an agency's RSS/Atom feed, as found; every field may be missing. */
+export interface FeedItem {
+  kind: 'feed';
+  guid?: string;
+  /** Absolute link (resolved against xml:base or the feed URL). */
+  link?: string;
+  title?: string;
+  /** Raw date strings as found; normalise reads them. */
+  published?: string;
+  updated?: string;
+  /** Full HTML body (content:encoded, Atom content). */
+  contentHtml?: string;
+  /** Short HTML or text (description, Atom summary). */
+  summaryHtml?: string;
+  author?: string;
+  categories: string[];
+}
+
+export type StorySource =
+  | { kind: 'bulletin'; file: string; line: number }
+  | { kind: 'feed'; url: string; guid?: string };
+
+export type DateSource = 'feed' | 'bulletin' | 'first-seen';
+
+/** An item from any source, normalised into the shape a story is made of. */
+export interface Incoming {
+  agency: string;
+  title: string;
+  link?: string;
+  /** ISO 8601; undefined when the source gave no usable date (the story then uses first-seen). */
+  published?: string;
+  updated?: string;
+  dateSource: DateSource;
+  contentHtml: string;
+  summary: string;
+  teaser: boolean;
+  categories: string[];
+  source: StorySource;
+  /** Upstream identity keys, strongest first (guid, canonical link, bulletin key). */
+  keys: string[];
+}
+
+export interface TitleChange {
+  title: string;
+  /** When the title was replaced (ISO 8601). */
+  until: string;
+}
+
+export interface Story {
+  /** `tag:` URI minted once when first seen; never recomputed. */
+  id: string;
+  /** Insertion order, a tie-break for stories with the same date. */
+  seq: number;
+  agency: string;
+  title: string;
+  link?: string;
+  published: string;
+  updated: string;
+  firstSeen: string;
+  dateSource: DateSource;
+  contentHtml: string;
+  summary: string;
+  teaser: boolean;
+  categories: string[];
+  sources: StorySource[];
+  /** Which source the body came from (see sourceKey), so that source's edits replace it. */
+  bodyFrom: string;
+  history: TitleChange[];
+}
+
+/** What the worker knows about one source (an agency feed URL or a bulletin file). */
+export interface SourceState {
+  kind: 'feed' | 'bulletin';
+  /** Feed URL, or bulletin file name relative to feeds/bulletins. */
+  key: string;
+  agency?: string;
+  lastAttempt?: string;
+  lastSuccess?: string;
+  lastStatus?: number;
+  errorCode?: string;
+  errorMessage?: string;
+  consecutiveFailures: number;
+  nextAttempt?: string;
+  etag?: string;
+  lastModified?: string;
+  /** sha256 of the last body (feeds) or file content (bulletins). */
+  contentHash?: string;
+  itemsLastFetch?: number;
+  movedTo?: string;
+  gone?: boolean;
+  warnings?: string[];
+}
+
+export const SCHEMA_VERSION = 1;
+
+export interface StoreData {
+  schema: number;
+  nextSeq: number;
+  stories: Story[];
+  /** Upstream key → story id. */
+  aliases: Record<string, string>;
+  sources: Record<string, SourceState>;
+  /** Agencies first seen in bulletins, so their ids and names survive restarts. */
+  discoveredAgencies: Record<string, { id: string; name: string }>;
+}

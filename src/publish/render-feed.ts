@@ -1,0 +1,352 @@
+// Renders one list of stories as RSS 2.0, Atom 1.0 or JSON Feed 1.1: pure, deterministic, stories in, text out.
+
+import { Feed, type Extension, type Item } from 'feed';
+import type { Story, StorySource } from '../model.js';
+import { stripXmlInvalid } from '../stories/xml-chars.js';
+import { el, writeXmlDocument, type XmlElement } from './xml.js';
+
+export interface FeedMeta {
+  /** 'all' or an agency id */
+  key: string;
+  title: string;
+  description: string;
+  /** absolute base URL of this server, no trailing slash, e.g. "http://127.0.0.1:8080" */
+  baseUrl: string;
+  /** agency homepage or the server's front page */
+  homePage: string;
+  /** default "en" */
+  language?: string;
+  /** RSS <ttl> */
+  ttlMinutes: number;
+  /** true for 'all': items carry source attribution */
+  merged: boolean;
+  /** for names and attribution */
+  agencies: Record<string, { id: string; name: string; homepage?: string }>;
+}
+
+export type FeedFormat = 'rss' | 'atom' | 'json';
+
+export const CONTENT_TYPES: Record<FeedFormat, string> = {
+  rss: 'application/rss+xml; charset=utf-8',
+  atom: 'application/atom+xml; charset=utf-8',
+  json: 'application/feed+json; charset=utf-8',
+};
+
+/** The server's page for one story: the item link when upstream gave none. */
+export function storyUrl(baseUrl: string, id: string): string {
+  return `${baseUrl}/stories/${encodeURIComponent(id)}`;
+}
+
+/** Where this server publishes feed `key` in `format`: the self link of that document. */
+export function feedUrl(baseUrl: string, key: string, format: FeedFormat): string {
+  return `${baseUrl}/feeds/${encodeURIComponent(key)}.${format}`;
+}
+
+export function renderFeed(format: FeedFormat, meta: FeedMeta, stories: Story[]): string {
+  const items = stories.map((story) => prepareItem(meta, story));
+  switch (format) {
+    case 'rss':
+      return renderRss(meta, items);
+    case 'atom':
+      return renderAtom(meta, items);
+    case 'json':
+      return renderJson(meta, items);
+  }
+}
+
+/**
+ * The `updated` of a feed with no stories. It must not be "now": the bytes, and so the ETag, would change on
+ * every request. A fixed value keeps an empty feed byte-identical until its first story arrives.
+ */
+const EMPTY_UPDATED = new Date('1970-01-01T00:00:00Z');
+
+/** One story, cleaned once for every format: all text XML-safe, dates valid, link absolute. */
+interface PreparedItem {
+  story: Story;
+  id: string;
+  title: string;
+  link: string;
+  published: Date;
+  updated: Date;
+  contentHtml: string;
+  summary: string;
+  agencyId: string;
+  agencyName: string;
+  categories: string[];
+}
+
+function prepareItem(meta: FeedMeta, story: Story): PreparedItem {
+  // Stories carry valid ISO dates, but one bad date would make the feed package throw and take the whole
+  // document down (atom1/json1) or print "Invalid Date" (rss2): fall back to the other date, then the epoch.
+  const published = validDate(story.published) ?? validDate(story.updated) ?? EMPTY_UPDATED;
+  const updated = validDate(story.updated) ?? published;
+  const agencyName = clean(meta.agencies[story.agency]?.name ?? story.agency);
+  const categories = uniqueNonEmpty(story.categories.map(clean)).filter((c) => c !== agencyName);
+  return {
+    story,
+    id: clean(story.id),
+    title: clean(story.title),
+    link: httpUrl(story.link) ?? storyUrl(meta.baseUrl, story.id),
+    published,
+    updated,
+    contentHtml: clean(story.contentHtml),
+    summary: clean(story.summary).trim(),
+    agencyId: clean(story.agency),
+    agencyName,
+    categories,
+  };
+}
+
+/** Every string bound for a document: XML 1.0 cannot carry C0 controls, U+FFFE/U+FFFF or lone surrogates. */
+function clean(s: string): string {
+  return stripXmlInvalid(s);
+}
+
+function validDate(s: string | undefined): Date | undefined {
+  if (s === undefined) return undefined;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/**
+ * An absolute http(s) URL in normalised form, or undefined. The feed package passes every URL through
+ * `new URL()` and throws on a relative one; other schemes (`javascript:`) have no place in a reader.
+ * Normalising here gives the same string in all three formats.
+ */
+export function httpUrl(s: string | undefined): string | undefined {
+  if (s === undefined) return undefined;
+  try {
+    const url = new URL(clean(s));
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function uniqueNonEmpty(values: string[]): string[] {
+  return [...new Set(values.map((v) => v.trim()).filter((v) => v !== ''))];
+}
+
+function feedUpdated(items: PreparedItem[]): Date {
+  let max: Date | undefined;
+  for (const item of items) if (max === undefined || item.updated > max) max = item.updated;
+  return max ?? EMPTY_UPDATED;
+}
+
+/** The newest `updated` per agency among the given items: the `updated` of each atom:source. */
+function agencyUpdated(items: PreparedItem[]): Map<string, Date> {
+  const out = new Map<string, Date>();
+  for (const item of items) {
+    const seen = out.get(item.agencyId);
+    if (seen === undefined || item.updated > seen) out.set(item.agencyId, item.updated);
+  }
+  return out;
+}
+
+function homePageOf(meta: FeedMeta): string {
+  return httpUrl(meta.homePage) ?? `${meta.baseUrl}/`;
+}
+
+function languageOf(meta: FeedMeta): string {
+  return clean(meta.language ?? 'en').trim() || 'en';
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// RSS 2.0, through the feed package. Its xml-js writer needs three kinds of help:
+// - `_text` values are "desanitised" (`&amp;` → `&`) before escaping, so a literal "&amp;" would lose its
+//   escaping; pre-escaping every `&` makes that round trip exact.
+// - attributes get only `"` escaped: we escape them fully ourselves.
+// - CDATA gets only its *first* `]]>` split (`String.replace` with a string); a second one ends the section
+//   early. We swap every `]]>` for U+FFFE, which `stripXmlInvalid` guarantees is in no input, and split the
+//   sections ourselves afterwards. The placeholder only ever lands inside CDATA, where the split belongs.
+// ---------------------------------------------------------------------------------------------------------
+
+const CDATA_END = ']]>';
+const CDATA_END_PLACEHOLDER = '\uFFFE';
+const DC_NS = 'http://purl.org/dc/elements/1.1/';
+
+function rssText(s: string): string {
+  return s.replace(/&/g, '&amp;');
+}
+
+function rssAttr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function rssCdata(s: string): string {
+  return s.split(CDATA_END).join(CDATA_END_PLACEHOLDER);
+}
+
+function renderRss(meta: FeedMeta, items: PreparedItem[]): string {
+  const feed = new Feed({
+    title: rssText(clean(meta.title)),
+    description: rssText(clean(meta.description)),
+    link: homePageOf(meta),
+    language: rssText(languageOf(meta)),
+    ttl: Number.isFinite(meta.ttlMinutes) && meta.ttlMinutes > 0 ? Math.round(meta.ttlMinutes) : undefined,
+    // Always passed: the package stamps lastBuildDate with "now" otherwise.
+    updated: feedUpdated(items),
+    generator: 'Pressroom',
+    // Not `feed`: the package would make it the self link of every format.
+    feedLinks: { rss: feedUrl(meta.baseUrl, meta.key, 'rss') },
+  });
+
+  for (const item of items) {
+    const extensions: Extension[] = [
+      {
+        name: 'dc:creator',
+        objects: {
+          // The package declares xmlns:dc on <rss> only when some item has content:encoded; an item
+          // without content declares it here so the document is namespace-well-formed either way.
+          ...(item.contentHtml === '' ? { _attributes: { 'xmlns:dc': DC_NS } } : {}),
+          _text: rssText(item.agencyName),
+        },
+      },
+    ];
+    if (meta.merged) {
+      // RSS 2.0 <source>: "The RSS channel that the item came from"; url is required.
+      extensions.push({
+        name: 'source',
+        objects: {
+          _attributes: { url: rssAttr(feedUrl(meta.baseUrl, item.agencyId, 'rss')) },
+          _text: rssText(item.agencyName),
+        },
+      });
+    }
+    const rssItem: Item = {
+      // RSS titles are plain text; the package puts them in CDATA.
+      title: rssCdata(item.title),
+      id: rssText(item.id),
+      guid: rssText(item.id),
+      link: item.link,
+      date: item.updated,
+      published: item.published,
+      // <description> is read as HTML by readers: the plain-text summary is escaped into HTML first.
+      description: item.summary === '' ? undefined : rssCdata(escapeHtml(item.summary)),
+      content: item.contentHtml === '' ? undefined : rssCdata(item.contentHtml),
+      // No `domain`: the package does not escape it. No `author`: RSS wants an e-mail address there.
+      category: [item.agencyName, ...item.categories].map((name) => ({ name: rssText(name) })),
+      extensions,
+    };
+    feed.addItem(rssItem);
+  }
+
+  return `${feed.rss2().split(CDATA_END_PLACEHOLDER).join(']]]]><![CDATA[>')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Atom 1.0 (RFC 4287), written by hand: the feed package cannot add atom:source, types every title
+// "html" and requires URL ids. Every element here is checked against the RFC's RELAX NG schema in tests.
+// ---------------------------------------------------------------------------------------------------------
+
+const ATOM_NS = 'http://www.w3.org/2005/Atom';
+
+function renderAtom(meta: FeedMeta, items: PreparedItem[]): string {
+  const selfUrl = feedUrl(meta.baseUrl, meta.key, 'atom');
+  const perAgency = meta.merged ? agencyUpdated(items) : new Map<string, Date>();
+  const description = clean(meta.description);
+  const root = el(
+    'feed',
+    { xmlns: ATOM_NS, 'xml:lang': languageOf(meta) },
+    el('id', {}, selfUrl),
+    el('title', { type: 'text' }, clean(meta.title)),
+    description !== '' && el('subtitle', { type: 'text' }, description),
+    el('updated', {}, feedUpdated(items).toISOString()),
+    el('link', { rel: 'self', type: 'application/atom+xml', href: selfUrl }),
+    el('link', { rel: 'alternate', type: 'text/html', href: homePageOf(meta) }),
+    el('author', {}, el('name', {}, 'Pressroom')),
+    el('generator', {}, 'Pressroom'),
+    ...items.map((item) => atomEntry(meta, item, perAgency)),
+  );
+  return writeXmlDocument(root);
+}
+
+function atomEntry(meta: FeedMeta, item: PreparedItem, perAgency: Map<string, Date>): XmlElement {
+  return el(
+    'entry',
+    {},
+    el('id', {}, item.id),
+    el('title', { type: 'text' }, item.title),
+    el('updated', {}, item.updated.toISOString()),
+    el('published', {}, item.published.toISOString()),
+    el('author', {}, el('name', {}, item.agencyName)),
+    el('link', { rel: 'alternate', type: 'text/html', href: item.link }),
+    el('category', { term: item.agencyId, label: item.agencyName }),
+    ...item.categories.map((c) => el('category', { term: c })),
+    meta.merged && atomSource(meta, item, perAgency),
+    item.summary !== '' && el('summary', { type: 'text' }, item.summary),
+    item.contentHtml !== '' && el('content', { type: 'html' }, item.contentHtml),
+  );
+}
+
+/**
+ * RFC 4287 §4.2.11: atom:source carries the metadata of the feed the entry came from — here the agency's own
+ * feed on this server; its updated is that agency's newest story among the ones rendered.
+ */
+function atomSource(meta: FeedMeta, item: PreparedItem, perAgency: Map<string, Date>): XmlElement {
+  const url = feedUrl(meta.baseUrl, item.agencyId, 'atom');
+  const homepage = httpUrl(meta.agencies[item.agencyId]?.homepage);
+  return el(
+    'source',
+    {},
+    el('id', {}, url),
+    el('title', { type: 'text' }, item.agencyName),
+    el('updated', {}, (perAgency.get(item.agencyId) ?? item.updated).toISOString()),
+    el('link', { rel: 'self', type: 'application/atom+xml', href: url }),
+    homepage !== undefined && el('link', { rel: 'alternate', type: 'text/html', href: homepage }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/), written by hand: the package emits version 1.
+// Strings are cleaned as for XML too: a lone surrogate would reach the reader as U+FFFD, a control as junk.
+// ---------------------------------------------------------------------------------------------------------
+
+function renderJson(meta: FeedMeta, items: PreparedItem[]): string {
+  const description = clean(meta.description);
+  const doc = {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: clean(meta.title),
+    home_page_url: homePageOf(meta),
+    feed_url: feedUrl(meta.baseUrl, meta.key, 'json'),
+    ...(description !== '' ? { description } : {}),
+    language: languageOf(meta),
+    authors: [{ name: 'Pressroom' }],
+    items: items.map(jsonItem),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+function jsonItem(item: PreparedItem): Record<string, unknown> {
+  const { story } = item;
+  return {
+    id: item.id,
+    url: item.link,
+    title: item.title,
+    // "One or the other [content_html, content_text] must be present."
+    ...(item.contentHtml !== '' ? { content_html: item.contentHtml } : { content_text: item.summary }),
+    ...(item.summary !== '' ? { summary: item.summary } : {}),
+    date_published: item.published.toISOString(),
+    date_modified: item.updated.toISOString(),
+    authors: [{ name: item.agencyName }],
+    tags: [item.agencyName, ...item.categories],
+    // Extension keys start with an underscore (JSON Feed 1.1, "Extensions").
+    _pressroom: {
+      agency: { id: item.agencyId, name: item.agencyName },
+      sources: story.sources.map(cleanSource),
+      teaser: story.teaser,
+      date_source: story.dateSource,
+    },
+  };
+}
+
+function cleanSource(source: StorySource): StorySource {
+  if (source.kind === 'bulletin') return { kind: 'bulletin', file: clean(source.file), line: source.line };
+  return source.guid === undefined
+    ? { kind: 'feed', url: clean(source.url) }
+    : { kind: 'feed', url: clean(source.url), guid: clean(source.guid) };
+}

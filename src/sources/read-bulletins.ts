@@ -1,0 +1,42 @@
+// Lists the bulletin drop folder and reads each file once, with its content hash.
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/** A bulletin larger than this is not a digest of press releases; it is reported, not read. */
+export const MAX_BULLETIN_BYTES = 32 * 1024 * 1024;
+
+export type BulletinFile =
+  | { name: string; ok: true; text: string; hash: string }
+  | { name: string; ok: false; reason: string; hash?: string };
+
+/** Plain files in the folder, sorted; dot-files and editors' temporary files are ignored. */
+export async function listBulletins(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const out: string[] = [];
+  for (const n of names.sort()) {
+    if (n.startsWith('.') || n.endsWith('~') || n.endsWith('.tmp') || n.endsWith('.swp')) continue;
+    const s = await stat(path.join(dir, n)).catch(() => undefined);
+    if (s?.isFile()) out.push(n);
+  }
+  return out;
+}
+
+export async function readBulletin(dir: string, name: string): Promise<BulletinFile> {
+  const file = path.join(dir, name);
+  try {
+    const s = await stat(file);
+    if (s.size > MAX_BULLETIN_BYTES) return { name, ok: false, reason: `file is ${s.size} bytes, over the ${MAX_BULLETIN_BYTES}-byte limit` };
+    const bytes = await readFile(file);
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    return { name, ok: true, text: new TextDecoder('utf-8', { fatal: false }).decode(bytes), hash };
+  } catch (e) {
+    return { name, ok: false, reason: `cannot read: ${(e as Error).message}` };
+  }
+}

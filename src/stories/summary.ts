@@ -1,0 +1,30 @@
+// Turns an HTML body into a short plain-text summary for feed entries and listings.
+import { convert } from 'html-to-text';
+import { stripXmlInvalid } from './xml-chars.js';
+
+const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } }));
+
+const OPTIONS = {
+  wordwrap: false as const,
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+    { selector: 'ul', options: { itemPrefix: ' ' } },
+    ...HEADINGS,
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+  ],
+};
+
+export function htmlToSummary(html: string, maxChars = 500): string {
+  const text = stripXmlInvalid(convert(html, OPTIONS)).replace(/\s+/g, ' ').trim();
+  if (text.length <= maxChars) return text;
+  if (maxChars <= 1) return maxChars === 1 ? '…' : '';
+  // Keep room for the ellipsis; never cut a surrogate pair in half.
+  let cut = maxChars - 1;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut--;
+  // Back up to the last space when there is one (a single giant word is cut where it must be).
+  const space = text.lastIndexOf(' ', cut);
+  if (space > 0) cut = space;
+  return `${text.slice(0, cut).trimEnd()}…`;
+}

@@ -1,0 +1,284 @@
+// One ingest run: read the due sources, each isolated from the others, merge their items, write the store once.
+import pLimit from 'p-limit';
+import type { Config } from '../config.js';
+import type { Agency, Incoming, SourceState, StoreData } from '../model.js';
+import { parseBulletin } from '../sources/parse-bulletin.js';
+import { fetchFeed, type FetchResult } from '../sources/fetch-feed.js';
+import { parseFeed } from '../sources/parse-feed.js';
+import { listBulletins, readBulletin } from '../sources/read-bulletins.js';
+import { resolveAgency } from '../stories/agencies.js';
+import { mergeIncoming } from '../stories/merge.js';
+import { bulletinToIncoming, feedItemToIncoming } from '../stories/normalise.js';
+import type { Store } from '../store/store.js';
+import { nextAttemptAfterFailure } from './backoff.js';
+
+export interface Log {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface IngestPlan {
+  bulletins: boolean;
+  /** Feed URLs to poll; 'all' for every configured feed. */
+  feeds: string[] | 'all';
+  /** Poll even sources that are backing off (the one-shot command). */
+  force?: boolean;
+}
+
+export interface SourceReport {
+  kind: 'feed' | 'bulletin';
+  key: string;
+  agency?: string;
+  outcome: 'fetched' | 'not-modified' | 'unchanged' | 'failed' | 'backing-off';
+  message?: string;
+  items: number;
+  created: number;
+  updated: number;
+}
+
+export interface IngestReport {
+  sources: SourceReport[];
+  created: number;
+  updated: number;
+  wrote: boolean;
+  aborted: boolean;
+  writeMs?: number;
+}
+
+export interface IngestDeps {
+  config: Config;
+  store: Store;
+  log: Log;
+  now: () => Date;
+  userAgent: string;
+  signal?: AbortSignal;
+}
+
+/** The agencies a run knows: the configured ones plus those first named by bulletins. */
+function knownAgencies(config: Config, data: StoreData): Agency[] {
+  const extra = Object.values(data.discoveredAgencies)
+    .filter((d) => !config.agencies.some((a) => a.id === d.id))
+    .map((d): Agency => ({ id: d.id, name: d.name, aliases: [], timezone: 'UTC', feeds: [], configured: false }));
+  return [...config.agencies, ...extra];
+}
+
+interface Collected {
+  report: SourceReport;
+  state: SourceState;
+  incoming: Incoming[];
+  discovered: { id: string; name: string }[];
+}
+
+async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, agencies: Agency[], nowIso: string): Promise<Collected | undefined> {
+  const prev = data.sources[`bulletin:${name}`];
+  const file = await readBulletin(deps.config.bulletinsDir, name);
+  const base: SourceState = { ...(prev ?? { consecutiveFailures: 0 }), kind: 'bulletin', key: name, lastAttempt: nowIso };
+  if (file.ok && prev?.contentHash === file.hash) return undefined; // ingested once per content
+  if (!file.ok) {
+    deps.log.warn({ source: `bulletin:${name}`, reason: file.reason }, `bulletin ${name}: ${file.reason}`);
+    return {
+      report: { kind: 'bulletin', key: name, outcome: 'failed', message: file.reason, items: 0, created: 0, updated: 0 },
+      state: { ...base, errorCode: 'unreadable', errorMessage: file.reason, consecutiveFailures: (prev?.consecutiveFailures ?? 0) + 1 },
+      incoming: [],
+      discovered: [],
+    };
+  }
+  const parsed = parseBulletin(file.text);
+  for (const w of parsed.warnings)
+    deps.log.warn({ source: `bulletin:${name}`, line: w.line }, `bulletin ${name}${w.line ? ` line ${w.line}` : ''}: ${w.message}`);
+  const discovered: { id: string; name: string }[] = [];
+  const incoming = parsed.items.map((item) => {
+    const ref = resolveAgency(item.agencyName, agencies);
+    if (!ref.configured && !discovered.some((d) => d.id === ref.id)) discovered.push({ id: ref.id, name: ref.name });
+    return bulletinToIncoming(item, { file: name, agency: ref.id });
+  });
+  const { errorCode: _c, errorMessage: _m, ...clean } = base;
+  return {
+    report: { kind: 'bulletin', key: name, outcome: 'fetched', items: incoming.length, created: 0, updated: 0 },
+    state: {
+      ...clean,
+      lastSuccess: nowIso,
+      consecutiveFailures: 0,
+      contentHash: file.hash,
+      itemsLastFetch: incoming.length,
+      warnings: parsed.warnings.slice(0, 20).map((w) => (w.line ? `line ${w.line}: ${w.message}` : w.message)),
+    },
+    incoming,
+    discovered,
+  };
+}
+
+function failureState(prev: SourceState, r: Extract<FetchResult, { kind: 'failed' }>, now: Date): SourceState {
+  const failures = prev.consecutiveFailures + 1;
+  const next = nextAttemptAfterFailure(failures, now, {
+    ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}),
+    gone: r.code === 'gone',
+  });
+  return {
+    ...prev,
+    ...(r.status !== undefined ? { lastStatus: r.status } : {}),
+    errorCode: r.code,
+    errorMessage: r.message,
+    consecutiveFailures: failures,
+    nextAttempt: next.toISOString(),
+    gone: r.code === 'gone',
+    ...(r.movedTo ? { movedTo: r.movedTo } : {}),
+  };
+}
+
+async function collectFeed(deps: IngestDeps, agency: Agency, url: string, data: StoreData, force: boolean): Promise<Collected | undefined> {
+  const now = deps.now();
+  const nowIso = now.toISOString();
+  const key = `feed:${url}`;
+  const prev: SourceState = data.sources[key] ?? { kind: 'feed', key: url, agency: agency.id, consecutiveFailures: 0 };
+  if (!force && prev.nextAttempt && Date.parse(prev.nextAttempt) > now.getTime()) {
+    return {
+      report: { kind: 'feed', key: url, agency: agency.id, outcome: 'backing-off', message: `next attempt ${prev.nextAttempt}`, items: 0, created: 0, updated: 0 },
+      state: prev,
+      incoming: [],
+      discovered: [],
+    };
+  }
+  const attempt: SourceState = { ...prev, kind: 'feed', key: url, agency: agency.id, lastAttempt: nowIso };
+  const validators = {
+    ...(prev.etag ? { etag: prev.etag } : {}),
+    ...(prev.lastModified ? { lastModified: prev.lastModified } : {}),
+    ...(prev.contentHash ? { contentHash: prev.contentHash } : {}),
+  };
+  const r = await fetchFeed(url, validators, { ...deps.config.fetch, userAgent: deps.userAgent, ...(deps.signal ? { signal: deps.signal } : {}) });
+  const fail = (res: Extract<FetchResult, { kind: 'failed' }>): Collected => {
+    deps.log.warn({ source: key, agency: agency.id, code: res.code, status: res.status }, `feed ${url}: ${res.message}`);
+    return {
+      report: { kind: 'feed', key: url, agency: agency.id, outcome: 'failed', message: `${res.code}: ${res.message}`, items: 0, created: 0, updated: 0 },
+      state: failureState(attempt, res, now),
+      incoming: [],
+      discovered: [],
+    };
+  };
+  if (r.kind === 'failed') return fail(r);
+  if (r.movedTo)
+    deps.log.warn({ source: key, movedTo: r.movedTo }, `feed ${url} has moved permanently to ${r.movedTo}: update feeds/agencies/${agency.id}.json`);
+  const ok = (extra: Partial<SourceState>): SourceState => {
+    const { errorCode: _c, errorMessage: _m, nextAttempt: _n, gone: _g, ...clean } = attempt;
+    return {
+      ...clean,
+      ...extra,
+      lastSuccess: nowIso,
+      consecutiveFailures: 0,
+      ...(r.movedTo ? { movedTo: r.movedTo } : {}),
+      ...(r.etag ? { etag: r.etag } : {}),
+      ...(r.lastModified ? { lastModified: r.lastModified } : {}),
+    };
+  };
+  if (r.kind === 'not-modified') {
+    return {
+      report: { kind: 'feed', key: url, agency: agency.id, outcome: 'not-modified', items: 0, created: 0, updated: 0 },
+      state: ok({ lastStatus: r.status }),
+      incoming: [],
+      discovered: [],
+    };
+  }
+  const parsed = await parseFeed(r.body, r.finalUrl);
+  if (!parsed.ok) return fail({ kind: 'failed', code: parsed.code === 'not-a-feed' ? 'not-a-feed' : 'malformed' as never, message: parsed.message, status: r.status });
+  const incoming: Incoming[] = [];
+  const warnings = [...parsed.warnings];
+  parsed.items.forEach((item, i) => {
+    const n = feedItemToIncoming(item, i, { agency: agency.id, feedUrl: url, timeZone: agency.timezone, now });
+    warnings.push(...n.warnings);
+    if (n.incoming) incoming.push(n.incoming);
+  });
+  for (const w of warnings.slice(0, 20)) deps.log.warn({ source: key }, `feed ${url}: ${w.message}`);
+  return {
+    report: { kind: 'feed', key: url, agency: agency.id, outcome: 'fetched', items: incoming.length, created: 0, updated: 0 },
+    state: ok({ lastStatus: r.status, contentHash: r.contentHash, itemsLastFetch: incoming.length, warnings: warnings.slice(0, 20).map((w) => w.message) }),
+    incoming,
+    discovered: [],
+  };
+}
+
+/** Runs one ingest over the plan's sources and commits the result in one write (none if aborted or unchanged). */
+export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<IngestReport> {
+  const start = deps.store.data;
+  const nowIso = deps.now().toISOString();
+  const agencies = knownAgencies(deps.config, start);
+  const collected: Collected[] = [];
+
+  if (plan.bulletins) {
+    let names: string[] = [];
+    try {
+      names = await listBulletins(deps.config.bulletinsDir);
+    } catch (e) {
+      deps.log.error({ dir: deps.config.bulletinsDir }, `cannot list bulletins: ${(e as Error).message}`);
+    }
+    for (const name of names) {
+      if (deps.signal?.aborted) break;
+      try {
+        const c = await collectBulletin(deps, name, start, agencies, nowIso);
+        if (c) collected.push(c);
+      } catch (e) {
+        // A parser bug must cost one file, never the run.
+        deps.log.error({ source: `bulletin:${name}`, err: (e as Error).stack }, `bulletin ${name}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  const feeds = deps.config.agencies.flatMap((a) => a.feeds.map((f) => ({ agency: a, url: f.url })));
+  const due = plan.feeds === 'all' ? feeds : feeds.filter((f) => (plan.feeds as string[]).includes(f.url));
+  // One request at a time per host, a few hosts at once.
+  const byHost = new Map<string, typeof due>();
+  for (const f of due) {
+    const host = new URL(f.url).host;
+    byHost.set(host, [...(byHost.get(host) ?? []), f]);
+  }
+  const limit = pLimit(deps.config.fetch.concurrency);
+  const feedResults = await Promise.all(
+    [...byHost.values()].map((group) =>
+      limit(async () => {
+        const out: Collected[] = [];
+        for (const f of group) {
+          if (deps.signal?.aborted) break;
+          try {
+            const c = await collectFeed(deps, f.agency, f.url, start, plan.force ?? false);
+            if (c) out.push(c);
+          } catch (e) {
+            deps.log.error({ source: `feed:${f.url}`, err: (e as Error).stack }, `feed ${f.url}: ${(e as Error).message}`);
+          }
+        }
+        return out;
+      }),
+    ),
+  );
+  collected.push(...feedResults.flat());
+
+  if (deps.signal?.aborted) return { sources: collected.map((c) => c.report), created: 0, updated: 0, wrote: false, aborted: true };
+
+  // Bulletins first, then feeds in config order: the merge is order-independent, the log is easier to read.
+  let data: StoreData = { ...start, sources: { ...start.sources }, discoveredAgencies: { ...start.discoveredAgencies } };
+  let created = 0;
+  let updated = 0;
+  const now = deps.now();
+  for (const c of collected) {
+    for (const d of c.discovered) data.discoveredAgencies[d.id] ??= d;
+    const m = mergeIncoming(data, c.incoming, now);
+    data = m.data;
+    c.report.created = m.created.length;
+    c.report.updated = m.updated.length;
+    created += m.created.length;
+    updated += m.updated.length;
+    data.sources[`${c.report.kind}:${c.report.key}`] = c.state;
+  }
+  const changed = collected.length > 0;
+  let writeMs: number | undefined;
+  if (changed) {
+    const t0 = performance.now();
+    await deps.store.commit(data);
+    writeMs = performance.now() - t0;
+  }
+  for (const c of collected)
+    deps.log.info(
+      { source: `${c.report.kind}:${c.report.key}`, agency: c.report.agency, outcome: c.report.outcome, items: c.report.items, created: c.report.created, updated: c.report.updated },
+      `${c.report.kind} ${c.report.key}: ${c.report.outcome}${c.report.message ? ` (${c.report.message})` : ''}, ${c.report.created} new, ${c.report.updated} updated`,
+    );
+  return { sources: collected.map((c) => c.report), created, updated, wrote: changed, aborted: false, ...(writeMs !== undefined ? { writeMs } : {}) };
+}
