@@ -4,6 +4,8 @@ import { stripXmlInvalid } from './xml-chars.js';
 
 const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } }));
 
+// html-to-text writes for terminals by default: "[http://…]" after links, alt text for images,
+// UPPERCASE headings and table headers, " * " before list items. A summary wants only the words.
 const OPTIONS = {
   wordwrap: false as const,
   selectors: [

@@ -28,6 +28,7 @@ function story(over: Partial<Story> & Pick<Story, 'id' | 'seq' | 'agency' | 'tit
     teaser: false,
     categories: [],
     sources: [{ kind: 'feed', url: 'https://www.nato.int/rss.xml', guid: 'nato-1' }],
+    bodyFrom: 'https://www.nato.int/rss.xml',
     history: [],
     ...over,
   };

@@ -233,14 +233,21 @@ describe('parseBulletin on the seed digest of 2024-10-09', () => {
   });
 
   it('reads the Eurojust ul and the Deep Dive ol', () => {
-    const lists = (i: BulletinItem | undefined) => i?.blocks.filter((b) => b.kind !== 'p');
+    const lists = (i: BulletinItem | undefined) => i?.blocks.filter((b) => b.kind !== 'p') ?? [];
     expect(lists(items[4])).toEqual([
       ul(
         'Italy: Public Prosecutor’s Office of Palermo – District Antimafia Directorate; Guardia di Finanza – G.I.C.O. (Organized Crime Investigative Group) of Palermo',
         'Brazil: Federal Prosecutor’s Office of Rio Grande do Norte',
       ),
     ]);
-    expect(lists(items[6])?.map((b) => (b.kind === 'p' ? 0 : [b.kind, b.items.length]))).toEqual([['ol', 4]]);
+    expect(lists(items[6])).toEqual([
+      ol(
+        'Understanding the Human Environment (UHE) from a population’s perspective;',
+        'Mitigate Harm (MH) through minimizing harm from own actions and the actions of Perpetrators;',
+        'Facilitate Access to Basic Needs (FABN) for civilians and aid workers;',
+        'Contribute to a Safe and Secure Environment (C-SASE) for local governments and institutions.',
+      ),
+    ]);
   });
 
   it('keeps the noise as written and drops NBSP-only lines', () => {

@@ -1,0 +1,89 @@
+// Starts the real, compiled daemon (dist/main.js) as a child process on a loopback port, for end-to-end tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const MAIN = path.join(ROOT, 'dist/main.js');
+export const SEED = path.join(ROOT, 'tests/fixtures/bulletins/bulletin-2024-10-09.txt');
+
+export interface Daemon {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  logs: () => string;
+  /** Sends the signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** A temporary feeds/ and data/ pair: agencies as given, bulletins copied in. */
+export function makeWorkspace(agencies: Record<string, object>, bulletins: string[] = [SEED]): { root: string; feedsDir: string; dataDir: string } {
+  const root = mkdtempSync(path.join(tmpdir(), 'pressroom-e2e-'));
+  const feedsDir = path.join(root, 'feeds');
+  mkdirSync(path.join(feedsDir, 'agencies'), { recursive: true });
+  mkdirSync(path.join(feedsDir, 'bulletins'), { recursive: true });
+  for (const [id, a] of Object.entries(agencies)) writeFileSync(path.join(feedsDir, 'agencies', `${id}.json`), JSON.stringify(a, null, 2));
+  for (const b of bulletins) cpSync(b, path.join(feedsDir, 'bulletins', path.basename(b)));
+  return { root, feedsDir, dataDir: path.join(root, 'data') };
+}
+
+/** Runs `node dist/main.js <args>` to completion. */
+export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts the daemon with PORT=0 on 127.0.0.1 and waits until it says where it listens. */
+export async function startDaemon(env: Record<string, string>, timeoutMs = 15_000): Promise<Daemon> {
+  const child = spawn(process.execPath, [MAIN, 'start'], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`daemon did not start in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const check = () => {
+      const m = /listening on http:\/\/[^:]+:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${m[1]}`);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`daemon exited with ${code} before listening:\n${out}`));
+    });
+  });
+  return {
+    url,
+    pid: child.pid!,
+    child,
+    logs: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Polls `check` until it returns true or the time runs out. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
