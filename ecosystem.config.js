@@ -1,28 +1,55 @@
-// PM2 process file. This package is "type": "module", so PM2 loads it through require() of ESM (Node >= 20.19):
-// it must be written `export const apps`; module.exports and export default both fail here.
-// Settings come from the environment `pm2 start` runs in; the values below are defaults for what is unset.
+// PM2 process file: `npx pm2 start ecosystem.config.js`.
+// This package is "type": "module", so PM2 loads this file through require() of ESM (Node >= 20.19): it must
+// be written `export const apps`; module.exports and export default both fail here.
+// Settings come from the environment `pm2 start` runs in; the values below are defaults only for what is unset.
 const env = (name, fallback) => process.env[name] ?? fallback;
+
+const shared = {
+  PORT: env('PORT', '8080'),
+  FEEDS_DIR: env('FEEDS_DIR', './feeds'),
+  DATA_DIR: env('DATA_DIR', './data'),
+  LOG_LEVEL: env('LOG_LEVEL', 'info'),
+  ...Object.fromEntries(
+    ['HOST', 'PUBLIC_URL', 'BULLETIN_SCHEDULE', 'FETCH_TIMEOUT_MS', 'FETCH_MAX_BYTES', 'FETCH_MAX_REDIRECTS', 'FETCH_CONCURRENCY']
+      .filter((k) => process.env[k] !== undefined)
+      .map((k) => [k, process.env[k]]),
+  ),
+};
+const logDir = env('PRESSROOM_LOG_DIR', './logs');
 
 export const apps = [
   {
-    name: 'pressroom',
+    // Exactly one: it owns the schedule, the fetching and every store write (the store refuses a second writer).
+    name: 'pressroom-worker',
     script: 'dist/main.js',
-    args: 'start',
+    args: 'worker',
     exec_mode: 'fork',
     instances: 1,
-    // Graceful shutdown aborts fetches and closes the server; PM2's default 1.6 s would SIGKILL it mid-way.
+    wait_ready: true, // the worker says ready once the store has loaded
+    listen_timeout: 30000,
+    // Graceful shutdown aborts fetches in flight and leaves the last completed run written; PM2's default
+    // 1.6 s would SIGKILL it mid-way.
     kill_timeout: 15000,
-    wait_ready: true,
-    listen_timeout: 20000,
     max_memory_restart: '1G',
-    env: {
-      NODE_ENV: 'production',
-      PORT: env('PORT', '8080'),
-      FEEDS_DIR: env('FEEDS_DIR', './feeds'),
-      DATA_DIR: env('DATA_DIR', './data'),
-      LOG_LEVEL: env('LOG_LEVEL', 'info'),
-      ...(process.env.HOST ? { HOST: process.env.HOST } : {}),
-      ...(process.env.PUBLIC_URL ? { PUBLIC_URL: process.env.PUBLIC_URL } : {}),
-    },
+    out_file: `${logDir}/pressroom-worker.out.log`,
+    error_file: `${logDir}/pressroom-worker.err.log`,
+    time: false,
+    env: { NODE_ENV: 'production', ...shared },
+  },
+  {
+    // Read-only: serves what the worker wrote, picked up within two seconds without a restart.
+    name: 'pressroom-web',
+    script: 'dist/main.js',
+    args: 'web',
+    exec_mode: 'cluster',
+    instances: Number(env('PRESSROOM_WEB_INSTANCES', '2')),
+    wait_ready: true, // ready is sent after listen()
+    listen_timeout: 30000,
+    kill_timeout: 15000,
+    max_memory_restart: '512M',
+    merge_logs: true,
+    out_file: `${logDir}/pressroom-web.out.log`,
+    error_file: `${logDir}/pressroom-web.err.log`,
+    env: { NODE_ENV: 'production', ...shared },
   },
 ];

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The one composition root: parse the command line, load config, wire the parts, listen, schedule, handle signals.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import cron from 'node-cron';
@@ -9,7 +9,8 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openStore, StoreError, type Store } from './store/store.js';
 import { createApp } from './web/app.js';
 import { runIngest, type IngestReport } from './worker/ingest.js';
-import { startSchedule } from './worker/schedule.js';
+import { startSchedule, type Scheduler } from './worker/schedule.js';
+import { createMetrics, type Metrics } from './metrics.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -19,6 +20,8 @@ Usage: pressroom <command> [options]
 
 Commands:
   start           worker and web server in one process (what npm start runs)
+  worker          only the worker: schedule, fetching, every store write (one instance)
+  web             only the read-only web server (as many instances as you like)
   ingest --once   run every source once, print a line per source, exit
   check-config    validate feeds/ and print what was found (exit 1 with the reason otherwise)
   status          print each source's state from the store
@@ -117,16 +120,45 @@ async function status(): Promise<number> {
   return 0;
 }
 
-async function start(): Promise<void> {
-  const config = configOrExit();
-  const log = makeLog(config);
+type Log = ReturnType<typeof makeLog>;
+
+function routeCronLogs(log: Log): void {
   cron.setLogger({
     info: (m: string) => log.debug({ component: 'cron' }, m),
     warn: (m: string) => log.warn({ component: 'cron' }, m),
     error: (m: string | Error) => log.error({ component: 'cron' }, String(m)),
     debug: (m: string) => log.debug({ component: 'cron' }, m),
   } as never);
-  const store = await openOrExit(config, true, log);
+}
+
+/** The worker: owns the schedule, the fetching and every store write. */
+function startWorker(config: Config, store: Store, log: Log, metrics: Metrics): Scheduler {
+  routeCronLogs(log);
+  metrics.observeStore(store.data);
+  const scheduler = startSchedule(
+    config,
+    async (plan, signal) => {
+      const report = await runIngest({ config, store, log, now: () => new Date(), userAgent: userAgent(config), signal }, plan);
+      metrics.observeIngest(report);
+      if (report.wrote) metrics.observeStore(store.data, fileSize(store.file));
+      return report;
+    },
+    (e) => log.error({ err: (e as Error).stack }, `ingest run failed: ${(e as Error).message}`),
+  );
+  void scheduler.request({ bulletins: true, feeds: 'all' });
+  return scheduler;
+}
+
+function fileSize(file: string): number | undefined {
+  try {
+    return statSync(file).size;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The web tier: serves what the store holds; /metrics is answered here, everything else by the app. */
+async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics): Promise<Server> {
   const web = createApp({
     snapshot: () => ({ data: store.data, version: store.version }),
     agencies: config.agencies,
@@ -134,7 +166,18 @@ async function start(): Promise<void> {
     publish: { limit: 50, maxAgeSeconds: shortestInterval(config) },
     log,
   });
-  const server: Server = createServer((req, res) => web.handle(req, res));
+  const server: Server = createServer((req, res) => {
+    metrics.observeRequest(req, res);
+    if (req.method === 'GET' && req.url === '/metrics') {
+      metrics.observeStore(store.data);
+      void metrics.render().then(
+        (m) => res.writeHead(200, { 'Content-Type': m.contentType, 'Cache-Control': 'no-store' }).end(m.body),
+        (e: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`metrics failed: ${(e as Error).message}\n`),
+      );
+      return;
+    }
+    web.handle(req, res);
+  });
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -143,31 +186,90 @@ async function start(): Promise<void> {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   log.info({ port, host: config.host ?? '(all interfaces)', feeds: config.feedsDir, data: config.dataDir }, `pressroom listening on http://${config.host ?? 'localhost'}:${port}`);
-  process.send?.('ready');
+  return server;
+}
 
-  const scheduler = startSchedule(
-    config,
-    (plan, signal) => runIngest({ config, store, log, now: () => new Date(), userAgent: userAgent(config), signal }, plan),
-    (e) => log.error({ err: (e as Error).stack }, `ingest run failed: ${(e as Error).message}`),
-  );
-  void scheduler.request({ bulletins: true, feeds: 'all' });
+function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  return Promise.race([closed, new Promise<void>((r) => setTimeout(r, 5000).unref())]).then(() => server.closeAllConnections());
+}
 
+function onSignals(log: Log, stop: () => Promise<void>): void {
   let stopping = false;
-  const stop = async (signal: string) => {
+  const handler = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    await scheduler.stop();
-    await Promise.race([closed, new Promise((r) => setTimeout(r, 5000).unref())]);
-    server.closeAllConnections();
-    await store.close();
-    log.info({}, 'stopped');
-    process.exit(0);
+    stop().then(
+      () => {
+        log.info({}, 'stopped');
+        process.exit(0);
+      },
+      (e: unknown) => {
+        log.error({ err: (e as Error).stack }, 'unclean shutdown');
+        process.exit(1);
+      },
+    );
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => handler('SIGINT'));
+  process.on('SIGTERM', () => handler('SIGTERM'));
+}
+
+/** `start`: worker and web in one process. */
+async function start(): Promise<void> {
+  const config = configOrExit();
+  const log = makeLog(config);
+  const store = await openOrExit(config, true, log);
+  const metrics = createMetrics('all');
+  const server = await startWeb(config, store, log, metrics);
+  process.send?.('ready');
+  const scheduler = startWorker(config, store, log, metrics);
+  onSignals(log, async () => {
+    const closing = closeServer(server);
+    await scheduler.stop();
+    await closing;
+    await store.close();
+  });
+}
+
+/** `worker`: the one process that fetches and writes (PM2 fork mode, one instance). */
+async function worker(): Promise<void> {
+  const config = configOrExit();
+  const log = makeLog(config);
+  const store = await openOrExit(config, true, log);
+  const metrics = createMetrics('worker');
+  const scheduler = startWorker(config, store, log, metrics);
+  log.info({ data: config.dataDir }, 'pressroom worker running');
+  process.send?.('ready');
+  onSignals(log, async () => {
+    await scheduler.stop();
+    await store.close();
+  });
+}
+
+/** How often the read-only web tier looks for a store the worker has written. */
+const RELOAD_MS = 1000;
+
+/** `web`: read-only; serves what the worker last wrote, picked up within a second or two, no restart. */
+async function webOnly(): Promise<void> {
+  const config = configOrExit();
+  const log = makeLog(config);
+  const store = await openOrExit(config, false, log);
+  const metrics = createMetrics('web');
+  const timer = setInterval(() => {
+    store.reload().then(
+      (changed) => changed && log.debug({}, 'store reloaded'),
+      (e: unknown) => log.warn({ err: (e as Error).message }, 'store reload failed; serving the last good copy'),
+    );
+  }, RELOAD_MS);
+  const server = await startWeb(config, store, log, metrics);
+  process.send?.('ready');
+  onSignals(log, async () => {
+    clearInterval(timer);
+    await closeServer(server);
+    await store.close();
+  });
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -180,6 +282,10 @@ async function main(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'start':
       return start();
+    case 'worker':
+      return worker();
+    case 'web':
+      return webOnly();
     case 'ingest':
       process.exitCode = await ingestOnce();
       return;

@@ -35,6 +35,8 @@ export interface SourceReport {
   items: number;
   created: number;
   updated: number;
+  /** Time to read or fetch and parse the source. */
+  ms?: number;
 }
 
 export interface IngestReport {
@@ -214,8 +216,9 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
     for (const name of names) {
       if (deps.signal?.aborted) break;
       try {
+        const t0 = performance.now();
         const c = await collectBulletin(deps, name, start, agencies, nowIso);
-        if (c) collected.push(c);
+        if (c) collected.push({ ...c, report: { ...c.report, ms: performance.now() - t0 } });
       } catch (e) {
         // A parser bug must cost one file, never the run.
         deps.log.error({ source: `bulletin:${name}`, err: (e as Error).stack }, `bulletin ${name}: ${(e as Error).message}`);
@@ -239,8 +242,9 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
         for (const f of group) {
           if (deps.signal?.aborted) break;
           try {
+            const t0 = performance.now();
             const c = await collectFeed(deps, f.agency, f.url, start, plan.force ?? false);
-            if (c) out.push(c);
+            if (c) out.push({ ...c, report: { ...c.report, ms: performance.now() - t0 } });
           } catch (e) {
             deps.log.error({ source: `feed:${f.url}`, err: (e as Error).stack }, `feed ${f.url}: ${(e as Error).message}`);
           }

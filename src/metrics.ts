@@ -1,0 +1,91 @@
+// Prometheus metrics (prom-client): fetches, stories, store writes, HTTP answers. One registry per process.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { StoreData } from './model.js';
+import type { IngestReport } from './worker/ingest.js';
+
+/** Low-cardinality route names: a label per URL would grow without bound. */
+function routeOf(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  if (/^\/feeds\/[^/]+\/archive\//.test(path)) return 'archive';
+  if (path === '/feeds/status.atom') return 'status-feed';
+  if (path.startsWith('/feeds/')) return url.includes('?') ? 'feed-query' : 'feed';
+  if (path.startsWith('/stories/')) return 'story';
+  if (path === '/') return 'front';
+  if (['/feeds.opml', '/status', '/healthz', '/readyz', '/metrics'].includes(path)) return path.slice(1);
+  return 'other';
+}
+
+export interface Metrics {
+  registry: Registry;
+  observeRequest(req: IncomingMessage, res: ServerResponse): void;
+  observeIngest(report: IngestReport): void;
+  /** Sets gauges that are read from the store (stories by agency, last success per source). */
+  observeStore(data: StoreData, sizeBytes?: number): void;
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+export function createMetrics(role: string): Metrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ role });
+  collectDefaultMetrics({ register: registry, prefix: 'pressroom_process_' });
+  const fetches = new Counter({ name: 'pressroom_fetches_total', help: 'Source fetches by agency and outcome', labelNames: ['agency', 'kind', 'outcome'], registers: [registry] });
+  const fetchDuration = new Histogram({
+    name: 'pressroom_fetch_duration_seconds',
+    help: 'Time to fetch and parse one source',
+    labelNames: ['agency'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30],
+    registers: [registry],
+  });
+  const stories = new Gauge({ name: 'pressroom_stories', help: 'Stories stored, by agency', labelNames: ['agency'], registers: [registry] });
+  const lastSuccess = new Gauge({ name: 'pressroom_source_last_success_timestamp_seconds', help: 'Last successful fetch per source', labelNames: ['source'], registers: [registry] });
+  const failures = new Gauge({ name: 'pressroom_source_consecutive_failures', help: 'Consecutive failures per source', labelNames: ['source'], registers: [registry] });
+  const writeDuration = new Histogram({ name: 'pressroom_store_write_duration_seconds', help: 'Store write time per ingest run', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2], registers: [registry] });
+  const storeSize = new Gauge({ name: 'pressroom_store_size_bytes', help: 'Size of the store on disk', registers: [registry] });
+  const requests = new Counter({ name: 'pressroom_http_requests_total', help: 'HTTP answers by route and status', labelNames: ['route', 'status'], registers: [registry] });
+  let answered = 0;
+  let notModified = 0;
+  new Gauge({
+    name: 'pressroom_http_not_modified_ratio',
+    help: 'Share of feed answers that were 304 Not Modified',
+    registers: [registry],
+    collect() {
+      this.set(answered ? notModified / answered : 0);
+    },
+  });
+
+  return {
+    registry,
+    observeRequest(req, res) {
+      res.once('finish', () => {
+        const route = routeOf(req.url ?? '');
+        requests.inc({ route, status: String(res.statusCode) });
+        if (route === 'feed' || route === 'feed-query') {
+          answered++;
+          if (res.statusCode === 304) notModified++;
+        }
+      });
+    },
+    observeIngest(report) {
+      for (const s of report.sources) {
+        fetches.inc({ agency: s.agency ?? 'bulletin', kind: s.kind, outcome: s.outcome });
+        if (s.ms !== undefined) fetchDuration.observe({ agency: s.agency ?? 'bulletin' }, s.ms / 1000);
+      }
+      if (report.writeMs !== undefined) writeDuration.observe(report.writeMs / 1000);
+    },
+    observeStore(data, sizeBytes) {
+      stories.reset();
+      const counts = new Map<string, number>();
+      for (const s of data.stories) counts.set(s.agency, (counts.get(s.agency) ?? 0) + 1);
+      for (const [agency, n] of counts) stories.set({ agency }, n);
+      for (const [key, s] of Object.entries(data.sources)) {
+        if (s.lastSuccess) lastSuccess.set({ source: key }, Date.parse(s.lastSuccess) / 1000);
+        failures.set({ source: key }, s.consecutiveFailures);
+      }
+      if (sizeBytes !== undefined) storeSize.set(sizeBytes);
+    },
+    async render() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
