@@ -168,6 +168,7 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
   });
   const server: Server = createServer((req, res) => {
     metrics.observeRequest(req, res);
+    if (draining.has(server)) res.setHeader('Connection', 'close');
     if (req.method === 'GET' && req.url === '/metrics') {
       metrics.observeStore(store.data);
       void metrics.render().then(
@@ -189,10 +190,22 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
   return server;
 }
 
-function closeServer(server: Server): Promise<void> {
+/** Servers that are shutting down: their answers carry `Connection: close`. */
+const draining = new WeakSet<Server>();
+/** How long a stopping server keeps answering on open keep-alive connections before it closes them. */
+const DRAIN_MS = 1500;
+
+/**
+ * Closes without failing a poll: for a moment every answer says `Connection: close`, so clients that are
+ * polling drop their keep-alive connection after a complete response instead of finding it reset; only
+ * then are the remaining idle connections closed (server.close() does that since Node 19).
+ */
+async function closeServer(server: Server): Promise<void> {
+  draining.add(server);
+  await new Promise((r) => setTimeout(r, DRAIN_MS));
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  return Promise.race([closed, new Promise<void>((r) => setTimeout(r, 5000).unref())]).then(() => server.closeAllConnections());
+  await Promise.race([closed, new Promise<void>((r) => setTimeout(r, 5000).unref())]);
+  server.closeAllConnections();
 }
 
 function onSignals(log: Log, stop: () => Promise<void>): void {
