@@ -75,7 +75,9 @@ export type FetchErrorCode =
   | 'network'
   | 'aborted'
   | 'empty'
-  | 'not-a-feed';
+  | 'not-a-feed'
+  /** Fetched fine, but the XML could not be parsed (reported by the ingest after parseFeed). */
+  | 'malformed';
 
 type Failed = Extract<FetchResult, { kind: 'failed' }>;
 
@@ -182,7 +184,7 @@ export async function fetchFeed(url: string, validators: Validators, opts: Fetch
 }
 
 /** Everything that can go wrong, as seen by fetchFeed; classifyFailure turns it into a code and a message. */
-type FailureCause =
+export type FailureCause =
   | { type: 'status'; status: number; statusText: string; retryAfter: string | null; now?: Date }
   | { type: 'exception'; error: unknown; timedOut: boolean; callerAborted: boolean; timeoutMs: number }
   | { type: 'too-large'; maxBytes: number }
@@ -244,7 +246,8 @@ export function parseRetryAfter(value: string | null | undefined, now: Date): nu
   const text = value.trim();
   if (text === '') return undefined;
   let ms: number;
-  if (/^\d+$/.test(text)) {
+  if (/^[-+]?\d+(?:\.\d+)?$/.test(text)) {
+    if (!/^\d+$/.test(text)) return undefined; // delay-seconds is a non-negative integer
     ms = Number(text) * 1000;
   } else {
     const when = Date.parse(text);

@@ -26,15 +26,21 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParseFeed
     const message = error instanceof Error ? error.message : String(error);
     // rss-parser's words for "well-formed XML, but no rss/feed/rdf:RDF root".
     if (/not recognized as RSS/i.test(message)) {
-      const root = /<([A-Za-z_][\w.:-]*)[\s>/]/.exec(repaired.text.replace(/<[?!][\s\S]*?>/g, ''))?.[1];
-      return { ok: false, code: 'not-a-feed', message: `not a feed: XML whose root is <${root ?? '?'}>, not RSS or Atom` };
+      return { ok: false, code: 'not-a-feed', message: `not a feed: XML whose root is <${rootName(repaired.text) ?? '?'}>, not RSS or Atom` };
+    }
+    // sax errors are about well-formedness; a TypeError is rss-parser tripping over a shape it did not expect
+    // (`<rss/>` without a channel).
+    if (error instanceof TypeError) {
+      return { ok: false, code: 'malformed', message: `malformed feed: unexpected structure (${message})` };
     }
     return { ok: false, code: 'malformed', message: `malformed XML: ${message.replace(/\s*\n\s*/g, ', ')}` };
   }
 
   const warnings: ParseWarning[] = [...repaired.warnings];
   const format = rootName(repaired.text) === 'feed' ? 'atom' : 'rss';
-  const rootBase = resolveBase(rootXmlBase(repaired.text), validBase(feedUrl));
+  // For Atom the root is the <feed> whose attributes rss-parser hands over; for RSS it is <rss>/<rdf:RDF>,
+  // above the <channel> whose attributes we get.
+  const rootBase = format === 'atom' ? validBase(feedUrl) : resolveBase(rootXmlBase(repaired.text), validBase(feedUrl));
   const feedBase = resolveBase(attr(raw.attrs, 'xml:base'), rootBase);
   const lines = itemLines(repaired.text, format === 'atom' ? 'entry' : 'item');
   const lineOf = (i: number): number => (lines.length === raw.items.length ? (lines[i] ?? 0) : 0);
@@ -51,8 +57,8 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParseFeed
       return;
     }
     if (item.guid !== undefined) {
-      const first = seenGuids.get(item.guid);
-      if (first !== undefined) warn(`guid "${item.guid}" repeats item #${first}; both kept`);
+      const earlier = seenGuids.get(item.guid);
+      if (earlier !== undefined) warn(`guid "${item.guid}" repeats item #${earlier}; both kept`);
       else seenGuids.set(item.guid, n);
     }
     items.push(item);
@@ -88,8 +94,8 @@ interface Repaired {
 
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 
-/** Exported for tests; parseFeed is the real entry point. */
-export function repairXml(text: string): Repaired | { refused: string } {
+/** Returns the repaired text and one warning per kind of repair, or why the document is refused. */
+function repairXml(text: string): Repaired | { refused: string } {
   const warnings: ParseWarning[] = [];
   const counts = { amp: 0, entity: 0, unknown: 0, control: 0 };
   const firstLine: Partial<Record<keyof typeof counts, number>> = {};
@@ -101,62 +107,62 @@ export function repairXml(text: string): Repaired | { refused: string } {
   if (dtd.removed) warnings.push({ line: dtd.line, message: 'DOCTYPE without entity declarations removed' });
 
   // Split into CDATA sections (left alone but for control characters) and the rest (entities repaired).
+  // Removing characters never removes a line break, so offsets within a piece give the right line.
   const pieces = out.split(/(<!\[CDATA\[[\s\S]*?\]\]>)/);
-  let line = 1;
-  const note = (kind: keyof typeof counts): void => {
-    counts[kind]++;
-    firstLine[kind] ??= line;
-  };
+  let pieceLine = 1;
   out = pieces
     .map((piece, i) => {
-      const isCdata = i % 2 === 1;
-      const startLine = line;
-      let result = piece.replace(INVALID_XML_CHARS, () => {
-        note('control');
+      const note = (kind: keyof typeof counts, offset: number, within: string): void => {
+        counts[kind]++;
+        firstLine[kind] ??= pieceLine + countNewlines(within.slice(0, offset));
+      };
+      let result = piece.replace(INVALID_XML_CHARS, (_m: string, offset: number) => {
+        note('control', offset, piece);
         return '';
       });
-      if (!isCdata) {
+      if (i % 2 === 0) {
+        const before = result;
         result = result.replace(
           /&(?:#([0-9]+);|#[xX]([0-9a-fA-F]+);|([A-Za-z][A-Za-z0-9]*);)?/g,
-          (match: string, dec?: string, hex?: string, name?: string) => {
+          (match: string, dec: string | undefined, hex: string | undefined, name: string | undefined, offset: number) => {
             if (dec !== undefined || hex !== undefined) {
               const code = dec !== undefined ? Number(dec) : parseInt(hex ?? '', 16);
               if (isXmlChar(code)) return match;
-              note('control');
+              note('control', offset, before);
               return '';
             }
             if (name !== undefined) {
               if (XML_ENTITIES.has(name)) return match;
               const code = HTML_ENTITIES.get(name);
               if (code !== undefined) {
-                note('entity');
+                note('entity', offset, before);
                 return `&#${code};`;
               }
-              note('unknown');
+              note('unknown', offset, before);
               unknownNames.add(name);
               return `&amp;${name};`;
             }
-            note('amp');
+            note('amp', offset, before);
             return '&amp;';
           },
         );
       }
-      line = startLine + countNewlines(piece);
+      pieceLine += countNewlines(piece);
       return result;
     })
     .join('');
 
-  // Lines are approximate within a piece (the first line of the piece that had the problem).
-  if (counts.amp) warnings.push({ line: firstLine.amp ?? 0, message: `${counts.amp} bare '&' escaped` });
+  // One warning per kind of repair, at the line of its first occurrence.
+  if (counts.amp) warnings.push({ line: firstLine.amp ?? 0, message: `bare '&' escaped (${counts.amp})` });
   if (counts.entity)
-    warnings.push({ line: firstLine.entity ?? 0, message: `${counts.entity} HTML named entities converted to numeric references` });
+    warnings.push({ line: firstLine.entity ?? 0, message: `HTML named entities made numeric (${counts.entity})` });
   if (counts.unknown)
     warnings.push({
       line: firstLine.unknown ?? 0,
-      message: `${counts.unknown} unknown entities kept as text: ${[...unknownNames].slice(0, 5).map((n) => `&${n};`).join(' ')}`,
+      message: `unknown entities kept as text (${counts.unknown}): ${[...unknownNames].slice(0, 5).map((n) => `&${n};`).join(' ')}`,
     });
   if (counts.control)
-    warnings.push({ line: firstLine.control ?? 0, message: `${counts.control} characters not allowed in XML removed` });
+    warnings.push({ line: firstLine.control ?? 0, message: `characters not allowed in XML removed (${counts.control})` });
 
   return { text: protectXhtml(out), warnings };
 }
@@ -270,7 +276,13 @@ function newParser(): Parser {
   // A parser per call: xml2js parsers keep state between parseString calls.
   const options = {
     defaultRSS: 2, // `<rss>` without a version attribute is read as RSS 2.0
-    xml2js: { tagNameProcessors: [(name: string) => (STRUCTURAL.has(name) ? name : RAW + name)] },
+    xml2js: {
+      tagNameProcessors: [(name: string) => (STRUCTURAL.has(name) ? name : RAW + name)],
+      // Every element an object, never a string: rss-parser reads `entry.link` and a string entry (`<entry/>`,
+      // `<entry>text</entry>`) answers with String.prototype.link, which then throws and sinks the feed.
+      explicitCharkey: true,
+      emptyTag: () => ({}),
+    },
     customFields: { feed: FEED_FIELDS, item: ITEM_FIELDS },
   };
   return new Parser(options as unknown as Parser.ParserOptions<Record<string, unknown>, Record<string, unknown>>);
@@ -458,11 +470,13 @@ function markupOf(node: XNode | undefined): string | undefined {
         .filter(([k]) => !k.startsWith('xmlns'))
         .map(([k, v]) => ` ${k}="${escapeHtml(v)}"`)
         .join('');
-      out += `<${tag}${attrs}>${markupOf(child) ?? ''}</${tag}>`;
+      out += VOID_ELEMENTS.has(tag) ? `<${tag}${attrs}>` : `<${tag}${attrs}>${markupOf(child) ?? ''}</${tag}>`;
     }
   }
   return out;
 }
+
+const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
 
 function rootName(text: string): string | undefined {
   const withoutProlog = text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, '');
