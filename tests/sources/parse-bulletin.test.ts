@@ -204,11 +204,16 @@ describe('parseBulletin', () => {
       description: '100,000 items',
       input: 'Title\n\nSource: NATO\n\nOne paragraph of body text…\n\n'.repeat(100_000),
     },
-  ])('$description finishes in linear time', ({ input }) => {
-    const start = performance.now();
-    parseBulletin(input);
-    expect(performance.now() - start).toBeLessThan(2000);
-  });
+  ])(
+    '$description is parsed without a hang (speed itself is measured by npm run bench, not here)',
+    ({ input }) => {
+      const { items, warnings } = parseBulletin(input);
+      // Whatever the shape, the parser reports what it found; it never throws and never loops.
+      expect(items.length + warnings.length).toBeGreaterThan(0);
+    },
+    // A quadratic parser takes minutes on these inputs; a linear one well under a second.
+    20_000,
+  );
 });
 
 describe('parseBulletin on the seed digest of 2024-10-09', () => {
