@@ -148,7 +148,8 @@ describe('redirects', () => {
 
 describe('time and size limits', () => {
   it('ends a hanging and a trickling server at the time limit while another feed is fetched', async () => {
-    const opts = { ...OPTS, timeoutMs: 500 };
+    // The limit is generous so a loaded CI machine cannot make the healthy fetch look blocked.
+    const opts = { ...OPTS, timeoutMs: 2_000 };
     const t0 = Date.now();
     const timed = (p: Promise<FetchResult>): Promise<[FetchResult, number]> => p.then((r) => [r, Date.now() - t0]);
     const [[hang, hangMs], [trickle, trickleMs], [good, goodMs]] = await Promise.all([
@@ -156,14 +157,15 @@ describe('time and size limits', () => {
       timed(fetchFeed(`${server.url}/trickle?ms=100`, {}, opts)),
       timed(fetchFeed(`${server.url}/europol.rss`, {}, opts)),
     ]);
-    expect(expectKind(hang, 'failed')).toMatchObject({ code: 'timeout', message: 'timeout after 500 ms' });
-    expect(expectKind(trickle, 'failed')).toMatchObject({ code: 'timeout', message: 'timeout after 500 ms' });
+    expect(expectKind(hang, 'failed')).toMatchObject({ code: 'timeout', message: 'timeout after 2000 ms' });
+    expect(expectKind(trickle, 'failed')).toMatchObject({ code: 'timeout', message: 'timeout after 2000 ms' });
     expectKind(good, 'fetched');
     for (const ms of [hangMs, trickleMs]) {
-      expect(ms).toBeGreaterThanOrEqual(450);
-      expect(ms).toBeLessThan(2_000);
+      expect(ms).toBeGreaterThanOrEqual(1_900);
+      expect(ms).toBeLessThan(6_000);
     }
-    expect(goodMs).toBeLessThan(450);
+    // The healthy feed did not wait for the two bad ones.
+    expect(goodMs).toBeLessThan(1_900);
   });
 
   it('stops an endless body at maxBytes', async () => {
