@@ -69,6 +69,12 @@ export type StorySource =
 
 export type DateSource = 'feed' | 'bulletin' | 'first-seen';
 
+/**
+ * Why a story's date is not its source's: the source's date was more than a day in the future when first seen
+ * (held at first-seen), or could not be read at all (fell back to the bulletin's date or first-seen).
+ */
+export type DateFlag = 'future' | 'unparseable';
+
 /** An item from any source, normalised into the shape a story is made of. */
 export interface Incoming {
   agency: string;
@@ -78,6 +84,8 @@ export interface Incoming {
   published?: string;
   updated?: string;
   dateSource: DateSource;
+  /** Set when the source gave a date that was not believed (see DateFlag). */
+  dateFlag?: DateFlag;
   contentHtml: string;
   summary: string;
   teaser: boolean;
@@ -105,6 +113,10 @@ export interface Story {
   updated: string;
   firstSeen: string;
   dateSource: DateSource;
+  /** Set while `published` is first-seen or a bulletin's day because a feed's date was not believed. */
+  dateFlag?: DateFlag;
+  /** The newest update time a source declared for this release (Atom <updated>); feeds `updated` (see merge.ts). */
+  declaredUpdated?: string;
   contentHtml: string;
   summary: string;
   teaser: boolean;
@@ -113,6 +125,12 @@ export interface Story {
   /** Which source the body came from (see sourceKey), so that source's edits replace it. */
   bodyFrom: string;
   history: TitleChange[];
+  /**
+   * Every upstream identity key that names this story (guid, guid+link, canonical link, bulletin key, title+date).
+   * The alias table is built from these; stored with the story so only the story's partition is rewritten
+   * when a key is added. Optional only for stories written before schema 2.
+   */
+  keys?: string[];
 }
 
 /** What the worker knows about one source (an agency feed URL or a bulletin file). */
@@ -136,17 +154,46 @@ export interface SourceState {
   movedTo?: string;
   gone?: boolean;
   warnings?: string[];
+  /**
+   * When the current run of failures began: the first failed attempt after a success (ISO 8601). Set by the
+   * worker on the first failure, kept while failing, cleared on success. With the source key it names the
+   * incident in /feeds/status.atom, so it must never change during one run of failures.
+   */
+  failingSince?: string;
+  /** The last run of failures that ended in a success: the "recovered" entry of the status feed. */
+  recovered?: RecoveredIncident;
+  /** When `movedTo` was first seen (ISO 8601); kept while it stays the same URL. */
+  movedSince?: string;
 }
 
-export const SCHEMA_VERSION = 1;
+export interface RecoveredIncident {
+  /** The run's `failingSince`. */
+  since: string;
+  /** The successful attempt that ended it. */
+  at: string;
+  failures: number;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/** 1: one pressroom.json holding everything. 2: a manifest plus one partition file per month (src/store/). */
+export const SCHEMA_VERSION = 2;
 
 export interface StoreData {
   schema: number;
   nextSeq: number;
   stories: Story[];
-  /** Upstream key → story id. */
+  /**
+   * Upstream key → story id. Built from the stories' `keys` when the store opens; merge.ts extends it without
+   * copying it (see alias-table.ts). Read it with `aliases[key]`; it is never written to disk as such.
+   */
   aliases: Record<string, string>;
   sources: Record<string, SourceState>;
   /** Agencies first seen in bulletins, so their ids and names survive restarts. */
   discoveredAgencies: Record<string, { id: string; name: string }>;
+  /**
+   * Feed URL → ids of the stories its latest successful fetch listed. Retention never prunes these: a story
+   * still in its source feed would only come back under a new id.
+   */
+  inFeed?: Record<string, string[]>;
 }

@@ -1,33 +1,73 @@
-// The front page: every agency with its feeds in each format, its newest stories, and autodiscovery links.
+// The front page (every agency, its feeds in each format, its newest stories, autodiscovery links) and the OPML list.
 import type { Story } from '../model.js';
+import { stripXmlInvalid } from '../stories/xml-chars.js';
+import { archiveUrl, monthName } from './archives.js';
 import { feedUrl, storyUrl } from './render-feed.js';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Text or attribute value for HTML and XML: invalid characters dropped, markup and both quotes escaped. */
+const esc = (s: string) => stripXmlInvalid(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const FORMAT_NAMES = [
+export const FEED_FORMATS = [
   ['atom', 'Atom', 'application/atom+xml'],
   ['rss', 'RSS', 'application/rss+xml'],
   ['json', 'JSON Feed', 'application/feed+json'],
 ] as const;
 
-export function renderFrontPage(baseUrl: string, agencies: readonly { id: string; name: string }[], sorted: readonly Story[], perAgency = 5): string {
-  const feeds = [{ id: 'all', name: 'All agencies' }, ...agencies];
-  const discovery = feeds
-    .flatMap((f) => FORMAT_NAMES.map(([fmt, label, type]) => `<link rel="alternate" type="${type}" title="${esc(`${f.name} (${label})`)}" href="${esc(feedUrl(baseUrl, f.id, fmt))}">`))
-    .join('\n');
-  const sections = feeds
+/** One feed of the front page: the merged one ('all') or an agency's. */
+export interface FrontPageFeed {
+  id: string;
+  name: string;
+  /** Its newest stories, newest first (the page shows the first few). */
+  stories: readonly Story[];
+  /** Its newest archive month (`YYYY-MM`), if any story has a valid date. */
+  newestArchive?: string;
+  /** Every story of the feed, for the count. */
+  total: number;
+}
+
+export interface FrontPage {
+  baseUrl: string;
+  feeds: readonly FrontPageFeed[];
+  /** Stories listed per feed. */
+  perFeed?: number;
+}
+
+/** "2024-10-09": the date part in UTC, or nothing for a date that does not parse. */
+function day(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? '' : new Date(t).toISOString().slice(0, 10);
+}
+
+export function renderFrontPage(page: FrontPage): string {
+  const { baseUrl } = page;
+  const perFeed = page.perFeed ?? 5;
+  const discovery = [
+    ...page.feeds.flatMap((f) =>
+      FEED_FORMATS.map(([fmt, label, type]) => `<link rel="alternate" type="${type}" title="${esc(`${f.name} (${label})`)}" href="${esc(feedUrl(baseUrl, f.id, fmt))}">`),
+    ),
+    `<link rel="alternate" type="application/atom+xml" title="Source status (Atom)" href="${esc(baseUrl)}/feeds/status.atom">`,
+  ].join('\n');
+  const toc = page.feeds.map((f) => `<a href="#${esc(f.id)}">${esc(f.name)}</a>`).join(' · ');
+  const sections = page.feeds
     .map((f) => {
-      const stories = (f.id === 'all' ? sorted : sorted.filter((s) => s.agency === f.id)).slice(0, perAgency);
-      const links = FORMAT_NAMES.map(([fmt, label]) => `<a href="${esc(feedUrl(baseUrl, f.id, fmt))}">${label}</a>`).join(' · ');
+      const links = FEED_FORMATS.map(([fmt, label]) => `<a href="${esc(feedUrl(baseUrl, f.id, fmt))}">${label}</a>`);
+      if (f.newestArchive !== undefined)
+        links.push(`<a href="${esc(archiveUrl(baseUrl, f.id, f.newestArchive))}">archive (${esc(monthName(f.newestArchive))})</a>`);
+      const stories = f.stories.slice(0, perFeed);
       const list = stories.length
-        ? `<ul>${stories
-            .map((s) => `<li><a href="${esc(storyUrl(baseUrl, s.id))}">${esc(s.title)}</a> <time datetime="${esc(s.published)}">${esc(s.published.slice(0, 10))}</time></li>`)
-            .join('')}</ul>`
+        ? `<ul>\n${stories
+            .map((s) => {
+              const d = day(s.published);
+              const date = d === '' ? '' : ` <time datetime="${esc(d)}">${esc(d)}</time>`;
+              return `<li><a href="${esc(storyUrl(baseUrl, s.id))}">${esc(s.title)}</a>${date}</li>`;
+            })
+            .join('\n')}\n</ul>`
         : '<p class="none">No stories yet.</p>';
-      return `<section id="${esc(f.id)}"><h2>${esc(f.name)}</h2><p class="feeds">${links}</p>${list}</section>`;
+      const count = `${f.total} stor${f.total === 1 ? 'y' : 'ies'}`;
+      return `<section id="${esc(f.id)}">\n<h2>${esc(f.name)} <small>${count}</small></h2>\n<p class="feeds">${links.join(' · ')}</p>\n${list}\n</section>`;
     })
     .join('\n');
-  return `<!doctype html>
+  return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -36,33 +76,44 @@ export function renderFrontPage(baseUrl: string, agencies: readonly { id: string
 ${discovery}
 <link rel="outline" type="text/x-opml" title="All feeds (OPML)" href="${esc(baseUrl)}/feeds.opml">
 <style>
-body{font:16px/1.5 system-ui,sans-serif;max-width:44rem;margin:0 auto;padding:1rem;color:#222}
-h1{font-size:1.5rem}h2{font-size:1.2rem;margin-bottom:.2rem}
-.feeds{margin:.2rem 0;font-size:.9rem}ul{padding-left:1.2rem}li{margin:.3rem 0}
-time{color:#666;font-size:.85rem;white-space:nowrap}a{color:#0645ad}.none{color:#666}
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:44rem;margin:0 auto;padding:1rem;color:#1b1b1b;background:#fff}
+h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.2rem;margin:1.4rem 0 .2rem}h2 small{font-weight:normal;color:#666;font-size:.8rem}
+nav{font-size:.9rem;margin:.5rem 0}.feeds{margin:.2rem 0;font-size:.9rem}ul{padding-left:1.2rem}li{margin:.35rem 0;overflow-wrap:anywhere}
+time{color:#666;font-size:.85rem;white-space:nowrap}a{color:#0b57d0}.none{color:#666}
 </style>
 </head>
 <body>
+<header>
 <h1>Pressroom</h1>
-<p>Press releases of security and law-enforcement agencies, one story per release, as RSS, Atom and JSON Feed.
-<a href="${esc(baseUrl)}/feeds.opml">All feeds as OPML</a> · <a href="${esc(baseUrl)}/status">Source status</a></p>
+<p>Press releases of security and law-enforcement agencies, one story per release, as Atom, RSS and JSON Feed.
+<a href="${esc(baseUrl)}/feeds.opml">All feeds as OPML</a> · <a href="${esc(baseUrl)}/feeds/status.atom">Source status feed</a> · <a href="${esc(baseUrl)}/status">Source status (JSON)</a></p>
+<nav>${toc}</nav>
+</header>
+<main>
 ${sections}
+</main>
 </body>
 </html>
 `;
 }
 
-/** OPML 2.0: one outline per feed, for importing every feed into a reader at once. */
-export function renderOpml(baseUrl: string, agencies: readonly { id: string; name: string }[], dateCreated: string): string {
-  const x = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  const outlines = [{ id: 'all', name: 'All agencies' }, ...agencies]
-    .map((a) => `    <outline type="rss" text="${x(a.name)}" title="${x(a.name)}" xmlUrl="${x(feedUrl(baseUrl, a.id, 'atom'))}" htmlUrl="${x(baseUrl)}/#${x(a.id)}"/>`)
+/** OPML 2.0 (http://opml.org/spec2.opml): one subscription outline per feed, for importing them all at once. */
+export function renderOpml(baseUrl: string, feeds: readonly { id: string; name: string }[], dateModified: string): string {
+  const t = Date.parse(dateModified);
+  const date = new Date(Number.isNaN(t) ? 0 : t).toUTCString();
+  const outlines = feeds
+    .map((f) => {
+      const title = `${f.name} (Pressroom)`;
+      return `    <outline type="rss" text="${esc(title)}" title="${esc(title)}" xmlUrl="${esc(feedUrl(baseUrl, f.id, 'atom'))}" htmlUrl="${esc(`${baseUrl}/#${f.id}`)}"/>`;
+    })
     .join('\n');
   return `<?xml version="1.0" encoding="utf-8"?>
 <opml version="2.0">
   <head>
     <title>Pressroom feeds</title>
-    <dateCreated>${x(new Date(dateCreated).toUTCString())}</dateCreated>
+    <dateCreated>${date}</dateCreated>
+    <dateModified>${date}</dateModified>
+    <docs>http://opml.org/spec2.opml</docs>
   </head>
   <body>
 ${outlines}

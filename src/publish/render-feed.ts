@@ -22,6 +22,25 @@ export interface FeedMeta {
   merged: boolean;
   /** for names and attribution */
   agencies: Record<string, { id: string; name: string; homepage?: string }>;
+  /**
+   * Absolute URL of this document when it is not the default one for `key` and the format rendered (a query
+   * variant or an archive month): its self link, and its Atom id, since a filtered view is a feed of its own.
+   */
+  selfUrl?: string;
+  /** RFC 5005 feed paging and archiving links; Atom only. */
+  history?: FeedHistory;
+}
+
+/** RFC 5005 §4 (archived feeds): what this document is in the chain of archives, and its neighbours. */
+export interface FeedHistory {
+  /** An archive document: `<fh:archive/>`, "the feed document is an archive document" (§4). */
+  archive: boolean;
+  /** The next older archive document. */
+  prevArchive?: string;
+  /** The next newer archive document. */
+  nextArchive?: string;
+  /** The subscription document, linked from every archive document. */
+  current?: string;
 }
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
@@ -143,6 +162,10 @@ function agencyUpdated(items: PreparedItem[]): Map<string, Date> {
   return out;
 }
 
+function selfUrlOf(meta: FeedMeta, format: FeedFormat): string {
+  return httpUrl(meta.selfUrl) ?? feedUrl(meta.baseUrl, meta.key, format);
+}
+
 function homePageOf(meta: FeedMeta): string {
   return httpUrl(meta.homePage) ?? `${meta.baseUrl}/`;
 }
@@ -192,7 +215,7 @@ function renderRss(meta: FeedMeta, items: PreparedItem[]): string {
     updated: feedUpdated(items),
     generator: 'Pressroom',
     // Not `feed`: the package would make it the self link of every format.
-    feedLinks: { rss: feedUrl(meta.baseUrl, meta.key, 'rss') },
+    feedLinks: { rss: selfUrlOf(meta, 'rss') },
   });
 
   for (const item of items) {
@@ -244,20 +267,29 @@ function renderRss(meta: FeedMeta, items: PreparedItem[]): string {
 // ---------------------------------------------------------------------------------------------------------
 
 const ATOM_NS = 'http://www.w3.org/2005/Atom';
+/** RFC 5005 §6: the namespace of `fh:archive`. */
+const FH_NS = 'http://purl.org/syndication/history/1.0';
+const ATOM_TYPE = 'application/atom+xml';
 
 function renderAtom(meta: FeedMeta, items: PreparedItem[]): string {
-  const selfUrl = feedUrl(meta.baseUrl, meta.key, 'atom');
+  const selfUrl = selfUrlOf(meta, 'atom');
   const perAgency = meta.merged ? agencyUpdated(items) : new Map<string, Date>();
   const description = clean(meta.description);
+  const history = meta.history;
+  const historyLink = (rel: string, href: string | undefined) => href !== undefined && el('link', { rel, type: ATOM_TYPE, href });
   const root = el(
     'feed',
-    { xmlns: ATOM_NS, 'xml:lang': languageOf(meta) },
+    { xmlns: ATOM_NS, ...(history?.archive ? { 'xmlns:fh': FH_NS } : {}), 'xml:lang': languageOf(meta) },
     el('id', {}, selfUrl),
     el('title', { type: 'text' }, clean(meta.title)),
     description !== '' && el('subtitle', { type: 'text' }, description),
     el('updated', {}, feedUpdated(items).toISOString()),
-    el('link', { rel: 'self', type: 'application/atom+xml', href: selfUrl }),
+    el('link', { rel: 'self', type: ATOM_TYPE, href: selfUrl }),
     el('link', { rel: 'alternate', type: 'text/html', href: homePageOf(meta) }),
+    historyLink('current', history?.current),
+    historyLink('prev-archive', history?.prevArchive),
+    historyLink('next-archive', history?.nextArchive),
+    history?.archive && el('fh:archive'),
     el('author', {}, el('name', {}, 'Pressroom')),
     el('generator', {}, 'Pressroom'),
     ...items.map((item) => atomEntry(meta, item, perAgency)),
@@ -312,7 +344,7 @@ function renderJson(meta: FeedMeta, items: PreparedItem[]): string {
     version: 'https://jsonfeed.org/version/1.1',
     title: clean(meta.title),
     home_page_url: homePageOf(meta),
-    feed_url: feedUrl(meta.baseUrl, meta.key, 'json'),
+    feed_url: selfUrlOf(meta, 'json'),
     ...(description !== '' ? { description } : {}),
     language: languageOf(meta),
     authors: [{ name: 'Pressroom' }],

@@ -2,11 +2,12 @@
 
 import type { Story, StorySource } from '../model.js';
 import { stripXmlInvalid } from '../stories/xml-chars.js';
-import { httpUrl, storyUrl } from './render-feed.js';
+import { feedUrl, httpUrl, storyUrl } from './render-feed.js';
 
 const CSS = `
 body{font:1.05rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:40rem;padding:1rem;color:#1b1b1b;background:#fff}
 h1{font-size:1.45rem;line-height:1.25;margin:.5rem 0}
+nav{font-size:.9rem;margin:0 0 .5rem}
 .meta{color:#555;font-size:.9rem;margin:0 0 1rem}
 .teaser{background:#fff7e0;border-left:3px solid #e0a800;padding:.4rem .7rem;font-size:.9rem}
 article{overflow-wrap:anywhere}
@@ -20,6 +21,9 @@ a{color:#0b57d0}
 export function renderStoryPage(story: Story, agencyName: string, baseUrl: string): string {
   const title = text(story.title);
   const published = validIso(story.published);
+  const updated = validIso(story.updated);
+  // Shown only when the story changed after it was published (a teaser replaced, a correction).
+  const showUpdated = updated !== undefined && published !== undefined && Date.parse(updated) - Date.parse(published) >= 60_000;
   const upstream = httpUrl(story.link);
   const lines = [
     '<!DOCTYPE html>',
@@ -29,14 +33,16 @@ export function renderStoryPage(story: Story, agencyName: string, baseUrl: strin
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${title} — ${text(agencyName)}</title>`,
     `<link rel="canonical" href="${attr(storyUrl(baseUrl, story.id))}">`,
+    `<link rel="alternate" type="application/atom+xml" title="${attr(agencyName)} (Atom)" href="${attr(feedUrl(baseUrl, story.agency, 'atom'))}">`,
     `<style>${CSS}</style>`,
     '</head>',
     '<body>',
+    `<nav><a href="${attr(baseUrl)}/">Pressroom</a> › <a href="${attr(`${baseUrl}/#${story.agency}`)}">${text(agencyName)}</a></nav>`,
     '<main>',
     `<h1>${title}</h1>`,
     `<p class="meta">${text(agencyName)}${
       published === undefined ? '' : ` · <time datetime="${attr(published)}">${text(humanDate(published))}</time>`
-    }</p>`,
+    }${showUpdated ? ` · updated <time datetime="${attr(updated)}">${text(humanDate(updated))}</time>` : ''}</p>`,
     story.teaser
       ? '<p class="teaser">Only the start of this press release was published; the full text is at the source.</p>'
       : '',

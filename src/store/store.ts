@@ -1,236 +1,576 @@
-// The story store: the only module that imports lowdb or touches data/. One writer process, one write per run.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+// The story store: the only module that imports lowdb or touches data/. One writer process, one commit per run.
+//
+// Layout of the data folder (schema 2):
+//   pressroom.json         the manifest: sources, counters, and which file holds each month's stories. Small;
+//                          replaced atomically on every commit. Renaming it into place IS the commit.
+//   pressroom.json.bak     the manifest of the commit before (a hard link to its very bytes).
+//   stories/2024-10_nato.17.json  one lowdb file per month of `published` and agency, named by the generation
+//                          that wrote it. Never rewritten in place: a changed partition is written under the
+//                          new generation's name, fsynced, and only then named by the new manifest.
+//   pressroom.lock         the writer's PID.
+//
+// Crash safety: a commit writes and fsyncs every changed partition under a new name first, then the manifest
+// (temp file, fsync, rename, fsync folder). Killed before the rename, the old manifest still names only old,
+// complete files; killed after it, the new one names only new, complete files. Files of the previous two
+// manifests are kept (so .bak stays loadable); older ones, and those of a commit that never happened, are
+// deleted by the next commit or start-up.
+import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Low, type Adapter } from 'lowdb';
-import { SCHEMA_VERSION, type StoreData } from '../model.js';
+import { Low } from 'lowdb';
+import { SCHEMA_VERSION, type StoreData, type Story } from '../model.js';
+import { buildAliasTable } from '../stories/alias-table.js';
+import { pruneStories, type RetentionPolicy } from '../stories/retention.js';
+import { DurableJsonFile, syncDir } from './durable-file.js';
+import { StoreError, type StoreLog } from './errors.js';
+import {
+  isLegacyStore,
+  isManifest,
+  isPartitionFile,
+  LOCK_FILE,
+  PARTITION_DIR,
+  PARTITION_FILE,
+  partitionFileName,
+  partitionOf,
+  STORE_FILE,
+  type LegacyStore,
+  type Manifest,
+  type PartitionFile,
+} from './layout.js';
+import { acquireLock } from './lock.js';
 
-export const STORE_FILE = 'pressroom.json';
+export { StoreError, type StoreLog } from './errors.js';
+export { STORE_FILE } from './layout.js';
+export type { RetentionPolicy } from '../stories/retention.js';
 
 export function emptyStore(): StoreData {
-  return { schema: SCHEMA_VERSION, nextSeq: 1, stories: [], aliases: {}, sources: {}, discoveredAgencies: {} };
+  return { schema: SCHEMA_VERSION, nextSeq: 1, stories: [], aliases: buildAliasTable([]), sources: {}, discoveredAgencies: {} };
 }
 
-export class StoreError extends Error {
-  constructor(
-    message: string,
-    readonly code: 'locked' | 'corrupt' | 'schema' | 'io',
-  ) {
-    super(message);
-    this.name = 'StoreError';
-  }
-}
-
-/**
- * lowdb adapter that survives power loss, not just a killed process: steno's JSONFile renames a temp file
- * without fsync. Here: write the temp file, fsync it, keep the previous file as `.bak`, rename, fsync the folder.
- */
-class DurableJsonFile implements Adapter<StoreData> {
-  constructor(readonly file: string) {}
-
-  async read(): Promise<StoreData | null> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw e;
-    }
-    return JSON.parse(text) as StoreData;
-  }
-
-  async write(data: StoreData): Promise<void> {
-    const tmp = `${this.file}.tmp-${process.pid}`;
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(JSON.stringify(data));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rm(`${this.file}.bak`, { force: true });
-    try {
-      await rename(this.file, `${this.file}.bak`);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-    await rename(tmp, this.file);
-    const dir = await open(path.dirname(this.file), 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
-  }
-}
-
-export interface StoreLog {
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
+export interface CommitStats {
+  ms: number;
+  partitionsWritten: number;
+  bytesWritten: number;
+  pruned: number;
 }
 
 export interface Store {
+  /** The manifest, pressroom.json. */
   readonly file: string;
-  /** The last committed state. Treat as immutable: build a new StoreData and commit it. */
+  /** The last committed state. Treat as immutable: build a new StoreData (new Story objects) and commit it. */
   readonly data: StoreData;
   /** Monotonic counter of commits/reloads in this process; publishers key their caches on it. */
   readonly version: number;
+  /** What the last commit wrote. */
+  readonly lastCommit?: CommitStats;
   commit(next: StoreData): Promise<void>;
-  /** Re-reads the file if another process wrote it (read-only stores). Returns true when data changed. */
+  /** Re-reads the store if another process committed to it (read-only stores). Returns true when data changed. */
   reload(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-function isStoreData(v: unknown): v is StoreData {
-  const d = v as StoreData;
-  return !!d && typeof d === 'object' && typeof d.schema === 'number' && Array.isArray(d.stories) && typeof d.aliases === 'object';
+export interface OpenOptions {
+  writable: boolean;
+  log?: StoreLog;
+  /** Default: keep every story. */
+  retention?: RetentionPolicy;
+  /** The clock retention is measured against. */
+  now?: () => Date;
 }
 
-/** Upgrades older files; each schema change adds one step here. */
-function migrate(d: StoreData): StoreData {
-  if (d.schema > SCHEMA_VERSION)
-    throw new StoreError(`store schema ${d.schema} is newer than this Pressroom understands (${SCHEMA_VERSION})`, 'schema');
-  return { ...emptyStore(), ...d, schema: SCHEMA_VERSION };
+// ---------------------------------------------------------------------------------------------------------
+// Reading
+
+interface Loaded {
+  manifest?: Manifest;
+  /** Partition → its stories, as the manifest's files hold them. */
+  parts: Map<string, Story[]>;
+  /** Came from a schema-1 file: every partition still has to be written. */
+  legacy: boolean;
 }
 
-function pidAlive(pid: number): boolean {
+type ReadOutcome = { kind: 'missing' } | { kind: 'ok'; loaded: Loaded } | { kind: 'bad'; reason: string; brokenPartitions: string[] };
+
+const empty = (): Loaded => ({ parts: new Map(), legacy: false });
+
+async function readPartition(dir: string, name: string, file: string): Promise<Story[]> {
+  const db = new Low<PartitionFile | null>(new DurableJsonFile<PartitionFile | null>(path.join(dir, PARTITION_DIR, file), 'fresh'), null);
+  await db.read();
+  if (db.data === null) throw new Error(`partition file ${file} is missing`);
+  if (!isPartitionFile(db.data, name)) throw new Error(`partition file ${file} is not a Pressroom partition`);
+  return db.data.stories;
+}
+
+/** Reads one manifest (pressroom.json or its .bak) and every partition it names. */
+async function readStoreAt(dir: string, manifestFile: string): Promise<ReadOutcome> {
+  const db = new Low<unknown>(new DurableJsonFile<unknown>(manifestFile, 'replace'), null);
   try {
-    process.kill(pid, 0);
-    return true;
+    await db.read();
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'bad', reason: (e as Error).message, brokenPartitions: [] };
   }
-}
-
-/** A lock file holding the writer's PID; a stale lock from a dead process is taken over. */
-function acquireLock(lockFile: string, log?: StoreLog): () => void {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(lockFile, 'wx');
-      writeSync(fd, `${process.pid}\n`);
-      fsyncSync(fd);
-      closeSync(fd);
-      return () => {
-        try {
-          if (readFileSync(lockFile, 'utf8').trim() === String(process.pid)) rmSync(lockFile, { force: true });
-        } catch {
-          /* already gone */
-        }
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new StoreError(`cannot create lock ${lockFile}: ${(e as Error).message}`, 'io');
-      let owner = NaN;
+  const v = db.data;
+  if (v === null) return { kind: 'missing' };
+  if (isLegacyStore(v)) return { kind: 'ok', loaded: fromLegacy(v) };
+  if (isManifest(v)) {
+    if (v.schema > SCHEMA_VERSION)
+      throw new StoreError(`store schema ${v.schema} is newer than this Pressroom understands (${SCHEMA_VERSION})`, 'schema');
+    const parts = new Map<string, Story[]>();
+    const broken: string[] = [];
+    const reasons: string[] = [];
+    for (const [name, ref] of Object.entries(v.partitions)) {
       try {
-        owner = Number(readFileSync(lockFile, 'utf8').trim());
-      } catch {
-        continue;
+        const stories = await readPartition(dir, name, ref.file);
+        if (stories.length !== ref.stories) throw new Error(`partition file ${ref.file} holds ${stories.length} stories, the manifest says ${ref.stories}`);
+        parts.set(name, stories);
+      } catch (e) {
+        broken.push(ref.file);
+        reasons.push((e as Error).message);
       }
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && pidAlive(owner))
-        throw new StoreError(
-          `store ${path.dirname(lockFile)} is locked by process ${owner}: only one Pressroom worker may write it`,
-          'locked',
-        );
-      log?.warn({ lock: lockFile, stalePid: owner }, 'taking over a stale store lock');
-      rmSync(lockFile, { force: true });
     }
+    if (broken.length) return { kind: 'bad', reason: reasons.join('; '), brokenPartitions: broken };
+    return { kind: 'ok', loaded: { manifest: migrateManifest(v), parts, legacy: false } };
   }
-  throw new StoreError(`cannot acquire lock ${lockFile}`, 'locked');
+  const schema = (v as { schema?: unknown })?.schema;
+  if (typeof schema === 'number' && schema > SCHEMA_VERSION)
+    throw new StoreError(`store schema ${schema} is newer than this Pressroom understands (${SCHEMA_VERSION})`, 'schema');
+  return { kind: 'bad', reason: 'not a Pressroom store', brokenPartitions: [] };
 }
 
-async function readWithRecovery(adapter: DurableJsonFile, writable: boolean, log?: StoreLog): Promise<StoreData> {
-  try {
-    const d = await adapter.read();
-    if (d === null) {
-      // A crash between the two renames of a write leaves only the .bak: it is the last good store.
-      const bak = `${adapter.file}.bak`;
-      const exists = await stat(bak).then(() => true, () => false);
-      if (!exists) return emptyStore();
-      const restored = JSON.parse(await readFile(bak, 'utf8')) as unknown;
-      if (!isStoreData(restored)) throw new Error('backup is not a Pressroom store');
-      log?.warn({ file: adapter.file }, 'store file missing; restored the last good copy (.bak)');
-      return migrate(restored);
-    }
-    if (!isStoreData(d)) throw new Error('not a Pressroom store');
-    return migrate(d);
-  } catch (e) {
-    if (e instanceof StoreError) throw e;
-    if (!writable) throw new StoreError(`store ${adapter.file} does not parse: ${(e as Error).message}`, 'corrupt');
-    const aside = `${adapter.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    const bak = `${adapter.file}.bak`;
-    let restored: unknown;
-    try {
-      restored = JSON.parse(await readFile(bak, 'utf8'));
-    } catch {
-      restored = undefined;
-    }
-    if (!isStoreData(restored))
-      throw new StoreError(
-        `store ${adapter.file} does not parse (${(e as Error).message}) and no good backup exists; refusing to start empty over it`,
-        'corrupt',
-      );
-    await rename(adapter.file, aside);
-    writeFileSync(adapter.file, readFileSync(bak));
-    log?.error({ file: adapter.file, movedTo: aside, reason: (e as Error).message }, 'STORE WAS CORRUPT: moved it aside and restored the last good copy');
-    return migrate(restored);
-  }
+/** Upgrades an older manifest; each schema change after 2 adds one step here. */
+function migrateManifest(m: Manifest): Manifest {
+  return { ...m, schema: SCHEMA_VERSION };
 }
 
 /**
- * Opens the store in dataDir. Writable stores take the lock (one writer); read-only stores (the web tier)
- * never write and can reload() what the writer committed.
+ * Schema 1 → 2: the one big file becomes partitions. Its alias table moves into the stories it names
+ * (Story.keys), which is where schema 2 keeps it.
  */
-export async function openStore(dataDir: string, opts: { writable: boolean; log?: StoreLog }): Promise<Store> {
-  await mkdir(dataDir, { recursive: true });
-  const file = path.join(dataDir, STORE_FILE);
-  const release = opts.writable ? acquireLock(path.join(dataDir, 'pressroom.lock'), opts.log) : () => {};
+function fromLegacy(d: LegacyStore): Loaded {
+  const keysOf = new Map<string, string[]>();
+  for (const [k, id] of Object.entries(d.aliases)) {
+    const list = keysOf.get(id);
+    if (list) list.push(k);
+    else keysOf.set(id, [k]);
+  }
+  const parts = new Map<string, Story[]>();
+  for (const s of d.stories) {
+    const story: Story = { ...s, keys: [...new Set([...(s.keys ?? []), ...(keysOf.get(s.id) ?? [])])] };
+    const p = partitionOf(story);
+    const list = parts.get(p);
+    if (list) list.push(story);
+    else parts.set(p, [story]);
+  }
+  const manifest: Manifest = {
+    schema: SCHEMA_VERSION,
+    generation: 0,
+    committedAt: new Date(0).toISOString(),
+    nextSeq: d.nextSeq ?? 1,
+    sources: d.sources ?? {},
+    discoveredAgencies: d.discoveredAgencies ?? {},
+    partitions: {},
+  };
+  return { manifest, parts, legacy: true };
+}
+
+/** The StoreData of a loaded store. The alias table is built from the stories' keys on first use only. */
+function assemble(loaded: Loaded): StoreData {
+  const m = loaded.manifest;
+  const stories = [...loaded.parts.values()].flat().sort((a, b) => a.seq - b.seq);
+  const d = {
+    schema: SCHEMA_VERSION,
+    nextSeq: Math.max(m?.nextSeq ?? 1, (stories.at(-1)?.seq ?? 0) + 1),
+    stories,
+    sources: m?.sources ?? {},
+    discoveredAgencies: m?.discoveredAgencies ?? {},
+    ...(m?.inFeed ? { inFeed: m.inFeed } : {}),
+  } as StoreData;
+  let table: Record<string, string> | undefined;
+  // The web tier never looks anything up: 400,000 keys need not be indexed there.
+  Object.defineProperty(d, 'aliases', {
+    enumerable: true,
+    configurable: true,
+    get: () => (table ??= buildAliasTable(stories.flatMap((s) => (s.keys ?? []).map((k) => [k, s.id] as const)))),
+    set: (v: Record<string, string>) => {
+      table = v;
+    },
+  });
+  return d;
+}
+
+const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
+const exists = (p: string) => stat(p).then(() => true, () => false);
+
+async function partitionFilesOnDisk(dir: string): Promise<string[]> {
   try {
-    const adapter = new DurableJsonFile(file);
-    const db = new Low<StoreData>(adapter, emptyStore());
-    db.data = await readWithRecovery(adapter, opts.writable, opts.log);
-    let version = 1;
-    let mtimeMs = statSafe(file);
-    let closed = false;
-    return {
-      file,
-      get data() {
-        return db.data;
-      },
-      get version() {
-        return version;
-      },
-      async commit(next) {
-        if (!opts.writable) throw new StoreError('this store was opened read-only', 'io');
-        if (closed) throw new StoreError('store is closed', 'io');
-        db.data = next;
-        await db.write();
-        mtimeMs = statSafe(file);
-        version++;
-      },
-      async reload() {
-        const m = statSafe(file);
-        if (m === mtimeMs) return false;
-        const d = await adapter.read().catch(() => null);
-        if (!d || !isStoreData(d)) return false; // mid-rename or unreadable: keep serving what we have
-        db.data = migrate(d);
-        mtimeMs = m;
-        version++;
-        return true;
-      },
-      async close() {
-        closed = true;
-        release();
-      },
-    };
+    return (await readdir(path.join(dir, PARTITION_DIR))).filter((f) => PARTITION_FILE.test(f));
   } catch (e) {
-    release();
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
 }
 
-function statSafe(file: string): number {
+/**
+ * Opens what is on disk, recovering from a manifest (or a partition it names) that does not read: the last good
+ * copy (.bak) is used instead and, for the writer, restored, with the broken files moved aside as
+ * `<name>.corrupt-<timestamp>` and an error logged. Never starts empty over data it could not read.
+ */
+async function readWithRecovery(dir: string, writable: boolean, log?: StoreLog): Promise<Loaded> {
+  const file = path.join(dir, STORE_FILE);
+  const bak = `${file}.bak`;
+  let main = await readStoreAt(dir, file);
+  // A reader can lose a race with the writer: between reading the manifest and its partitions, two commits
+  // may retire the files it names. Reading again finds the new ones.
+  for (let attempt = 0; !writable && main.kind === 'bad' && attempt < 2; attempt++) main = await readStoreAt(dir, file);
+  if (main.kind === 'ok') return main.loaded;
+  if (main.kind === 'missing' && !(await exists(bak))) {
+    const orphans = await partitionFilesOnDisk(dir);
+    if (orphans.length)
+      throw new StoreError(`store ${file} is missing but ${path.join(dir, PARTITION_DIR)} holds ${orphans.length} partition files; refusing to start empty over them`, 'corrupt');
+    return empty();
+  }
+  const backup = await readStoreAt(dir, bak);
+  const reason = main.kind === 'bad' ? main.reason : 'the file is missing';
+  if (backup.kind !== 'ok') {
+    throw new StoreError(
+      `store ${file} cannot be read (${reason}) and the last good copy ${bak} neither (${backup.kind === 'bad' ? backup.reason : 'missing'}); ` +
+        'refusing to start empty over it: move the data folder aside to start afresh',
+      'corrupt',
+    );
+  }
+  if (!writable) {
+    log?.warn({ file, reason }, 'store cannot be read; serving the last good copy (.bak)');
+    return backup.loaded;
+  }
+  const ts = stamp();
+  const moved: string[] = [];
+  if (main.kind === 'bad') {
+    await rename(file, `${file}.corrupt-${ts}`);
+    moved.push(`${file}.corrupt-${ts}`);
+    for (const f of main.brokenPartitions) {
+      const p = path.join(dir, PARTITION_DIR, f);
+      if (await exists(p)) {
+        await rename(p, `${p}.corrupt-${ts}`);
+        moved.push(`${p}.corrupt-${ts}`);
+      }
+    }
+  }
+  await copyFile(bak, `${file}.tmp`);
+  const fh = await open(`${file}.tmp`, 'r+');
   try {
-    return statSync(file).mtimeMs;
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(`${file}.tmp`, file);
+  await syncDir(dir);
+  if (main.kind === 'bad')
+    log?.error({ file, movedTo: moved, reason }, 'STORE WAS CORRUPT: moved it aside and restored the last good copy (.bak); the last run may be missing');
+  else log?.warn({ file }, 'store manifest missing; restored the last good copy (.bak)');
+  return backup.loaded;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+class PartitionedStore implements Store {
+  readonly file: string;
+  private current: StoreData;
+  private ver = 1;
+  private stats: CommitStats | undefined;
+  private closed = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Partition → the stories its current file holds (the objects of the last commit or load). */
+  private parts: Map<string, Story[]>;
+  private manifest: Manifest | undefined;
+  /** The manifest before `manifest` (what .bak holds): its files are kept too. */
+  private previous: Manifest | undefined;
+  private nextGeneration: number;
+  /** How many stories the last commit (or load) had. */
+  private committedLength: number;
+  private manifestMtime = -1;
+
+  constructor(
+    private readonly dir: string,
+    loaded: Loaded,
+    maxGenerationOnDisk: number,
+    private readonly opts: OpenOptions,
+    private readonly release: () => void,
+  ) {
+    this.file = path.join(dir, STORE_FILE);
+    this.parts = loaded.legacy ? new Map() : loaded.parts;
+    this.manifest = loaded.legacy ? undefined : loaded.manifest;
+    this.current = assemble(loaded);
+    this.committedLength = loaded.legacy ? 0 : this.current.stories.length;
+    this.nextGeneration = Math.max(loaded.manifest?.generation ?? 0, maxGenerationOnDisk) + 1;
+  }
+
+  get data(): StoreData {
+    return this.current;
+  }
+  get version(): number {
+    return this.ver;
+  }
+  get lastCommit(): CommitStats | undefined {
+    return this.stats;
+  }
+
+  commit(next: StoreData): Promise<void> {
+    const run = this.queue.then(() => this.commitNow(next));
+    // Deleting the files no manifest needs any more is housekeeping, not part of the commit: it runs after the
+    // commit resolves, before the next commit (or close) starts.
+    this.queue = run.then(
+      () => this.collectGarbage(),
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async commitNow(input: StoreData): Promise<void> {
+    if (!this.opts.writable) throw new StoreError('this store was opened read-only', 'io');
+    if (this.closed) throw new StoreError('store is closed', 'io');
+    const t0 = performance.now();
+    let next = input;
+    let pruned = 0;
+    if (this.opts.retention) {
+      const p = pruneStories(next, this.opts.retention, this.opts.now?.() ?? new Date());
+      next = p.data;
+      pruned = p.removed.length;
+      if (pruned) this.opts.log?.info?.({ pruned, maxAgeDays: this.opts.retention.maxAgeDays }, `retention: pruned ${pruned} stories`);
+    }
+
+    const { dirty, lists } = this.changedPartitions(next.stories);
+    const generation = this.nextGeneration++;
+    const partitions = { ...(this.manifest?.partitions ?? {}) };
+    let bytesWritten = 0;
+    const partDir = path.join(this.dir, PARTITION_DIR);
+    if (dirty.size) await mkdir(partDir, { recursive: true });
+    // Partitions are independent files: written (and fsynced) a few at a time, so the disk can overlap them.
+    const writes: (() => Promise<void>)[] = [];
+    for (const p of [...dirty].sort()) {
+      const stories = lists.get(p) ?? [];
+      if (stories.length === 0) {
+        delete partitions[p];
+        continue;
+      }
+      writes.push(async () => {
+        const file = partitionFileName(p, generation);
+        const adapter = new DurableJsonFile<PartitionFile>(path.join(partDir, file), 'fresh');
+        const db = new Low<PartitionFile>(adapter, { schema: SCHEMA_VERSION, partition: p, generation, stories: [] });
+        db.data = { schema: SCHEMA_VERSION, partition: p, generation, stories };
+        await db.write();
+        bytesWritten += adapter.lastBytes;
+        partitions[p] = { file, stories: stories.length, bytes: adapter.lastBytes };
+      });
+    }
+    await runLimited(writes, WRITE_CONCURRENCY);
+    if (dirty.size) await syncDir(partDir);
+
+    const manifest: Manifest = {
+      schema: SCHEMA_VERSION,
+      generation,
+      committedAt: new Date().toISOString(),
+      nextSeq: next.nextSeq,
+      sources: next.sources,
+      discoveredAgencies: next.discoveredAgencies,
+      ...(next.inFeed ? { inFeed: next.inFeed } : {}),
+      partitions,
+    };
+    const mdb = new Low<Manifest>(new DurableJsonFile<Manifest>(this.file, 'replace'), manifest);
+    mdb.data = manifest;
+    await mdb.write(); // the commit point
+
+    for (const p of dirty) {
+      const list = lists.get(p) ?? [];
+      if (list.length) this.parts.set(p, list);
+      else this.parts.delete(p);
+    }
+    if (this.previous) this.garbage.push(this.previous);
+    this.previous = this.manifest;
+    this.manifest = manifest;
+    this.current = next.schema === SCHEMA_VERSION ? next : { ...next, schema: SCHEMA_VERSION };
+    this.committedLength = next.stories.length;
+    this.ver++;
+    this.manifestMtime = await mtimeOf(this.file);
+    this.stats = { ms: performance.now() - t0, partitionsWritten: [...dirty].filter((p) => lists.get(p)?.length).length, bytesWritten, pruned };
+  }
+
+  /**
+   * The partitions whose stories differ from the last commit, and their new contents. Stories are compared by
+   * object: whoever builds `next` replaces a changed story with a new object (mergeIncoming does). mergeIncoming
+   * also keeps positions (it replaces in place and appends), so the usual case compares two arrays slot by slot
+   * and touches only the changed slots; anything else (pruning, another order) is compared by id.
+   */
+  private changedPartitions(next: readonly Story[]): { dirty: Set<string>; lists: Map<string, Story[]> } {
+    const prev = this.current.stories;
+    // The length at the last commit: an array grown in place since (against the rules) still shows its new stories.
+    const prevLength = this.committedLength;
+    const dirty = new Set<string>();
+    const lists = new Map<string, Story[]>();
+    if (next === prev && next.length === prevLength && this.manifest !== undefined) return { dirty, lists };
+    const changed: Story[] = [];
+    const old: Story[] = [];
+    let aligned = this.manifest !== undefined && next.length >= prevLength && prev.length >= prevLength;
+    for (let i = 0; aligned && i < prevLength; i++) {
+      const a = prev[i]!;
+      const b = next[i]!;
+      if (a === b) continue;
+      if (a.id !== b.id) aligned = false;
+      old.push(a);
+      changed.push(b);
+    }
+    if (aligned) {
+      for (let i = prevLength; i < next.length; i++) changed.push(next[i]!);
+      for (const s of old) dirty.add(partitionOf(s));
+      for (const s of changed) dirty.add(partitionOf(s));
+      const replacement = new Map(changed.map((s) => [s.id, s]));
+      for (const p of dirty) {
+        const list: Story[] = [];
+        for (const s of this.parts.get(p) ?? []) {
+          const n = replacement.get(s.id) ?? s;
+          if (partitionOf(n) !== p) continue; // moved out: placed below, with the new arrivals
+          list.push(n);
+          if (n !== s) replacement.delete(s.id);
+        }
+        lists.set(p, list);
+      }
+      // Stories new to their partition: appended, or moved by a changed date.
+      for (const s of replacement.values()) lists.get(partitionOf(s))!.push(s);
+      return { dirty, lists };
+    }
+    // By id: every story of next against the one committed under its id.
+    const before = new Map<string, Story>();
+    for (const list of this.parts.values()) for (const s of list) before.set(s.id, s);
+    for (const s of next) {
+      const b = before.get(s.id);
+      if (b !== s) {
+        dirty.add(partitionOf(s));
+        if (b) dirty.add(partitionOf(b));
+      }
+      before.delete(s.id);
+    }
+    for (const gone of before.values()) dirty.add(partitionOf(gone));
+    for (const p of dirty) lists.set(p, []);
+    for (const s of next) lists.get(partitionOf(s))?.push(s);
+    return { dirty, lists };
+  }
+
+  /** Manifests two commits old, whose files may go once neither of the last two manifests names them. */
+  private garbage: Manifest[] = [];
+
+  private async collectGarbage(): Promise<void> {
+    const old = this.garbage.splice(0);
+    if (!old.length) return;
+    const keep = new Set([...Object.values(this.manifest?.partitions ?? {}), ...Object.values(this.previous?.partitions ?? {})].map((r) => r.file));
+    const doomed = new Set(old.flatMap((m) => Object.values(m.partitions).map((r) => r.file)).filter((f) => !keep.has(f)));
+    await Promise.all([...doomed].map((f) => rm(path.join(this.dir, PARTITION_DIR, f), { force: true }).catch(() => undefined)));
+  }
+
+  /** At start-up: files of no manifest (a commit killed before its rename) and leftovers of interrupted writes. */
+  async sweep(bak: Manifest | undefined): Promise<void> {
+    this.previous = bak;
+    const keep = new Set([...Object.values(this.manifest?.partitions ?? {}), ...Object.values(bak?.partitions ?? {})].map((r) => r.file));
+    for (const f of await partitionFilesOnDisk(this.dir)) if (!keep.has(f)) await rm(path.join(this.dir, PARTITION_DIR, f), { force: true });
+    await rm(`${this.file}.tmp`, { force: true });
+    await rm(`${this.file}.bak.new`, { force: true });
+  }
+
+  async writeLegacyOut(): Promise<void> {
+    // Commit everything in the new layout; the schema-1 file becomes .bak.
+    await this.commitNow(this.current);
+    this.opts.log?.warn({ file: this.file, schema: SCHEMA_VERSION }, 'store migrated from schema 1 (one file) to schema 2 (partitions); the old file is kept as .bak');
+  }
+
+  async reload(): Promise<boolean> {
+    if (this.opts.writable) return false; // the only writer already holds the latest commit
+    const m = await mtimeOf(this.file);
+    if (m === this.manifestMtime) return false;
+    try {
+      const db = new Low<unknown>(new DurableJsonFile<unknown>(this.file, 'replace'), null);
+      await db.read();
+      if (!isManifest(db.data)) return false;
+      const manifest = db.data;
+      if (manifest.generation === this.manifest?.generation) {
+        this.manifestMtime = m;
+        return false;
+      }
+      const parts = new Map<string, Story[]>();
+      for (const [name, ref] of Object.entries(manifest.partitions)) {
+        const same = this.manifest?.partitions[name]?.file === ref.file ? this.parts.get(name) : undefined;
+        parts.set(name, same ?? (await readPartition(this.dir, name, ref.file)));
+      }
+      this.parts = parts;
+      this.manifest = manifest;
+      this.current = assemble({ manifest, parts, legacy: false });
+      this.committedLength = this.current.stories.length;
+      this.manifestMtime = m;
+      this.ver++;
+      return true;
+    } catch {
+      return false; // mid-commit or unreadable: keep serving what we have, try again next time
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue;
+    this.release();
+  }
+
+  async init(): Promise<void> {
+    this.manifestMtime = await mtimeOf(this.file);
+  }
+}
+
+/** Partition files written at once during a commit. */
+const WRITE_CONCURRENCY = 8;
+
+async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) await tasks[next++]!();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+}
+
+async function mtimeOf(file: string): Promise<number> {
+  try {
+    return (await stat(file)).mtimeMs;
   } catch {
     return -1;
+  }
+}
+
+async function readBakManifest(dir: string): Promise<Manifest | undefined> {
+  try {
+    const v = JSON.parse(await readFile(path.join(dir, `${STORE_FILE}.bak`), 'utf8')) as unknown;
+    return isManifest(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Opens the store in dataDir. A writable store takes the lock (one writer) and recovers what a crash or a
+ * corrupt file left; a read-only store (another process serving the web) never writes and can reload() what
+ * the writer committed.
+ */
+export async function openStore(dataDir: string, opts: OpenOptions): Promise<Store> {
+  await mkdir(dataDir, { recursive: true });
+  const release = opts.writable ? acquireLock(path.join(dataDir, LOCK_FILE), opts.log) : () => {};
+  try {
+    const loaded = await readWithRecovery(dataDir, opts.writable, opts.log);
+    const onDisk = await partitionFilesOnDisk(dataDir);
+    const maxGen = onDisk.reduce((m, f) => Math.max(m, Number(PARTITION_FILE.exec(f)?.[2] ?? 0)), 0);
+    const store = new PartitionedStore(dataDir, loaded, maxGen, opts, release);
+    await store.init();
+    if (opts.writable) {
+      if (loaded.legacy) await store.writeLegacyOut();
+      else await store.sweep(await readBakManifest(dataDir));
+    }
+    return store;
+  } catch (e) {
+    release();
+    throw e;
   }
 }

@@ -10,79 +10,111 @@ const ZONES: Record<string, number> = {
   EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420,
 };
 
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Offset of `timeZone` from UTC, in minutes, at the instant `utcMs`. */
 export function zoneOffsetMinutes(timeZone: string, utcMs: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-  }).formatToParts(new Date(utcMs));
+  let fmt = offsetFormats.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    offsetFormats.set(timeZone, fmt);
+  }
+  const parts = fmt.formatToParts(new Date(utcMs));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60000);
 }
 
-/** A wall-clock time in `timeZone` → UTC ms (two passes settle the offset around DST changes). */
+/**
+ * A wall-clock time in `timeZone` → UTC ms, resolved as RFC 5545 and Temporal's "compatible" do: a time that
+ * happens twice (the autumn change, 02:30 in Brussels) is the earlier one; a time that never happens (the
+ * spring gap, 02:30) is read with the offset before the change, i.e. moved forward by the gap (03:30 CEST).
+ */
 function localToUtc(y: number, mo: number, d: number, h: number, mi: number, s: number, timeZone: string): number {
   const naive = Date.UTC(y, mo, d, h, mi, s);
-  let utc = naive - zoneOffsetMinutes(timeZone, naive) * 60000;
-  utc = naive - zoneOffsetMinutes(timeZone, utc) * 60000;
-  return utc;
+  const day = 24 * 3600 * 1000;
+  const before = zoneOffsetMinutes(timeZone, naive - day);
+  const after = zoneOffsetMinutes(timeZone, naive + day);
+  const fits = (off: number) => zoneOffsetMinutes(timeZone, naive - off * 60000) === off;
+  const candidates = [before, after].filter(fits).map((off) => naive - off * 60000);
+  if (candidates.length) return Math.min(...candidates);
+  return naive - before * 60000;
 }
 
 function valid(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  if (h === 24 && (mi !== 0 || s !== 0)) return false;
   return y >= 1970 && y <= 9999 && mo >= 0 && mo <= 11 && d >= 1 && d <= 31 && h <= 24 && mi <= 59 && s <= 60;
 }
 
+/** `+0200`, `+02:00`, `+02`, `GMT+2`, `UTC+02:00`, or a named zone; undefined when unknown. */
 function zoneMinutes(z: string | undefined): number | undefined {
   if (!z) return undefined;
-  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(z);
-  if (m) return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+  const m = /^(?:GMT|UTC|UT)?([+-])(\d{1,2})(?::?(\d{2}))?$/i.exec(z);
+  if (m) {
+    const h = Number(m[2]);
+    const mi = Number(m[3] ?? 0);
+    if (h > 14 || mi > 59) return undefined;
+    return (m[1] === '-' ? -1 : 1) * (h * 60 + mi);
+  }
   return ZONES[z.toUpperCase()];
 }
 
-const RFC822 =
-  /^(?:[A-Za-z]{2,9}\.?,?\s+)?(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?[\s-]+(\d{2,4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*([A-Za-z]{1,5}|[+-]\d{2}:?\d{2})?$/;
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T\s](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+// RFC 822 and what feeds write instead: optional weekday (any case, with or without comma), day and month in
+// either order ("7 Oct 2024", "Oct 7, 2024"), "Oct." and full month names, 2-digit years, no seconds, and a zone
+// that is numeric, named, GMT+2, or missing (read in the agency's zone). A trailing "(CEST)" comment is dropped.
+const ZONE = '([A-Za-z]{1,5}|(?:GMT|UTC|UT)?[+-]\\d{1,2}(?::?\\d{2})?)';
+const TIME = '(\\d{1,2}):(\\d{2})(?::(\\d{2}))?';
+const RFC822 = new RegExp(`^(?:[A-Za-z]{2,9}\\.?,?\\s+)?(\\d{1,2})[\\s-]+([A-Za-z]{3,9})\\.?,?[\\s-]+(\\d{2,4})(?:,?\\s+${TIME})?\\s*${ZONE}?$`);
+const MONTH_FIRST = new RegExp(`^(?:[A-Za-z]{2,9}\\.?,?\\s+)?([A-Za-z]{3,9})\\.?\\s+(\\d{1,2}),?\\s+(\\d{4})(?:,?\\s+${TIME})?\\s*${ZONE}?$`);
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T\s](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /**
- * Parses an upstream date to ISO 8601 UTC, or undefined when it cannot be read.
+ * Parses an upstream date to ISO 8601 UTC, or undefined when it cannot be read (never NaN, never "now").
  * A time without a zone is read in the agency's `timeZone`; a date without a time is midnight there.
  */
 export function parseDate(raw: string | undefined, timeZone = 'UTC'): string | undefined {
   if (!raw) return undefined;
-  const s = raw.trim().replace(/\s+/g, ' ');
+  const s = raw.trim().replace(/\s+/g, ' ').replace(/\s*\([^()]*\)$/, '');
   if (!s || s.length > 80) return undefined;
   let m = ISO.exec(s);
   if (m) {
     const [y, mo, d, h, mi, sec] = [Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
-    if (!valid(y, mo, d, h, mi, sec)) return undefined;
-    const z = zoneMinutes(m[7]);
-    const ms = z === undefined ? localToUtc(y, mo, d, h, mi, sec, timeZone) : Date.UTC(y, mo, d, h, mi, sec) - z * 60000;
-    return checked(ms, y, mo, d, z === undefined ? timeZone : undefined);
+    if (m[7] && zoneMinutes(m[7]) === undefined) return undefined;
+    return build(y, mo, d, h, mi, sec, zoneMinutes(m[7]), timeZone);
   }
-  m = RFC822.exec(s);
-  if (m) {
-    const mo = MONTHS[m[2]!.slice(0, 3).toLowerCase()];
-    if (mo === undefined) return undefined;
-    let y = Number(m[3]);
-    if (m[3]!.length === 2) y += y < 70 ? 2000 : 1900; // RFC 822 two-digit years; RFC 1123 asks for four
-    const [d, h, mi, sec] = [Number(m[1]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
-    if (!valid(y, mo, d, h, mi, sec)) return undefined;
-    if (m[7] && zoneMinutes(m[7]) === undefined && !/^[A-IK-Z]$/i.test(m[7])) return undefined;
-    const z = m[7] ? (zoneMinutes(m[7]) ?? 0) : undefined; // military single letters: RFC 1123 says treat as 0
-    const ms = z === undefined ? localToUtc(y, mo, d, h, mi, sec, timeZone) : Date.UTC(y, mo, d, h, mi, sec) - z * 60000;
-    return checked(ms, y, mo, d, z === undefined ? timeZone : undefined);
+  let day: string, month: string, year: string, rest: (string | undefined)[];
+  if ((m = RFC822.exec(s))) [day, month, year, rest] = [m[1]!, m[2]!, m[3]!, m.slice(4)];
+  else if ((m = MONTH_FIRST.exec(s))) [month, day, year, rest] = [m[1]!, m[2]!, m[3]!, m.slice(4)];
+  else return undefined;
+  const mo = MONTHS[month.slice(0, 3).toLowerCase()];
+  if (mo === undefined) return undefined;
+  let y = Number(year);
+  // RFC 822 two-digit years (RFC 1123 asks for four): 00–69 are 20xx, 70–99 are 19xx, as RFC 2822 §4.3 reads them.
+  if (year.length === 2) y += y < 70 ? 2000 : 1900;
+  else if (year.length !== 4) return undefined;
+  const [h, mi, sec, zone] = [Number(rest[0] ?? 0), Number(rest[1] ?? 0), Number(rest[2] ?? 0), rest[3]];
+  let z: number | undefined;
+  if (zone) {
+    z = zoneMinutes(zone);
+    // RFC 1123 §5.2.14: the single-letter military zones were defined with the wrong sign; treat them as 0.
+    if (z === undefined) {
+      if (!/^[A-IK-Z]$/i.test(zone)) return undefined;
+      z = 0;
+    }
   }
-  return undefined;
+  return build(y, mo, Number(day), h, mi, sec, z, timeZone);
 }
 
-/** Rejects dates that overflowed (31 February) and NaN. */
-function checked(ms: number, y: number, mo: number, d: number, tz: string | undefined): string | undefined {
-  if (!Number.isFinite(ms)) return undefined;
+function build(y: number, mo: number, d: number, h: number, mi: number, s: number, zone: number | undefined, timeZone: string): string | undefined {
+  if (!valid(y, mo, d, h, mi, s)) return undefined;
+  // 31 February does not roll over into March: it is not a date.
   const probe = new Date(Date.UTC(y, mo, d));
   if (probe.getUTCDate() !== d || probe.getUTCMonth() !== mo) return undefined;
-  void tz;
-  return new Date(ms).toISOString();
+  const sec = Math.min(s, 59); // a leap second is read as the second before it
+  const ms = zone === undefined ? localToUtc(y, mo, d, h, mi, sec, timeZone) : Date.UTC(y, mo, d, h, mi, sec) - zone * 60000;
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 
 /** `YYYY-MM-DD` in a bulletin's file name, e.g. bulletin-2024-10-09.txt → 2024-10-09. */

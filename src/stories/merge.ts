@@ -1,6 +1,11 @@
 // Incoming items → stored stories: one story per press release, whichever sources carried it, in any order.
 import type { Incoming, StoreData, Story, StorySource } from '../model.js';
-import { foldTitle, mintId } from './identity.js';
+import { extendAliases, lookupAlias } from './alias-table.js';
+import { identityChain, mintId, resolveByKeys } from './identity.js';
+import { confirms, copyEvidence, SEARCH_MS } from './copy-evidence.js';
+import { candidatesIn, deriveIndex, indexes, noteInIndex, positionOf } from './story-index.js';
+
+export { copyEvidence } from './copy-evidence.js';
 
 /** One string per source of a story: a bulletin file, or one item of one feed. */
 export function sourceKey(s: StorySource): string {
@@ -13,163 +18,335 @@ export interface MergeResult {
   updated: string[];
 }
 
-/** Copies of one press release found in different channels are dated within a few days of each other. */
-const WINDOW_MS = 4 * 24 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
+/** A date further than this past the moment a story was first seen was a feed's mistake (see normalise.ts). */
+const FUTURE_MS = DAY_MS;
 
 /** A feed's fields win over a bulletin's: the agency's own channel names, links and dates its releases. */
-const rank = (s: StorySource) => (s.kind === 'feed' ? 2 : 1);
+const rank = (key: string) => (key.startsWith('feed:') ? 2 : 1);
+const DATE_RANK = { 'first-seen': 0, bulletin: 1, feed: 2 } as const;
 
-function sameSource(a: StorySource, b: StorySource): boolean {
-  return sourceKey(a) === sourceKey(b) && (a.kind !== 'bulletin' || b.kind !== 'bulletin' || a.line === b.line);
+const maxIso = (...xs: (string | undefined)[]) => xs.reduce<string>((m, x) => (x !== undefined && x > m ? x : m), '');
+
+/** The source that names a story (its title, link and date): the best-ranked, then the first by key. */
+function ownerKey(sources: readonly StorySource[]): string {
+  let best = '';
+  for (const s of sources) {
+    const k = sourceKey(s);
+    if (!best || rank(k) > rank(best) || (rank(k) === rank(best) && k < best)) best = k;
+  }
+  return best;
+}
+
+const sourceOrder = (a: StorySource, b: StorySource) => {
+  const ka = sourceKey(a);
+  const kb = sourceKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+};
+
+/** A story's sources with `src` added (a re-read bulletin file replaces its own entry), in one fixed order. */
+function withSource(sources: readonly StorySource[], src: StorySource): readonly StorySource[] {
+  const k = sourceKey(src);
+  const same = sources.find((s) => sourceKey(s) === k);
+  if (same && (same.kind !== 'bulletin' || src.kind !== 'bulletin' || same.line === src.line)) return sources;
+  return [...sources.filter((s) => sourceKey(s) !== k), src].sort(sourceOrder);
+}
+
+/** Characters of text in an HTML body: how full a body is. */
+const textLength = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().length;
+
+/**
+ * Orders two bodies, > 0 when `a` is the fuller: a complete text beats a teaser, then more text, then the
+ * agency's own feed, then the first source by key. A total order, so the body kept does not depend on the
+ * order the copies arrived in.
+ */
+function compareBodies(a: { html: string; teaser: boolean; from: string }, b: { html: string; teaser: boolean; from: string }): number {
+  if (!a.html || !b.html) return a.html ? 1 : b.html ? -1 : 0;
+  if (a.teaser !== b.teaser) return a.teaser ? -1 : 1;
+  const la = textLength(a.html);
+  const lb = textLength(b.html);
+  if (la !== lb) return la - lb;
+  if (rank(a.from) !== rank(b.from)) return rank(a.from) - rank(b.from);
+  return a.from < b.from ? 1 : a.from > b.from ? -1 : 0;
+}
+
+interface RunContext {
+  nowIso: string;
+  nowMs: number;
 }
 
 /**
- * Would `inc` be a different press release than `story`, although its title matches? A feed never lists one
- * release twice, so a story that already has another item of the same feed is another release.
+ * What a copy changes in a story. Returns the same object when nothing changes, so the store finds changed
+ * stories by reference.
+ *
+ * `updated` rule: a story first seen in this run (its firstSeen is this run's `now`) has never been published,
+ * so its `updated` is a function of what was merged into it, not of the order: max(published, the newest
+ * <updated> a source declared). After that, a change a reader can see (title, body, link, date) moves
+ * `updated` to this run's `now` (never backwards); a new source, category or key alone does not. So the same
+ * inputs in any order within a run give the same bytes, and re-ingesting them later changes nothing.
  */
-function conflicts(story: Story, inc: Incoming): boolean {
-  if (inc.source.kind === 'feed') {
-    const url = inc.source.url;
-    return story.sources.some((s) => s.kind === 'feed' && s.url === url && sourceKey(s) !== sourceKey(inc.source));
-  }
-  const file = inc.source.file;
-  return story.sources.some((s) => s.kind === 'bulletin' && s.file === file && s.line !== (inc.source as { line: number }).line);
-}
-
-function bodyIsBetter(story: Story, inc: Incoming): boolean {
-  if (!inc.contentHtml) return false;
-  if (!story.contentHtml) return true;
-  if (story.teaser !== inc.teaser) return story.teaser;
-  return inc.contentHtml.length > story.contentHtml.length;
-}
-
-function applyTo(story: Story, inc: Incoming, nowIso: string): Story {
+function applyTo(story: Story, inc: Incoming, run: RunContext): Story {
   const next: Story = { ...story };
-  let changed = false;
-  if (!story.sources.some((s) => sameSource(s, inc.source))) {
-    next.sources = [...story.sources.filter((s) => sourceKey(s) !== sourceKey(inc.source)), inc.source];
-  }
-  const strongest = Math.max(...story.sources.map(rank));
-  const incRank = rank(inc.source);
-  // Title: the highest-ranked source names the story; its later edits rename it, keeping the old title.
-  if (incRank >= strongest && inc.title !== story.title) {
-    next.history = [...story.history, { title: story.title, until: nowIso }];
-    next.title = inc.title;
-    changed = true;
-  }
-  if (inc.link && (incRank >= strongest || !story.link) && inc.link !== story.link) {
-    next.link = inc.link;
-    changed = true;
-  }
-  const dateRank = { 'first-seen': 0, bulletin: 1, feed: 2 } as const;
-  if (inc.published && (dateRank[inc.dateSource] > dateRank[story.dateSource] || (inc.dateSource === story.dateSource && incRank >= strongest && inc.published !== story.published))) {
-    next.published = inc.published;
-    next.dateSource = inc.dateSource;
-    changed = true;
-  }
+  const firstRun = story.firstSeen === run.nowIso;
   const sk = sourceKey(inc.source);
-  const edit = story.bodyFrom === sk && inc.contentHtml && inc.contentHtml !== story.contentHtml;
-  if (edit || bodyIsBetter(story, inc)) {
+  const sources = withSource(story.sources, inc.source);
+  if (sources !== story.sources) next.sources = [...sources];
+  const isOwner = ownerKey(sources) === sk;
+  let visible = false;
+
+  // Title: the owner names the story; its later edits rename it, and the old title goes to history once a
+  // reader may have seen it.
+  if (isOwner && inc.title !== story.title) {
+    if (!firstRun) next.history = [...story.history, { title: story.title, until: run.nowIso }];
+    next.title = inc.title;
+    visible = true;
+  }
+  if (inc.link && (isOwner || !story.link) && inc.link !== story.link) {
+    next.link = inc.link;
+    visible = true;
+  }
+
+  // Date: feed, else bulletin, else first-seen. A feed date more than a day past the moment this story was
+  // first seen is held back (it was in the future then) and flagged.
+  let claim = inc.published;
+  let claimSource = inc.dateSource;
+  let flag = inc.dateFlag;
+  if (claim && claimSource === 'feed' && Date.parse(claim) > Date.parse(story.firstSeen) + FUTURE_MS) {
+    claim = undefined;
+    claimSource = 'first-seen';
+    flag = 'future';
+  }
+  if (claim && (DATE_RANK[claimSource] > DATE_RANK[story.dateSource] || (claimSource === story.dateSource && isOwner && claim !== story.published))) {
+    next.published = claim;
+    next.dateSource = claimSource;
+    visible ||= claim !== story.published;
+  }
+  if (next.dateSource === 'feed') delete next.dateFlag;
+  else if (flag && !next.dateFlag) next.dateFlag = flag;
+
+  // Body: the fullest copy; the source it came from may edit it.
+  const edit = story.bodyFrom === sk && !!inc.contentHtml && (inc.contentHtml !== story.contentHtml || inc.teaser !== story.teaser);
+  const fuller = compareBodies({ html: inc.contentHtml, teaser: inc.teaser, from: sk }, { html: story.contentHtml, teaser: story.teaser, from: story.bodyFrom }) > 0;
+  if (edit || (fuller && story.bodyFrom !== sk)) {
     next.contentHtml = inc.contentHtml;
     next.summary = inc.summary;
     next.teaser = inc.teaser;
     next.bodyFrom = sk;
-    changed = true;
+    visible ||= inc.contentHtml !== story.contentHtml || inc.teaser !== story.teaser;
   }
+
+  // Categories: one source's in its order; several sources' as a sorted union (order-independent).
   if (inc.categories.length) {
-    const cats = [...new Set([...story.categories, ...inc.categories])];
-    if (cats.length !== story.categories.length) next.categories = cats;
+    const have = new Set(story.categories);
+    if (inc.categories.some((c) => !have.has(c)))
+      next.categories = story.categories.length ? [...new Set([...story.categories, ...inc.categories])].sort() : [...new Set(inc.categories)];
   }
-  if (changed) {
-    const candidates = [nowIso, next.published, inc.updated ?? ''].filter(Boolean);
-    next.updated = candidates.reduce((a, b) => (a > b ? a : b));
-  } else if (next.published > next.updated) {
-    next.updated = next.published;
+
+  // Only with a change of its own: some CMSs stamp <updated> with the time of every fetch.
+  if ((firstRun || visible) && inc.updated && inc.updated > (story.declaredUpdated ?? '')) next.declaredUpdated = inc.updated;
+  if (firstRun) next.updated = maxIso(next.published, next.declaredUpdated);
+  else if (visible) next.updated = maxIso(story.updated, run.nowIso, next.published);
+
+  return changed(story, next) ? next : story;
+}
+
+function changed(a: Story, b: Story): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return true;
+  for (const k of kb) {
+    const va = (a as unknown as Record<string, unknown>)[k];
+    const vb = (b as unknown as Record<string, unknown>)[k];
+    if (va !== vb && JSON.stringify(va) !== JSON.stringify(vb)) return true;
   }
-  return next;
+  return false;
+}
+
+function newStory(inc: Incoming, id: string, seq: number, run: RunContext): Story {
+  const published = inc.published ?? run.nowIso;
+  return {
+    id,
+    seq,
+    agency: inc.agency,
+    title: inc.title,
+    ...(inc.link ? { link: inc.link } : {}),
+    published,
+    updated: maxIso(published, inc.updated),
+    firstSeen: run.nowIso,
+    dateSource: inc.published ? inc.dateSource : 'first-seen',
+    ...(inc.dateFlag && inc.dateSource !== 'feed' ? { dateFlag: inc.dateFlag } : {}),
+    ...(inc.updated ? { declaredUpdated: inc.updated } : {}),
+    contentHtml: inc.contentHtml,
+    summary: inc.summary,
+    teaser: inc.teaser,
+    categories: [...new Set(inc.categories)],
+    sources: [inc.source],
+    bodyFrom: sourceKey(inc.source),
+    history: [],
+    keys: [],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** Where one source's item comes from, without the item's own guid: the feed or the bulletin file. */
+const channelOf = (s: StorySource) => (s.kind === 'bulletin' ? `bulletin:${s.file}` : `feed:${s.url}`);
+
+/**
+ * Keys that more than one item of one fetch share name no single item (a CMS stamping one guid on every
+ * release, or linking every item to its news page): the chain is rebuilt for those items without them.
+ */
+function rekeyShared(incoming: readonly Incoming[]): Incoming[] {
+  const count = new Map<string, number>();
+  const id = (inc: Incoming, k: string) => `${channelOf(inc.source)}\n${k}`;
+  for (const inc of incoming) for (const k of new Set(inc.keys)) count.set(id(inc, k), (count.get(id(inc, k)) ?? 0) + 1);
+  const isShared = (inc: Incoming, k: string) => (count.get(id(inc, k)) ?? 0) > 1;
+  return incoming.map((inc) => {
+    // The very same item listed twice (same guid, same link) is still itself.
+    if (!inc.keys.some((k) => !k.startsWith('guidlink:') && isShared(inc, k))) return inc;
+    if (inc.source.kind === 'bulletin') {
+      // Two items of one bulletin under one title: only their text and position tell them apart.
+      return { ...inc, keys: inc.keys.filter((k) => !isShared(inc, k)) };
+    }
+    const src = inc.source;
+    const day = inc.dateSource === 'feed' && inc.published ? inc.published.slice(0, 10) : undefined;
+    const keys = identityChain({
+      agency: inc.agency,
+      feedUrl: src.url,
+      ...(src.guid !== undefined ? { guid: src.guid } : {}),
+      ...(inc.link !== undefined ? { link: inc.link } : {}),
+      title: inc.title,
+      ...(day ? { day } : {}),
+      guidShared: inc.keys.some((k) => k.startsWith('guid:') && isShared(inc, k)),
+      linkShared: inc.keys.some((k) => k.startsWith('link:') && isShared(inc, k)),
+    }).filter((k) => !k.startsWith('title:') || !isShared(inc, k));
+    return { ...inc, keys };
+  });
 }
 
 /**
- * Applies incoming items to the store's stories. Pure: returns a new StoreData, never touches the input.
- * Identity chain, strongest evidence first:
- *  1. any upstream key of the item (guid, canonical link, bulletin key) already in the alias table;
- *  2. the same agency, the same folded title, dated within a few days, and not another item of a feed the
- *     story already has (so a feed that reuses titles keeps two stories);
- *  3. otherwise a new story, whose id is minted now and never recomputed.
+ * Applies incoming items (normally one source's batch: one feed fetch or one bulletin file) to the store's
+ * stories. Pure: returns a new StoreData and never changes the input; unchanged stories keep their objects.
+ *
+ * Which story an item belongs to:
+ *  1. its identity chain (identity.ts): the first of its upstream keys the alias table maps to a story of
+ *     the same agency;
+ *  2. else the story of the same agency, dated within a few days, that it most reads as a copy of
+ *     (copyEvidence: titles, the start of the text, places and numbers), and that no other item of the same
+ *     feed or bulletin already is (a feed never lists one release twice);
+ *  3. else a new story, whose id is minted now and never recomputed.
+ * Every key of the item is then mapped to the story (a key already mapped keeps its story).
  */
 export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], now: Date): MergeResult {
-  const nowIso = now.toISOString();
+  const run: RunContext = { nowIso: now.toISOString(), nowMs: now.getTime() };
+  const batch = rekeyShared(incoming);
   const stories = data.stories.slice();
-  const index = new Map<string, number>(stories.map((s, i) => [s.id, i]));
-  const aliases: Record<string, string> = { ...data.aliases };
-  const byTitle = new Map<string, number[]>();
-  const titleKey = (agency: string, title: string) => `${agency}\n${foldTitle(title)}`;
-  const addTitle = (agency: string, title: string, i: number) => {
-    const k = titleKey(agency, title);
-    const list = byTitle.get(k);
-    if (list) {
-      if (!list.includes(i)) list.push(i);
-    } else byTitle.set(k, [i]);
-  };
-  stories.forEach((s, i) => {
-    addTitle(s.agency, s.title, i);
-    for (const h of s.history) addTitle(s.agency, h.title, i);
-  });
+  const ix = deriveIndex(data.stories);
+  const added = new Map<string, string>();
+  const aliasOf = (k: string) => added.get(k) ?? lookupAlias(data.aliases, k);
+  /** Story id → channels (feed URL, bulletin file) whose items in this batch already are this story. */
+  const claimed = new Map<string, Set<string>>();
+  const inFeed = new Map<string, string[]>();
   let nextSeq = data.nextSeq;
   const created: string[] = [];
   const updated = new Set<string>();
+  let replaced = false;
 
-  for (const inc of incoming) {
-    let at: number | undefined;
-    for (const k of inc.keys) {
-      const id = aliases[k];
-      if (id !== undefined && index.has(id)) {
-        at = index.get(id);
-        break;
+  const isClaimed = (s: Story, inc: Incoming) => claimed.get(s.id)?.has(channelOf(inc.source)) ?? false;
+  /** A story that already has another item (another guid) of the same feed is another release. */
+  const otherItemOfFeed = (s: Story, inc: Incoming) =>
+    inc.source.kind === 'feed' &&
+    inc.source.guid !== undefined &&
+    s.sources.some((x) => x.kind === 'feed' && x.url === (inc.source as { url: string }).url && x.guid !== undefined && x.guid !== (inc.source as { guid?: string }).guid);
+
+  for (const inc of batch) {
+    let at = resolveByKeys(
+      inc.keys,
+      (k) => {
+        const id = aliasOf(k);
+        const p = id === undefined ? undefined : positionOf(ix, id);
+        const s = p === undefined ? undefined : stories[p];
+        if (!s || s.id !== id || s.agency !== inc.agency) return undefined;
+        // Two items of one fetch never are one release, unless they are the very same item listed twice.
+        if (!k.startsWith('guidlink:') && isClaimed(s, inc)) return undefined;
+        return p;
+      },
+      (p) => confirms(stories[p]!, inc),
+    );
+
+    if (at === undefined) {
+      const when = inc.published ? Date.parse(inc.published) : run.nowMs;
+      const lo = new Date(when - SEARCH_MS).toISOString();
+      const hi = new Date(when + SEARCH_MS).toISOString();
+      let best = 0;
+      for (const p of candidatesIn(ix, stories, inc.agency, lo, hi)) {
+        const s = stories[p]!;
+        if (isClaimed(s, inc) || otherItemOfFeed(s, inc)) continue;
+        const score = copyEvidence(s, inc, when);
+        if (score > best || (score === best && score > 0 && at !== undefined && s.seq < stories[at]!.seq)) {
+          best = score;
+          at = p;
+        }
       }
     }
+
+    let story: Story;
     if (at === undefined) {
-      const when = Date.parse(inc.published ?? nowIso);
-      at = byTitle.get(titleKey(inc.agency, inc.title))?.find((i) => {
-        const s = stories[i]!;
-        return Math.abs(Date.parse(s.published) - when) <= WINDOW_MS && !conflicts(s, inc);
-      });
-    }
-    if (at === undefined) {
-      const published = inc.published ?? nowIso;
-      const id = mintId(inc.agency, inc.keys[0] ?? `${inc.agency}:${inc.title}`, published.slice(0, 10), (x) => index.has(x));
-      const story: Story = {
-        id,
-        seq: nextSeq++,
-        agency: inc.agency,
-        title: inc.title,
-        ...(inc.link ? { link: inc.link } : {}),
-        published,
-        updated: inc.updated && inc.updated > published ? inc.updated : published,
-        firstSeen: nowIso,
-        dateSource: inc.published ? inc.dateSource : 'first-seen',
-        contentHtml: inc.contentHtml,
-        summary: inc.summary,
-        teaser: inc.teaser,
-        categories: inc.categories,
-        sources: [inc.source],
-        bodyFrom: sourceKey(inc.source),
-        history: [],
-      };
+      const published = inc.published ?? run.nowIso;
+      const id = mintId(inc.agency, inc.keys[0] ?? `${channelOf(inc.source)}:${inc.title}`, published.slice(0, 10), (x) => positionOf(ix, x) !== undefined);
+      story = newStory(inc, id, nextSeq++, run);
       at = stories.push(story) - 1;
-      index.set(id, at);
+      noteInIndex(ix, story, at, true);
       created.push(id);
+      replaced = true;
     } else {
       const before = stories[at]!;
-      const after = applyTo(before, inc, nowIso);
-      if (JSON.stringify(after) !== JSON.stringify(before)) {
-        stories[at] = after;
-        if (!created.includes(after.id)) updated.add(after.id);
+      story = applyTo(before, inc, run);
+      if (story !== before) {
+        if (!created.includes(story.id)) updated.add(story.id);
+        if (story.published !== before.published) noteInIndex(ix, story, at, false);
       }
     }
-    const story = stories[at]!;
-    addTitle(story.agency, story.title, at);
-    for (const k of inc.keys) aliases[k] ??= story.id;
+
+    // Record the item's keys for its story: in the alias table, and in the story (which the store persists).
+    const fresh = inc.keys.filter((k) => aliasOf(k) === undefined);
+    const own = story.keys ?? [];
+    const missing = inc.keys.filter((k) => aliasOf(k) === story.id && !own.includes(k));
+    for (const k of fresh) added.set(k, story.id);
+    if (fresh.length || missing.length) story = { ...story, keys: [...own, ...new Set([...missing, ...fresh])] };
+    if (stories[at] !== story) {
+      stories[at] = story;
+      replaced = true;
+    }
+
+    const c = claimed.get(story.id);
+    if (c) c.add(channelOf(inc.source));
+    else claimed.set(story.id, new Set([channelOf(inc.source)]));
+    if (inc.source.kind === 'feed') {
+      const list = inFeed.get(inc.source.url);
+      if (list) list.push(story.id);
+      else inFeed.set(inc.source.url, [story.id]);
+    }
   }
-  return { data: { ...data, stories, aliases, nextSeq }, created, updated: [...updated] };
+
+  // Nothing new: hand back the very same array, so nothing downstream has anything to compare.
+  const out = replaced ? stories : data.stories;
+  if (replaced) indexes.set(stories, ix);
+  let nextInFeed = data.inFeed;
+  for (const [url, ids] of inFeed) {
+    const sorted = [...new Set(ids)].sort();
+    const prev = data.inFeed?.[url];
+    if (!prev || prev.length !== sorted.length || prev.some((x, i) => x !== sorted[i])) nextInFeed = { ...nextInFeed, [url]: sorted };
+  }
+  return {
+    data: {
+      ...data,
+      stories: out,
+      aliases: extendAliases(data.aliases, added),
+      nextSeq,
+      ...(nextInFeed ? { inFeed: nextInFeed } : {}),
+    },
+    created,
+    updated: [...updated],
+  };
 }

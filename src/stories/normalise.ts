@@ -1,8 +1,8 @@
 // Bulletin items and feed items → Incoming, the one shape stories are made of. Every fallback is decided here.
-import type { BulletinItem, FeedItem, Incoming, ParseWarning } from '../model.js';
+import type { BulletinItem, DateFlag, FeedItem, Incoming, ParseWarning } from '../model.js';
 import { renderBlocks } from '../sources/parse-bulletin.js';
 import { dateInFileName, parseDate } from './dates.js';
-import { keys } from './identity.js';
+import { identityChain, keys } from './identity.js';
 import { sanitiseHtml } from './sanitise-html.js';
 import { htmlToSummary } from './summary.js';
 import { stripXmlInvalid } from './xml-chars.js';
@@ -30,7 +30,7 @@ export function bulletinToIncoming(item: BulletinItem, ctx: { file: string; agen
     teaser: item.teaser,
     categories: [],
     source: { kind: 'bulletin', file: ctx.file, line: item.line },
-    keys: [keys.bulletin(ctx.agency, title)],
+    keys: [keys.bulletin(ctx.agency, published?.slice(0, 10), title)],
   };
 }
 
@@ -55,22 +55,32 @@ export function feedItemToIncoming(item: FeedItem, index: number, ctx: FeedConte
     warnings.push({ line: 0, message: `item ${index + 1}: no title and no text; skipped` });
     return { warnings };
   }
+  // published, else updated (Atom entries may carry only <updated>), else first-seen. A date that is there but
+  // cannot be read, or lies more than a day ahead (a wrong zone or year), is not believed: the story keeps its
+  // first-seen time (or a bulletin's day) and is flagged, and the feed is told in its warnings.
+  const rawDate = item.published ?? item.updated;
   let published = parseDate(item.published, ctx.timeZone) ?? parseDate(item.updated, ctx.timeZone);
   const updated = parseDate(item.updated, ctx.timeZone);
-  if (item.published && !parseDate(item.published, ctx.timeZone))
-    warnings.push({ line: 0, message: `item ${index + 1} ("${title.slice(0, 60)}"): unreadable date "${item.published.slice(0, 60)}"` });
-  // A date more than a day ahead is a feed's mistake (wrong zone, wrong year): not believed.
+  let dateFlag: DateFlag | undefined;
+  if (rawDate?.trim() && !published) {
+    dateFlag = 'unparseable';
+    warnings.push({ line: 0, message: `item ${index + 1} ("${title.slice(0, 60)}"): unreadable date "${rawDate.trim().slice(0, 60)}"; using first-seen` });
+  } else if (item.published?.trim() && !parseDate(item.published, ctx.timeZone))
+    warnings.push({ line: 0, message: `item ${index + 1} ("${title.slice(0, 60)}"): unreadable date "${item.published.trim().slice(0, 60)}"; using its updated date` });
   const horizon = ctx.now.getTime() + 24 * 3600 * 1000;
   if (published && Date.parse(published) > horizon) {
     warnings.push({ line: 0, message: `item ${index + 1} ("${title.slice(0, 60)}"): date ${published} is in the future; using first-seen` });
     published = undefined;
+    dateFlag = 'future';
   }
-  const itemKeys: string[] = [];
-  if (item.guid?.trim()) itemKeys.push(keys.guid(ctx.agency, ctx.feedUrl, item.guid));
-  const linkKey = item.link ? keys.link(item.link) : undefined;
-  if (linkKey) itemKeys.push(linkKey);
-  const day = (published ?? ctx.now.toISOString()).slice(0, 10);
-  itemKeys.push(keys.titleDate(ctx.agency, title, day));
+  const itemKeys = identityChain({
+    agency: ctx.agency,
+    feedUrl: ctx.feedUrl,
+    ...(item.guid?.trim() ? { guid: item.guid } : {}),
+    ...(item.link?.trim() ? { link: item.link } : {}),
+    title,
+    ...(published ? { day: published.slice(0, 10) } : {}),
+  });
   const summaryText = htmlToSummary(summaryHtml || content, 500);
   return {
     warnings,
@@ -81,6 +91,7 @@ export function feedItemToIncoming(item: FeedItem, index: number, ctx: FeedConte
       ...(published ? { published } : {}),
       ...(updated && Date.parse(updated) <= horizon ? { updated } : {}),
       dateSource: published ? 'feed' : 'first-seen',
+      ...(dateFlag ? { dateFlag } : {}),
       contentHtml: body,
       summary: summaryText,
       teaser: /(…|\.\.\.)\s*(<\/p>)?\s*$/.test(body) && !content,

@@ -1,11 +1,23 @@
-// The read-only web tier: prepared feeds straight from memory, Express for everything else. Never listens itself.
+// The read-only web tier: prepared documents straight from memory for the feeds and pages every reader polls,
+// Express for the rest (story pages, /status, health). Never listens itself.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { StoreData } from '../model.js';
-import { renderFrontPage, renderOpml } from '../publish/pages.js';
-import { renderStoryPage } from '../publish/story-page.js';
-import { buildPublication, type AgencyInfo, type Publication, type PublishOptions } from './publication.js';
-import { prepare, sendPrepared, type Prepared } from './prepared.js';
+import { MONTH_RE } from '../publish/archives.js';
+import type { FeedFormat } from '../publish/render-feed.js';
+import { parseFeedQuery } from './feed-query.js';
+import { Lru } from './lru.js';
+import { sendPrepared, type Prepared } from './prepared.js';
+import {
+  buildPublication,
+  FORMATS,
+  renderArchive,
+  renderStory,
+  renderVariant,
+  type AgencyInfo,
+  type Publication,
+  type PublishOptions,
+} from './publication.js';
 
 export interface WebDeps {
   /** The current store contents and a number that changes whenever they do. */
@@ -17,24 +29,45 @@ export interface WebDeps {
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** Reports readiness for /readyz. */
   ready?: () => boolean;
+  /** Told after each render of the default documents (tests count them; main may log the time). */
+  onPublish?: (info: { baseUrl: string; version: number; documents: number; ms: number }) => void;
+  /** Query variants and archives kept per base URL and store version (default 200). */
+  variantCacheSize?: number;
 }
 
 /** Hosts a cache may hold documents for at once; more distinct Host headers than this evict the oldest. */
 const MAX_HOSTS = 8;
+/** Bytes of query variants and archives kept per base URL: 200 variants of 500 stories would be ~100 MB. */
+const VARIANT_CACHE_BYTES = 32 * 1024 * 1024;
+const STORY_PAGE_CACHE = 500;
 const HOST_RE = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-f:.]+\](?::\d{1,5})?$/i;
+const ALLOW = 'GET, HEAD, OPTIONS';
 
 class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
 }
 
+const notFound = (message: string) => new HttpError(404, `not found: ${message}`);
+const badRequest = (message: string) => new HttpError(400, `bad request: ${message}`);
+
+/** A path or value quoted in an error message: JSON escapes controls, the length is capped. */
+const quote = (s: string) => JSON.stringify(s.length > 100 ? `${s.slice(0, 100)}…` : s);
+
 function text(res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
   const bytes = Buffer.from(`${body}\n`, 'utf8');
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(bytes.length), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...extra });
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': String(bytes.length),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...extra,
+  });
   res.end(bytes);
 }
 
@@ -45,14 +78,31 @@ export interface Web {
   publication(baseUrl: string): Publication;
 }
 
-export function createApp(deps: WebDeps): Web {
-  const cache = new Map<string, { version: number; pub: Publication; extra: Map<string, Prepared> }>();
+interface Entry {
+  version: number;
+  pub: Publication;
+  /** Query variants and archive months, by canonical path + query. */
+  variants: Lru<string, Prepared>;
+  stories: Lru<string, Prepared>;
+}
 
-  const entry = (baseUrl: string) => {
+export function createApp(deps: WebDeps): Web {
+  const cache = new Map<string, Entry>();
+  const variantCacheSize = deps.variantCacheSize ?? 200;
+
+  const entry = (baseUrl: string): Entry => {
     const { data, version } = deps.snapshot();
     let e = cache.get(baseUrl);
     if (!e || e.version !== version) {
-      e = { version, pub: buildPublication(data, deps.agencies, baseUrl, deps.publish), extra: new Map() };
+      const t0 = performance.now();
+      const pub = buildPublication(data, deps.agencies, baseUrl, deps.publish);
+      deps.onPublish?.({ baseUrl, version, documents: pub.docs.size, ms: performance.now() - t0 });
+      e = {
+        version,
+        pub,
+        variants: new Lru(variantCacheSize, VARIANT_CACHE_BYTES, (p) => p.body.length),
+        stories: new Lru(STORY_PAGE_CACHE, VARIANT_CACHE_BYTES, (p) => p.body.length),
+      };
       cache.delete(baseUrl);
       cache.set(baseUrl, e);
       while (cache.size > MAX_HOSTS) cache.delete(cache.keys().next().value!);
@@ -60,59 +110,100 @@ export function createApp(deps: WebDeps): Web {
     return e;
   };
 
+  const publicUrl = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, '') : undefined;
   const baseUrlOf = (req: IncomingMessage): string => {
-    if (deps.publicUrl) return deps.publicUrl;
+    if (publicUrl) return publicUrl;
     const host = req.headers.host;
-    if (!host || !HOST_RE.test(host)) throw new HttpError(400, 'bad request: missing or invalid Host header');
+    if (!host || !HOST_RE.test(host)) throw badRequest('missing or invalid Host header');
     const proto = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
     return `${proto}://${host.toLowerCase()}`;
+  };
+
+  /** Everything under /feeds/ that is not a default document as requested: other spellings, variants, archives. */
+  const serveFeed = (req: IncomingMessage, res: ServerResponse, e: Entry, rawPath: string, rawQuery: string | undefined): void => {
+    let path: string;
+    try {
+      path = decodeURIComponent(rawPath);
+    } catch {
+      throw badRequest(`malformed percent-encoding in the path ${quote(rawPath)}`);
+    }
+    const rest = path.slice('/feeds/'.length);
+    const noQuery = () => {
+      if (rawQuery === undefined || rawQuery === '') return;
+      const first = new URLSearchParams(rawQuery).keys().next();
+      throw badRequest(`unknown parameter ${quote(first.done ? rawQuery : first.value)}: ${path} takes no parameters`);
+    };
+
+    if (rest === 'status.atom') {
+      noQuery();
+      return sendPrepared(req, res, e.pub.docs.get('/feeds/status.atom')!);
+    }
+    const archive = /^([^/]+)\/archive\/([^/]*)$/.exec(rest);
+    if (archive) {
+      const key = archive[1]!;
+      const file = /^(.*)\.([^.]+)$/.exec(archive[2]!);
+      if (!e.pub.lists.has(key)) throw notFound(`no agency ${quote(key)}`);
+      if (!file || !MONTH_RE.test(file[1]!)) throw notFound(`archives are named YYYY-MM.atom, e.g. /feeds/${key}/archive/2024-10.atom`);
+      if (file[2] !== 'atom') throw notFound(`archives are Atom documents: /feeds/${key}/archive/${file[1]}.atom`);
+      noQuery();
+      const cacheKey = `/feeds/${key}/archive/${file[1]}.atom`;
+      let doc = e.variants.get(cacheKey);
+      if (!doc) {
+        doc = renderArchive(e.pub, key, file[1]!);
+        if (!doc) throw notFound(`no stories of ${quote(key)} were published in ${file[1]}`);
+        e.variants.set(cacheKey, doc);
+      }
+      return sendPrepared(req, res, doc);
+    }
+    const feed = /^([^/]+)\.([^./]+)$/.exec(rest);
+    if (!feed) throw notFound(rawPath);
+    const [, key, ext] = feed as unknown as [string, string, string];
+    if (key === 'status') throw notFound('the status feed is Atom only: /feeds/status.atom');
+    if (!(FORMATS as readonly string[]).includes(ext)) throw notFound(`unknown feed format ${quote(`.${ext}`)} (use .rss, .atom or .json)`);
+    if (!e.pub.lists.has(key)) throw notFound(`no agency ${quote(key)}`);
+    const format = ext as FeedFormat;
+    const defaultPath = `/feeds/${key}.${format}`;
+    const parsed = parseFeedQuery(rawQuery ?? '', deps.publish.limit);
+    if (!parsed.ok) throw badRequest(parsed.message);
+    if (parsed.canonical === '') return sendPrepared(req, res, e.pub.docs.get(defaultPath)!);
+    const cacheKey = `${defaultPath}?${parsed.canonical}`;
+    let doc = e.variants.get(cacheKey);
+    if (!doc) {
+      doc = renderVariant(e.pub, key, format, parsed.query, parsed.canonical);
+      e.variants.set(cacheKey, doc);
+    }
+    sendPrepared(req, res, doc);
+  };
+
+  /** The prepared paths: the front page, the OPML and everything under /feeds/. Returns false for the rest. */
+  const fastPath = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = req.url ?? '/';
+    const qi = url.indexOf('?');
+    const path = qi < 0 ? url : url.slice(0, qi);
+    if (path !== '/' && path !== '/feeds.opml' && !path.startsWith('/feeds/')) return false;
+    const e = entry(baseUrlOf(req));
+    // The hot path: a reader polling a default feed, one map lookup. The front page and OPML ignore any query.
+    const doc = qi < 0 || !path.startsWith('/feeds/') ? e.pub.docs.get(path) : undefined;
+    if (doc) sendPrepared(req, res, doc);
+    else serveFeed(req, res, e, path, qi < 0 ? undefined : url.slice(qi + 1));
+    return true;
   };
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('query parser', 'simple');
 
-  app.get('/', (req, res) => {
+  // Story ids are tag: URIs with `/` in them: accept them percent-encoded (as we link them) or not.
+  app.get('/stories/*splat', (req, res) => {
     const e = entry(baseUrlOf(req));
-    let p = e.extra.get('/');
+    const id = (req.params as { splat: string[] }).splat.join('/');
+    const story = e.pub.storyById.get(id);
+    if (!story) throw notFound(`no story ${quote(id)}`);
+    let p = e.stories.get(id);
     if (!p) {
-      p = prepare(renderFrontPage(baseUrlOf(req), e.pub.agencies, e.pub.sorted), 'text/html; charset=utf-8', { cacheControl: 'public, max-age=60' });
-      e.extra.set('/', p);
-    }
-    sendPrepared(req, res, p);
-  });
-
-  app.get('/feeds.opml', (req, res) => {
-    const e = entry(baseUrlOf(req));
-    let p = e.extra.get('/feeds.opml');
-    if (!p) {
-      const newest = e.pub.sorted.reduce((m, s) => (s.updated > m ? s.updated : m), '1970-01-01T00:00:00.000Z');
-      p = prepare(renderOpml(baseUrlOf(req), e.pub.agencies, newest), 'text/x-opml; charset=utf-8', { cacheControl: `public, max-age=${deps.publish.maxAgeSeconds}`, cors: true });
-      e.extra.set('/feeds.opml', p);
-    }
-    sendPrepared(req, res, p);
-  });
-
-  app.get('/feeds/:name', (req, res) => {
-    const m = /^(.+)\.(rss|atom|json)$/.exec(req.params.name);
-    if (!m) throw new HttpError(404, `not found: unknown feed format in ${req.path} (use .rss, .atom or .json)`);
-    const e = entry(baseUrlOf(req));
-    const doc = e.pub.docs.get(`/feeds/${m[1]}.${m[2]}`);
-    if (!doc) throw new HttpError(404, `not found: no agency "${m[1]}"`);
-    sendPrepared(req, res, doc);
-  });
-
-  app.get('/stories/:id', (req, res) => {
-    const base = baseUrlOf(req);
-    const e = entry(base);
-    const story = e.pub.sorted.find((s) => s.id === req.params.id);
-    if (!story) throw new HttpError(404, 'not found: no such story');
-    const key = `/stories/${story.id}`;
-    let p = e.extra.get(key);
-    if (!p) {
-      const name = e.pub.agencies.find((a) => a.id === story.agency)?.name ?? story.agency;
-      p = prepare(renderStoryPage(story, name, base), 'text/html; charset=utf-8', { lastModified: new Date(story.updated), cacheControl: 'public, max-age=300' });
-      if (e.extra.size < 2000) e.extra.set(key, p);
+      p = renderStory(e.pub, story);
+      e.stories.set(id, p);
     }
     sendPrepared(req, res, p);
   });
@@ -120,10 +211,11 @@ export function createApp(deps: WebDeps): Web {
   app.get('/status', (_req, res) => {
     const { data } = deps.snapshot();
     const counts = new Map<string, number>();
-    for (const s of data.stories) for (const src of s.sources) {
-      const k = src.kind === 'bulletin' ? `bulletin:${src.file}` : `feed:${src.url}`;
-      counts.set(k, (counts.get(k) ?? 0) + 1);
-    }
+    for (const s of data.stories)
+      for (const src of s.sources) {
+        const k = src.kind === 'bulletin' ? `bulletin:${src.file}` : `feed:${src.url}`;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
     const sources = Object.entries(data.sources).map(([k, s]) => ({ ...s, storiesStored: counts.get(k) ?? 0, validatorsHeld: !!(s.etag || s.lastModified) }));
     res.set('Cache-Control', 'no-store').json({ stories: data.stories.length, sources });
   });
@@ -134,11 +226,9 @@ export function createApp(deps: WebDeps): Web {
     res.status(ok ? 200 : 503).set('Cache-Control', 'no-store').type('text/plain').send(ok ? 'ready\n' : 'not ready\n');
   });
 
-  app.use((req: Request, res: Response) => {
-    text(res, req.method === 'GET' || req.method === 'HEAD' ? 404 : 405, req.method === 'GET' || req.method === 'HEAD' ? `not found: ${req.path}` : `method not allowed: ${req.method}`);
-  });
+  app.use((req: Request, res: Response) => text(res, 404, `not found: ${quote(req.path)}`));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof HttpError) return text(res, err.status, err.message);
+    if (err instanceof HttpError) return text(res, err.status, err.message, err.headers);
     const status = (err as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) return text(res, status, `bad request: ${(err as Error).message}`);
     deps.log.error({ err: (err as Error).stack, path: req.path }, 'request failed');
@@ -147,15 +237,29 @@ export function createApp(deps: WebDeps): Web {
 
   return {
     handle(req, res) {
-      // Default feeds skip the router: they are the hot path every reader polls.
-      if ((req.method === 'GET' || req.method === 'HEAD') && req.url?.startsWith('/feeds/') && !req.url.includes('?')) {
-        try {
-          const doc = entry(baseUrlOf(req)).pub.docs.get(req.url);
-          if (doc) return sendPrepared(req, res, doc);
-        } catch (err) {
-          if (err instanceof HttpError) return text(res, err.status, err.message);
-          throw err;
+      try {
+        const method = req.method ?? 'GET';
+        if (method === 'OPTIONS') {
+          // CORS preflight and plain OPTIONS: everything here is public and read-only.
+          res.writeHead(204, {
+            Allow: ALLOW,
+            'Access-Control-Allow-Origin': '*',
+            'Access-Control-Allow-Methods': ALLOW,
+            'Access-Control-Allow-Headers': 'If-None-Match, If-Modified-Since',
+            'Access-Control-Max-Age': '86400',
+            'Cache-Control': 'public, max-age=86400',
+          });
+          res.end();
+          return;
         }
+        if (method !== 'GET' && method !== 'HEAD') return text(res, 405, `method not allowed: ${method} (this server is read-only)`, { Allow: ALLOW });
+        if (fastPath(req, res)) return;
+      } catch (err) {
+        if (err instanceof HttpError) return text(res, err.status, err.message, err.headers);
+        deps.log.error({ err: (err as Error).stack, url: req.url }, 'request failed');
+        if (!res.headersSent) text(res, 500, 'internal error');
+        else res.destroy();
+        return;
       }
       app(req as Request, res as Response);
     },

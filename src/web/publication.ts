@@ -1,6 +1,12 @@
-// Every default document for one base URL, rendered once per store change: the table the web tier serves from.
+// Every default document for one base URL, rendered once per store change: the table the web tier serves from,
+// plus the indexes that query variants, archives and story pages are rendered from on demand.
 import type { StoreData, Story } from '../model.js';
-import { CONTENT_TYPES, renderFeed, type FeedFormat, type FeedMeta } from '../publish/render-feed.js';
+import { archiveHistory, archiveUrl, indexMonthsByFeed, monthName, subscriptionHistory, type MonthIndex } from '../publish/archives.js';
+import { renderFrontPage, renderOpml } from '../publish/pages.js';
+import { CONTENT_TYPES, feedUrl, renderFeed, type FeedFormat, type FeedMeta } from '../publish/render-feed.js';
+import { selectStories, type StoryQuery } from '../publish/select-stories.js';
+import { renderStatusFeed, sourceIncidents } from '../publish/status-feed.js';
+import { renderStoryPage } from '../publish/story-page.js';
 import { prepare, type Prepared } from './prepared.js';
 
 export interface AgencyInfo {
@@ -17,6 +23,13 @@ export interface PublishOptions {
 }
 
 export const FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
+
+/** HTML pages show sanitised upstream HTML: no script, no plugin, no form may run from it even if one slipped by. */
+const HTML_HEADERS = {
+  'Content-Security-Policy': "default-src 'none'; img-src http: https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+};
+const HTML = 'text/html; charset=utf-8';
 
 /** Newest first; stories of the same date keep the order they were first seen in. */
 export function sortStories(stories: readonly Story[]): Story[] {
@@ -49,38 +62,164 @@ export function feedMeta(key: string, agencies: readonly AgencyInfo[], baseUrl: 
   };
 }
 
-export interface Publication {
-  docs: Map<string, Prepared>;
-  agencies: AgencyInfo[];
-  sorted: Story[];
+/**
+ * When a document of these stories last changed: the newest story's `updated`, or its `firstSeen` when that is
+ * later. A story that arrives with an old date (a late bulletin, an agency back-filling its feed) changes the
+ * document without moving any `updated`; a reader revalidating with If-Modified-Since alone must still see it.
+ */
+export function lastChange(stories: readonly Story[]): Date | undefined {
+  let max = -Infinity;
+  // Stored dates are nearly always `toISOString()` output, which compares as text: parse only when one is not.
+  let maxIso = '';
+  for (const s of stories) {
+    for (const d of [s.updated, s.firstSeen]) {
+      if (d.length === 24 && d.endsWith('Z')) {
+        if (d > maxIso) maxIso = d;
+      } else {
+        const t = Date.parse(d);
+        if (t > max) max = t;
+      }
+    }
+  }
+  if (maxIso !== '') max = Math.max(max, Date.parse(maxIso));
+  return Number.isFinite(max) ? new Date(max) : undefined;
 }
 
-/** Renders the merged feed and one feed per agency in every format. Pure apart from hashing. */
+export interface Publication {
+  baseUrl: string;
+  /** Every default document by path: the feeds, /feeds/status.atom, / and /feeds.opml. */
+  docs: Map<string, Prepared>;
+  agencies: AgencyInfo[];
+  agencyById: Record<string, AgencyInfo>;
+  /** Every story, newest first. */
+  sorted: Story[];
+  /** 'all' and every agency id → all its stories, newest first. */
+  lists: Map<string, Story[]>;
+  /** 'all' and every agency id → its archive months. */
+  months: Map<string, MonthIndex>;
+  storyById: Map<string, Story>;
+  opts: PublishOptions;
+}
+
+function feedDoc(format: FeedFormat, meta: FeedMeta, stories: readonly Story[], cacheControl: string): Prepared {
+  const changed = lastChange(stories);
+  return prepare(renderFeed(format, meta, [...stories]), CONTENT_TYPES[format], { ...(changed ? { lastModified: changed } : {}), cacheControl, cors: true });
+}
+
+/** Renders the merged feed and one feed per agency in every format, the status feed, the front page and the OPML. */
 export function buildPublication(data: StoreData, configured: readonly AgencyInfo[], baseUrl: string, opts: PublishOptions): Publication {
   const agencies = publishedAgencies(configured, data);
+  const agencyById = Object.fromEntries(agencies.map((a) => [a.id, a]));
   const sorted = sortStories(data.stories);
   const docs = new Map<string, Prepared>();
   const cacheControl = `public, max-age=${opts.maxAgeSeconds}`;
-  const byAgency = new Map<string, Story[]>();
-  for (const s of sorted) {
-    const list = byAgency.get(s.agency);
-    if (!list) byAgency.set(s.agency, [s]);
-    else if (list.length < opts.limit) list.push(s);
-  }
-  const groups: [string, Story[]][] = [['all', sorted.slice(0, opts.limit)], ...agencies.map((a): [string, Story[]] => [a.id, byAgency.get(a.id) ?? []])];
-  for (const [key, stories] of groups) {
+
+  const lists = new Map<string, Story[]>([['all', sorted]]);
+  for (const a of agencies) lists.set(a.id, []);
+  for (const s of sorted) lists.get(s.agency)?.push(s);
+  const months = indexMonthsByFeed(sorted, agencies.map((a) => a.id));
+  const storyById = new Map<string, Story>();
+  for (const s of sorted) storyById.set(s.id, s);
+
+  for (const [key, all] of lists) {
+    const index = months.get(key) ?? { months: [], stories: new Map() };
+    const stories = all.slice(0, opts.limit);
     const meta = feedMeta(key, agencies, baseUrl, opts);
-    const newest = stories.reduce<string | undefined>((m, s) => (m === undefined || s.updated > m ? s.updated : m), undefined);
     for (const format of FORMATS) {
-      docs.set(
-        `/feeds/${key}.${format}`,
-        prepare(renderFeed(format, meta, stories), CONTENT_TYPES[format], {
-          ...(newest ? { lastModified: new Date(newest) } : {}),
-          cacheControl,
-          cors: true,
-        }),
-      );
+      const history = format === 'atom' ? subscriptionHistory(index, baseUrl, key) : undefined;
+      docs.set(`/feeds/${key}.${format}`, feedDoc(format, history ? { ...meta, history } : meta, stories, cacheControl));
     }
   }
-  return { docs, agencies, sorted };
+
+  const names = Object.fromEntries(agencies.map((a) => [a.id, a.name]));
+  const incidents = sourceIncidents(data.sources, names);
+  // The status entries change at each attempt of a failing source (failure count, last error), so the document
+  // last changed at the newest of the incidents' dates and those attempts.
+  let statusChanged = incidents.reduce((m, i) => Math.max(m, Date.parse(i.updated)), -Infinity);
+  for (const i of incidents) if (i.kind === 'failing' && i.state.lastAttempt) statusChanged = Math.max(statusChanged, Date.parse(i.state.lastAttempt));
+  docs.set(
+    '/feeds/status.atom',
+    prepare(renderStatusFeed(incidents, baseUrl), CONTENT_TYPES.atom, {
+      ...(Number.isFinite(statusChanged) ? { lastModified: new Date(statusChanged) } : {}),
+      cacheControl,
+      cors: true,
+    }),
+  );
+
+  const feeds = [{ id: 'all', name: 'All agencies' }, ...agencies];
+  const newest = lastChange(sorted);
+  docs.set(
+    '/',
+    prepare(
+      renderFrontPage({
+        baseUrl,
+        feeds: feeds.map((f) => {
+          const list = lists.get(f.id) ?? [];
+          const newestArchive = months.get(f.id)?.months[0];
+          return { id: f.id, name: f.name, stories: list.slice(0, 5), total: list.length, ...(newestArchive ? { newestArchive } : {}) };
+        }),
+      }),
+      HTML,
+      { ...(newest ? { lastModified: newest } : {}), cacheControl: 'public, max-age=60', headers: HTML_HEADERS },
+    ),
+  );
+  docs.set(
+    '/feeds.opml',
+    prepare(renderOpml(baseUrl, feeds, (newest ?? new Date(0)).toISOString()), 'text/x-opml; charset=utf-8', { cacheControl, cors: true }),
+  );
+
+  return { baseUrl, docs, agencies, agencyById, sorted, lists, months, storyById, opts };
+}
+
+/** What a query variant's title adds, so a reader's list tells two variants of one feed apart. */
+function describeQuery(query: StoryQuery): string {
+  const parts = [
+    query.q !== undefined ? `matching “${query.q}”` : '',
+    query.category !== undefined ? `in “${query.category}”` : '',
+    query.since !== undefined ? `since ${query.since.toISOString().slice(0, 10)}` : '',
+  ].filter((p) => p !== '');
+  return parts.length ? ` — ${parts.join(', ')}` : '';
+}
+
+/** A feed with query parameters; `canonical` is the normalised query string (not empty). */
+export function renderVariant(pub: Publication, key: string, format: FeedFormat, query: StoryQuery, canonical: string): Prepared {
+  const stories = selectStories(pub.lists.get(key) ?? [], query, pub.agencyById);
+  const meta = feedMeta(key, pub.agencies, pub.baseUrl, pub.opts);
+  return feedDoc(
+    format,
+    { ...meta, title: `${meta.title}${describeQuery(query)}`, selfUrl: `${feedUrl(pub.baseUrl, key, format)}?${canonical}` },
+    stories,
+    `public, max-age=${pub.opts.maxAgeSeconds}`,
+  );
+}
+
+/** The Atom archive of one month of a feed, or undefined when that month has no stories. */
+export function renderArchive(pub: Publication, key: string, month: string): Prepared | undefined {
+  const index = pub.months.get(key);
+  const stories = index?.stories.get(month);
+  if (index === undefined || stories === undefined) return undefined;
+  const meta = feedMeta(key, pub.agencies, pub.baseUrl, pub.opts);
+  const name = key === 'all' ? 'All agencies' : (pub.agencyById[key]?.name ?? key);
+  return feedDoc(
+    'atom',
+    {
+      ...meta,
+      title: `${name}: press releases of ${monthName(month)} (Pressroom archive)`,
+      selfUrl: archiveUrl(pub.baseUrl, key, month),
+      history: archiveHistory(index, pub.baseUrl, key, month),
+    },
+    stories,
+    `public, max-age=${pub.opts.maxAgeSeconds}`,
+  );
+}
+
+/** A story's own page. */
+export function renderStory(pub: Publication, story: Story): Prepared {
+  const name = pub.agencyById[story.agency]?.name ?? story.agency;
+  const changed = lastChange([story]);
+  return prepare(renderStoryPage(story, name, pub.baseUrl), HTML, {
+    ...(changed ? { lastModified: changed } : {}),
+    cacheControl: 'public, max-age=300',
+    headers: HTML_HEADERS,
+  });
 }

@@ -1,7 +1,7 @@
 // One ingest run: read the due sources, each isolated from the others, merge their items, write the store once.
 import pLimit from 'p-limit';
 import type { Config } from '../config.js';
-import type { Agency, Incoming, SourceState, StoreData } from '../model.js';
+import type { Agency, Incoming, RecoveredIncident, SourceState, StoreData } from '../model.js';
 import { parseBulletin } from '../sources/parse-bulletin.js';
 import { fetchFeed, type FetchResult } from '../sources/fetch-feed.js';
 import { parseFeed } from '../sources/parse-feed.js';
@@ -81,7 +81,13 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
     deps.log.warn({ source: `bulletin:${name}`, reason: file.reason }, `bulletin ${name}: ${file.reason}`);
     return {
       report: { kind: 'bulletin', key: name, outcome: 'failed', message: file.reason, items: 0, created: 0, updated: 0 },
-      state: { ...base, errorCode: 'unreadable', errorMessage: file.reason, consecutiveFailures: (prev?.consecutiveFailures ?? 0) + 1 },
+      state: {
+        ...base,
+        errorCode: 'unreadable',
+        errorMessage: file.reason,
+        consecutiveFailures: (prev?.consecutiveFailures ?? 0) + 1,
+        failingSince: prev?.consecutiveFailures && prev.failingSince ? prev.failingSince : nowIso,
+      },
       incoming: [],
       discovered: [],
     };
@@ -95,11 +101,12 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
     if (!ref.configured && !discovered.some((d) => d.id === ref.id)) discovered.push({ id: ref.id, name: ref.name });
     return bulletinToIncoming(item, { file: name, agency: ref.id });
   });
-  const { errorCode: _c, errorMessage: _m, ...clean } = base;
+  const { errorCode: _c, errorMessage: _m, failingSince: _f, ...clean } = base;
   return {
     report: { kind: 'bulletin', key: name, outcome: 'fetched', items: incoming.length, created: 0, updated: 0 },
     state: {
       ...clean,
+      ...(base.consecutiveFailures > 0 ? { recovered: recoveredIncident(base, nowIso) } : {}),
       lastSuccess: nowIso,
       consecutiveFailures: 0,
       contentHash: file.hash,
@@ -126,6 +133,19 @@ function failureState(prev: SourceState, r: Extract<FetchResult, { kind: 'failed
     nextAttempt: next.toISOString(),
     gone: r.code === 'gone',
     ...(r.movedTo ? { movedTo: r.movedTo } : {}),
+    // The incident's start (its id in /feeds/status.atom): the first failure after a success, kept until one.
+    failingSince: prev.consecutiveFailures > 0 && prev.failingSince ? prev.failingSince : now.toISOString(),
+  };
+}
+
+/** The run of failures that a success ends; a state from before `failingSince` existed falls back to its last success. */
+function recoveredIncident(s: SourceState, nowIso: string): RecoveredIncident {
+  return {
+    since: s.failingSince ?? s.lastSuccess ?? s.lastAttempt ?? nowIso,
+    at: nowIso,
+    failures: s.consecutiveFailures,
+    ...(s.errorCode ? { errorCode: s.errorCode } : {}),
+    ...(s.errorMessage ? { errorMessage: s.errorMessage } : {}),
   };
 }
 
@@ -162,13 +182,15 @@ async function collectFeed(deps: IngestDeps, agency: Agency, url: string, data: 
   if (r.movedTo)
     deps.log.warn({ source: key, movedTo: r.movedTo }, `feed ${url} has moved permanently to ${r.movedTo}: update feeds/agencies/${agency.id}.json`);
   const ok = (extra: Partial<SourceState>): SourceState => {
-    const { errorCode: _c, errorMessage: _m, nextAttempt: _n, gone: _g, ...clean } = attempt;
+    const { errorCode: _c, errorMessage: _m, nextAttempt: _n, gone: _g, failingSince: _f, ...clean } = attempt;
     return {
       ...clean,
       ...extra,
       lastSuccess: nowIso,
       consecutiveFailures: 0,
-      ...(r.movedTo ? { movedTo: r.movedTo } : {}),
+      // A run of failures ends here: the status feed shows it as recovered under the same incident id.
+      ...(attempt.consecutiveFailures > 0 ? { recovered: recoveredIncident(attempt, nowIso) } : {}),
+      ...(r.movedTo ? { movedTo: r.movedTo, movedSince: attempt.movedTo === r.movedTo && attempt.movedSince ? attempt.movedSince : nowIso } : {}),
       ...(r.etag ? { etag: r.etag } : {}),
       ...(r.lastModified ? { lastModified: r.lastModified } : {}),
     };
@@ -182,7 +204,7 @@ async function collectFeed(deps: IngestDeps, agency: Agency, url: string, data: 
     };
   }
   const parsed = await parseFeed(r.body, r.finalUrl);
-  if (!parsed.ok) return fail({ kind: 'failed', code: parsed.code === 'not-a-feed' ? 'not-a-feed' : 'malformed' as never, message: parsed.message, status: r.status });
+  if (!parsed.ok) return fail({ kind: 'failed', code: parsed.code, message: parsed.message, status: r.status });
   const incoming: Incoming[] = [];
   const warnings = [...parsed.warnings];
   parsed.items.forEach((item, i) => {
@@ -264,12 +286,14 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
   const now = deps.now();
   for (const c of collected) {
     for (const d of c.discovered) data.discoveredAgencies[d.id] ??= d;
-    const m = mergeIncoming(data, c.incoming, now);
-    data = m.data;
-    c.report.created = m.created.length;
-    c.report.updated = m.updated.length;
-    created += m.created.length;
-    updated += m.updated.length;
+    if (c.incoming.length) {
+      const m = mergeIncoming(data, c.incoming, now);
+      data = m.data;
+      c.report.created = m.created.length;
+      c.report.updated = m.updated.length;
+      created += m.created.length;
+      updated += m.updated.length;
+    }
     data.sources[`${c.report.kind}:${c.report.key}`] = c.state;
   }
   const changed = collected.length > 0;

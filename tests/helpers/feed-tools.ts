@@ -95,3 +95,64 @@ export function feedparserInfo(body: string): FeedparserInfo {
     return JSON.parse(stdout) as FeedparserInfo;
   });
 }
+
+/** Runs `fn` with every body written to its own temp file (named by index), then removes them. */
+function withTempFiles<T>(bodies: string[], fn: (files: string[]) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'pressroom-feeds-'));
+  try {
+    const files = bodies.map((body, i) => {
+      const file = join(dir, `doc${i}.xml`);
+      writeFileSync(file, body, 'utf8');
+      return file;
+    });
+    return fn(files);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `xmllintOk` for many documents in one xmllint run (a process per document is what makes a suite slow).
+ * Returns the errors of each document, '' for a clean one.
+ */
+export function xmllintMany(xmls: string[], schema?: string): string[] {
+  if (xmls.length === 0) return [];
+  return withTempFiles(xmls, (files) => {
+    const args = ['--noout', ...(schema === undefined ? [] : ['--relaxng', schema]), ...files];
+    const run = spawnSync('xmllint', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (run.error) return files.map(() => `xmllint did not run: ${run.error!.message}`);
+    const lines = run.stderr.split('\n').filter((line) => line.trim() !== '' && !line.endsWith(' validates'));
+    return files.map((file) => lines.filter((l) => l.startsWith(file)).join('\n'));
+  });
+}
+
+/** `feedparserInfo` for many documents in one Python process. */
+export function feedparserMany(bodies: string[]): FeedparserInfo[] {
+  if (bodies.length === 0) return [];
+  const script = `
+import json, sys, feedparser
+out = []
+for path in sys.argv[1:]:
+    with open(path, 'rb') as f:
+        body = f.read()
+    try:
+        d = feedparser.parse(body)
+    except Exception as exc:
+        d = feedparser.FeedParserDict(bozo=1, bozo_exception=exc, entries=[])
+    o = {
+        'bozo': bool(d.get('bozo')),
+        'ids': [e.get('id', '') for e in d.entries],
+        'titles': [e.get('title', '') for e in d.entries],
+        'links': [e.get('link', '') for e in d.entries],
+    }
+    if d.get('bozo'):
+        exc = d.get('bozo_exception')
+        o['bozoException'] = '%s: %s' % (type(exc).__name__, exc)
+    out.append(o)
+print(json.dumps(out))
+`;
+  return withTempFiles(bodies, (files) => {
+    const stdout = execFileSync(feedparserPython(), ['-c', script, ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    return JSON.parse(stdout) as FeedparserInfo[];
+  });
+}

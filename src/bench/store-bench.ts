@@ -1,0 +1,276 @@
+// Measures the store at 1k / 10k / 100k stories of ~2 KB: open time, one ingest run's merge and commit, memory.
+// One ingest run = twenty agency feeds of 50 items merged in turn (about 60 stories change), then one commit.
+//
+//   node dist/bench/store-bench.js            every size, one child process each, then a table
+//   node dist/bench/store-bench.js 100000     one size
+//
+// Each size runs in its own process so its peak RSS is its own. The store lives in a temporary folder on the
+// same file system as os.tmpdir(); set TMPDIR to measure another disk.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Incoming, StoreData, Story } from '../model.js';
+import { keys } from '../stories/identity.js';
+import { mergeIncoming, sourceKey } from '../stories/merge.js';
+import { emptyStore, openStore } from '../store/store.js';
+
+const AGENCIES = Array.from({ length: 20 }, (_, i) => `agency-${String(i + 1).padStart(2, '0')}`);
+const WORDS =
+  'operation network police arrested suspects europol eurojust nato secretary general minister security defence cooperation investigation authorities criminal organised crime money laundering trafficking drugs cyber ransomware infrastructure seized action day joint team prosecutors countries partners support analysis evidence meeting allies summit exercise forces deployment border agency report conference'.split(' ');
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run builds the same stories. */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function words(r: () => number, n: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(WORDS[Math.floor(r() * WORDS.length)]!);
+  return out.join(' ');
+}
+
+/** `n` stories of ~2 KB spread over five years, newest last, twenty agencies. */
+function buildStories(n: number): StoreData {
+  const r = rng(42);
+  const end = Date.parse('2024-10-31T00:00:00Z');
+  const span = 5 * 365 * 24 * 3600 * 1000;
+  const stories: Story[] = [];
+  const d = emptyStore();
+  for (let i = 0; i < n; i++) {
+    const agency = AGENCIES[i % AGENCIES.length]!;
+    const published = new Date(end - span + Math.floor((span * i) / n)).toISOString();
+    const feedUrl = `https://www.${agency}.example.eu/rss.xml`;
+    const guid = `${100000 + i} at https://www.${agency}.example.eu`;
+    const link = `https://www.${agency}.example.eu/news/${i}-${words(r, 4).replace(/ /g, '-')}`;
+    const title = `${words(r, 3)} ${words(r, 6)}`.replace(/^./, (c) => c.toUpperCase());
+    const paragraphs = [words(r, 40), words(r, 45), words(r, 35)];
+    const contentHtml = paragraphs.map((p) => `<p>${p}.</p>`).join('');
+    const k = [keys.guidLink(agency, feedUrl, guid, link), keys.guid(agency, feedUrl, guid), keys.link(link)!, keys.titleDate(agency, published.slice(0, 10), title)];
+    stories.push({
+      id: `tag:pressroom,${published.slice(0, 10)}:${agency}/${i.toString(16).padStart(16, '0')}`,
+      seq: i + 1,
+      agency,
+      title,
+      link,
+      published,
+      updated: published,
+      firstSeen: published,
+      dateSource: 'feed',
+      contentHtml,
+      summary: paragraphs[0]!.slice(0, 200),
+      teaser: false,
+      categories: ['Press release'],
+      sources: [{ kind: 'feed', url: feedUrl, guid }],
+      bodyFrom: sourceKey({ kind: 'feed', url: feedUrl, guid }),
+      history: [],
+      keys: k,
+    });
+  }
+  return { ...d, stories, nextSeq: n + 1 };
+}
+
+/**
+ * One agency's feed fetch in an ingest run: its 50 newest releases, of which `fresh` are new and `edited` were
+ * edited upstream (new body), the rest unchanged; `old` more edits reach releases months or years back.
+ */
+function feedFetch(data: StoreData, run: number, agency: string, fresh: number, edited: number, old: number): Incoming[] {
+  const r = rng(1000 + run * 100 + AGENCIES.indexOf(agency));
+  const feedUrl = `https://www.${agency}.example.eu/rss.xml`;
+  const mine = data.stories.filter((s) => s.agency === agency);
+  const copy = (s: Story, contentHtml: string): Incoming => ({
+    agency,
+    title: s.title,
+    link: s.link!,
+    published: s.published,
+    dateSource: 'feed',
+    contentHtml,
+    summary: s.summary,
+    teaser: false,
+    categories: s.categories,
+    source: s.sources[0]!,
+    keys: (s.keys ?? []).slice(0, 3),
+  });
+  const out: Incoming[] = [];
+  for (let i = 0; i < 50 - fresh; i++) {
+    const s = mine[mine.length - 1 - i];
+    if (s) out.push(copy(s, i < edited ? `${s.contentHtml}<p>Update ${run}: ${words(r, 12)}.</p>` : s.contentHtml));
+  }
+  for (let i = 0; i < old; i++) {
+    const s = mine[Math.floor(r() * mine.length)]!;
+    out.push(copy(s, `${s.contentHtml}<p>Correction ${run}: ${words(r, 8)}.</p>`));
+  }
+  for (let i = 0; i < fresh; i++) {
+    const guid = `new-${run}-${i}`;
+    const link = `https://www.${agency}.example.eu/news/new-${run}-${i}`;
+    const title = `${words(r, 9)}`;
+    const published = new Date(Date.parse('2024-10-30T12:00:00Z') + (run * 10 + i) * 60000).toISOString();
+    out.push({
+      agency,
+      title,
+      link,
+      published,
+      dateSource: 'feed',
+      contentHtml: `<p>${words(r, 180)}.</p>`,
+      summary: words(r, 40),
+      teaser: false,
+      categories: [],
+      source: { kind: 'feed', url: feedUrl, guid },
+      keys: [keys.guidLink(agency, feedUrl, guid, link), keys.guid(agency, feedUrl, guid), keys.link(link)!, keys.titleDate(agency, published.slice(0, 10), title)],
+    });
+  }
+  return out;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+interface Result {
+  stories: number;
+  buildMs: number;
+  firstWriteMs: number;
+  storeMB: number;
+  openMs: number;
+  openReadOnlyMs: number;
+  readOnlyRssMB: number;
+  mergeMs: number;
+  firstMergeMs: number;
+  changedPerRun: number;
+  commitMs: number;
+  commitMaxMs: number;
+  partitionsWritten: number;
+  writtenMB: number;
+  peakRssMB: number;
+}
+
+async function measure(n: number): Promise<Result> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-bench-'));
+  try {
+    let t = performance.now();
+    let data: StoreData | undefined = buildStories(n);
+    const buildMs = performance.now() - t;
+    let store = await openStore(dir, { writable: true });
+    t = performance.now();
+    await store.commit(data);
+    const firstWriteMs = performance.now() - t;
+    const storeBytes = store.lastCommit?.bytesWritten ?? 0;
+    await store.close();
+    data = undefined;
+    global.gc?.();
+
+    // The web tier's view: a process that only opens the store read-only, and its resident memory.
+    const web = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--web', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (web.status !== 0) throw new Error('read-only open failed');
+    const { openMs: openReadOnlyMs, rssMB: readOnlyRssMB } = JSON.parse(web.stdout) as { openMs: number; rssMB: number };
+
+    t = performance.now();
+    store = await openStore(dir, { writable: true });
+    const openMs = performance.now() - t;
+    const merges: number[] = [];
+    const commits: number[] = [];
+    let written = 0;
+    let parts = 0;
+    let changed = 0;
+    for (let run = 0; run < 6; run++) {
+      // One ingest run, as the worker does it: every agency's feed merged in turn, then one commit. Each feed
+      // brings 2 new releases and 1 upstream edit of a recent one; every other run one feed also corrects an
+      // old release. About 60 stories change per run.
+      const now = new Date(Date.parse('2024-10-31T08:00:00Z') + run * 900_000);
+      let next = store.data;
+      const fetches = AGENCIES.map((agency) => feedFetch(next, run, agency, 2, 1, run % 2 === 1 && agency === AGENCIES[run]! ? 1 : 0));
+      t = performance.now();
+      for (const fetched of fetches) {
+        const m = mergeIncoming(next, fetched, now);
+        next = m.data;
+        changed += m.created.length + m.updated.length;
+      }
+      merges.push(performance.now() - t);
+      t = performance.now();
+      await store.commit(next);
+      commits.push(performance.now() - t);
+      written += store.lastCommit?.bytesWritten ?? 0;
+      parts += store.lastCommit?.partitionsWritten ?? 0;
+    }
+    await store.close();
+    return {
+      stories: n,
+      buildMs,
+      firstWriteMs,
+      storeMB: mb(storeBytes),
+      openMs,
+      openReadOnlyMs,
+      readOnlyRssMB,
+      // The first run builds the merge's index of the freshly opened store; the rest reuse it.
+      mergeMs: median(merges.slice(1)),
+      firstMergeMs: merges[0]!,
+      changedPerRun: Math.round(changed / commits.length),
+      commitMs: median(commits),
+      commitMaxMs: Math.max(...commits),
+      partitionsWritten: parts / commits.length,
+      writtenMB: Math.round((written / commits.length / 1024 / 1024) * 10) / 10,
+      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A process like the web tier: open read-only, hold the stories, report resident memory. */
+async function webProcess(dir: string): Promise<void> {
+  const t = performance.now();
+  const store = await openStore(dir, { writable: false });
+  const openMs = performance.now() - t;
+  global.gc?.();
+  const rssMB = mb(process.memoryUsage().rss);
+  process.stdout.write(`${JSON.stringify({ openMs, rssMB, stories: store.data.stories.length })}\n`);
+  await store.close();
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--web') return webProcess(process.argv[3]!);
+  const arg = process.argv[2];
+  if (arg) {
+    process.stdout.write(`${JSON.stringify(await measure(Number(arg)))}\n`);
+    return;
+  }
+  const self = fileURLToPath(import.meta.url);
+  const rows: Result[] = [];
+  for (const n of [1_000, 10_000, 100_000]) {
+    const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', self, String(n)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (r.status !== 0) throw new Error(`bench for ${n} stories failed (exit ${r.status})`);
+    rows.push(JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Result);
+  }
+  const cols: [keyof Result, string][] = [
+    ['stories', 'stories'],
+    ['storeMB', 'store MB'],
+    ['firstWriteMs', 'full write ms'],
+    ['openMs', 'open (writer) ms'],
+    ['openReadOnlyMs', 'open (web) ms'],
+    ['readOnlyRssMB', 'web RSS MB'],
+    ['changedPerRun', 'stories changed/run'],
+    ['firstMergeMs', 'first run merge ms'],
+    ['mergeMs', 'run merge ms'],
+    ['commitMs', 'run commit ms (median)'],
+    ['commitMaxMs', 'run commit ms (max)'],
+    ['partitionsWritten', 'partitions/run'],
+    ['writtenMB', 'MB written/run'],
+    ['peakRssMB', 'peak RSS MB'],
+  ];
+  const cell = (r: Result, k: keyof Result) => (typeof r[k] === 'number' ? String(Math.round(r[k] * 10) / 10) : String(r[k]));
+  const widths = cols.map(([k, h]) => Math.max(h.length, ...rows.map((r) => cell(r, k).length)));
+  const line = (xs: string[]) => `| ${xs.map((x, i) => x.padStart(widths[i]!)).join(' | ')} |`;
+  process.stdout.write(`store benchmark (node ${process.version}, ${tmpdir()})\n`);
+  process.stdout.write(`${line(cols.map(([, h]) => h))}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
+  for (const r of rows) process.stdout.write(`${line(cols.map(([k]) => cell(r, k)))}\n`);
+  const big = rows.find((r) => r.stories === 100_000);
+  if (big) process.stdout.write(`\none run's commit at 100k stories: ${Math.round(big.commitMs)} ms median (budget 200 ms)\n`);
+}
+
+await main();

@@ -1,0 +1,89 @@
+// RFC 5005 §4 archived feeds: stories grouped by the month they were published in, and the links between months.
+import type { Story } from '../model.js';
+import { feedUrl, type FeedHistory } from './render-feed.js';
+
+/** `YYYY-MM`, the name of an archive document. */
+export const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+const UTC_ISO = /^\d{4}-(?:0[1-9]|1[0-2])-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z$/;
+
+/** The UTC month a story was published in, or undefined for a date that does not parse (no archive holds it). */
+export function monthOf(story: Story): string | undefined {
+  // Stored dates are nearly always UTC ("…Z"): their month is their first seven characters, no parsing needed.
+  if (UTC_ISO.test(story.published)) return story.published.slice(0, 7);
+  const t = Date.parse(story.published);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString().slice(0, 7);
+}
+
+/** Where the archive of `key` (an agency id or 'all') for `month` lives. Archives are Atom documents. */
+export function archiveUrl(baseUrl: string, key: string, month: string): string {
+  return `${baseUrl}/feeds/${encodeURIComponent(key)}/archive/${month}.atom`;
+}
+
+/** "October 2024", for titles; fixed English month names so the bytes do not depend on the machine's locale. */
+export function monthName(month: string): string {
+  const m = MONTH_RE.exec(month);
+  if (!m) return month;
+  const names = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  return `${names[Number(m[2]) - 1] ?? ''} ${m[1]}`;
+}
+
+export interface MonthIndex {
+  /** Months that have stories, newest first. Months without stories are not archives: the chain skips them. */
+  months: string[];
+  /** The stories of each month, in the order given (newest first). */
+  stories: Map<string, Story[]>;
+}
+
+/** Groups stories (newest first) by month; linear in the number of stories. */
+export function indexMonths(sorted: readonly Story[]): MonthIndex {
+  return indexMonthsByFeed(sorted, []).get('all')!;
+}
+
+/**
+ * The month index of the merged feed ('all') and of every agency feed in one pass, each story's month worked out
+ * once. Agencies in `agencyIds` without stories get an empty index.
+ */
+export function indexMonthsByFeed(sorted: readonly Story[], agencyIds: readonly string[]): Map<string, MonthIndex> {
+  const byFeed = new Map<string, Map<string, Story[]>>([['all', new Map()]]);
+  for (const id of agencyIds) byFeed.set(id, new Map());
+  const add = (feed: string, month: string, story: Story) => {
+    let months = byFeed.get(feed);
+    if (!months) byFeed.set(feed, (months = new Map()));
+    const list = months.get(month);
+    if (list) list.push(story);
+    else months.set(month, [story]);
+  };
+  for (const story of sorted) {
+    const month = monthOf(story);
+    if (month === undefined) continue;
+    add('all', month, story);
+    add(story.agency, month, story);
+  }
+  // Published dates may carry offsets, so insertion order is not quite month order: sort the keys.
+  return new Map([...byFeed].map(([feed, stories]) => [feed, { months: [...stories.keys()].sort().reverse(), stories }]));
+}
+
+/**
+ * The RFC 5005 links of one archive month: `prev-archive` to the next older month that has stories,
+ * `next-archive` to the next newer one, `current` to the subscription feed. Every month with stories is an
+ * archive, the current one included, so a reader who follows the chain from the subscription feed sees every
+ * story even when more were published this month than the subscription feed holds.
+ */
+export function archiveHistory(index: MonthIndex, baseUrl: string, key: string, month: string): FeedHistory {
+  const at = index.months.indexOf(month);
+  const older = at >= 0 ? index.months[at + 1] : undefined;
+  const newer = at > 0 ? index.months[at - 1] : undefined;
+  return {
+    archive: true,
+    current: feedUrl(baseUrl, key, 'atom'),
+    ...(older !== undefined ? { prevArchive: archiveUrl(baseUrl, key, older) } : {}),
+    ...(newer !== undefined ? { nextArchive: archiveUrl(baseUrl, key, newer) } : {}),
+  };
+}
+
+/** The subscription feed's link into the archives: `prev-archive` to the newest month (RFC 5005 §4). */
+export function subscriptionHistory(index: MonthIndex, baseUrl: string, key: string): FeedHistory | undefined {
+  const newest = index.months[0];
+  return newest === undefined ? undefined : { archive: false, prevArchive: archiveUrl(baseUrl, key, newest) };
+}

@@ -1,0 +1,164 @@
+// The operators' feed /feeds/status.atom: one Atom entry per incident of a source (failing, recovered, moved).
+// Pure: source states in, text out. Content feeds never carry any of this.
+import { createHash } from 'node:crypto';
+import type { SourceState } from '../model.js';
+import { httpUrl } from './render-feed.js';
+import { el, writeXmlDocument, type XmlElement } from './xml.js';
+
+export type IncidentKind = 'failing' | 'recovered' | 'moved';
+
+export interface Incident {
+  /**
+   * A `tag:` URI that stays the same for the whole incident: the hash of the source key and the incident's start.
+   * A failing source and its recovery are one incident, so the entry keeps its id and only `updated` moves on.
+   */
+  id: string;
+  kind: IncidentKind;
+  /** `feed:<url>` or `bulletin:<file>`, as in the store. */
+  sourceKey: string;
+  state: SourceState;
+  /** ISO 8601: when the incident began. */
+  since: string;
+  /** ISO 8601: the entry's `updated`. */
+  updated: string;
+  title: string;
+  text: string;
+}
+
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
+function iso(s: string | undefined): string | undefined {
+  if (s === undefined) return undefined;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+function incidentId(kind: 'incident' | 'moved', ...parts: string[]): string {
+  const hash = createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 24);
+  return `tag:pressroom,2024:status/${kind}/${hash}`;
+}
+
+/** "2024-10-09 12:00 UTC": short, fixed format, the same on every machine. */
+function when(isoDate: string | undefined): string {
+  return isoDate === undefined ? 'never' : `${isoDate.slice(0, 10)} ${isoDate.slice(11, 16)} UTC`;
+}
+
+function sourceName(state: SourceState, agencyNames: Readonly<Record<string, string>>): string {
+  const agency = state.agency === undefined ? undefined : (agencyNames[state.agency] ?? state.agency);
+  return state.kind === 'bulletin' ? `Bulletin ${state.key}` : `${agency ?? 'Agency'} feed ${state.key}`;
+}
+
+function errorLine(code: string | undefined, message: string | undefined): string {
+  if (code === undefined && message === undefined) return 'no error recorded';
+  return [code, message].filter((x) => x !== undefined && x !== '').join(': ');
+}
+
+/**
+ * Every incident the store knows of, newest first: each source that is failing now, the last run of failures
+ * of each source that recovered, and each feed that moved permanently.
+ */
+export function sourceIncidents(sources: Readonly<Record<string, SourceState>>, agencyNames: Readonly<Record<string, string>> = {}): Incident[] {
+  const out: Incident[] = [];
+  for (const [sourceKey, state] of Object.entries(sources)) {
+    const name = sourceName(state, agencyNames);
+    const failing = state.consecutiveFailures > 0 || state.errorCode !== undefined;
+    if (failing) {
+      // A state written before failingSince existed: its last success bounds the start, and is as stable.
+      const since = iso(state.failingSince) ?? iso(state.lastSuccess);
+      const start = since ?? EPOCH;
+      const verb = state.gone ? 'is gone (410)' : state.kind === 'bulletin' ? 'is unreadable' : 'is failing';
+      const lines = [
+        `${name} ${verb}${since === undefined ? ', and has never been read successfully' : ` since ${when(since)}`}.`,
+        `Failures in a row: ${state.consecutiveFailures}.`,
+        `Last error: ${errorLine(state.errorCode, state.errorMessage)}${state.lastStatus !== undefined ? ` (HTTP ${state.lastStatus})` : ''}.`,
+        `Last attempt: ${when(iso(state.lastAttempt))}. Next attempt: ${when(iso(state.nextAttempt))}.`,
+        `Last success: ${when(iso(state.lastSuccess))}.`,
+      ];
+      out.push({
+        id: incidentId('incident', sourceKey, state.failingSince ?? state.lastSuccess ?? 'never'),
+        kind: 'failing',
+        sourceKey,
+        state,
+        since: start,
+        updated: start,
+        title: `${name} ${verb}${since === undefined ? '' : ` since ${when(since)}`}`,
+        text: lines.join('\n'),
+      });
+    }
+    const rec = state.recovered;
+    const recSince = iso(rec?.since);
+    const recAt = iso(rec?.at);
+    if (rec !== undefined && recSince !== undefined && recAt !== undefined) {
+      out.push({
+        id: incidentId('incident', sourceKey, rec.since),
+        kind: 'recovered',
+        sourceKey,
+        state,
+        since: recSince,
+        updated: recAt,
+        title: `${name} recovered at ${when(recAt)}`,
+        text: [
+          `${name} failed from ${when(recSince)} until ${when(recAt)}: ${rec.failures} failure${rec.failures === 1 ? '' : 's'} in a row.`,
+          `Last error before it recovered: ${errorLine(rec.errorCode, rec.errorMessage)}.`,
+        ].join('\n'),
+      });
+    }
+    if (state.movedTo !== undefined) {
+      const since = iso(state.movedSince) ?? EPOCH;
+      out.push({
+        id: incidentId('moved', sourceKey, state.movedTo),
+        kind: 'moved',
+        sourceKey,
+        state,
+        since,
+        updated: since,
+        title: `${name} has moved to ${state.movedTo}`,
+        text: `${name} answers with a permanent redirect to ${state.movedTo}${state.movedSince ? ` (first seen ${when(iso(state.movedSince))})` : ''}. Update its URL in feeds/agencies/${state.agency ?? '<agency>'}.json.`,
+      });
+    }
+  }
+  return out.sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+const ATOM_NS = 'http://www.w3.org/2005/Atom';
+
+/** The Atom document of the incidents; `updated` is the newest incident's, never "now". */
+export function renderStatusFeed(incidents: readonly Incident[], baseUrl: string): string {
+  const self = `${baseUrl}/feeds/status.atom`;
+  const statusUrl = `${baseUrl}/status`;
+  const updated = incidents.reduce((m, i) => (i.updated > m ? i.updated : m), EPOCH);
+  const root = el(
+    'feed',
+    { xmlns: ATOM_NS, 'xml:lang': 'en' },
+    el('id', {}, self),
+    el('title', { type: 'text' }, 'Pressroom: source status'),
+    el('subtitle', { type: 'text' }, 'Incidents of the agency feeds and bulletins Pressroom reads: failing, recovered, moved.'),
+    el('updated', {}, updated),
+    el('link', { rel: 'self', type: 'application/atom+xml', href: self }),
+    el('link', { rel: 'alternate', type: 'application/json', href: statusUrl }),
+    el('author', {}, el('name', {}, 'Pressroom')),
+    el('generator', {}, 'Pressroom'),
+    ...incidents.map((i) => statusEntry(i, statusUrl)),
+  );
+  return writeXmlDocument(root);
+}
+
+function statusEntry(incident: Incident, statusUrl: string): XmlElement {
+  const feed = incident.state.kind === 'feed' ? httpUrl(incident.state.key) : undefined;
+  const moved = httpUrl(incident.state.movedTo);
+  return el(
+    'entry',
+    {},
+    el('id', {}, incident.id),
+    el('title', { type: 'text' }, incident.title),
+    el('updated', {}, incident.updated),
+    el('published', {}, incident.since),
+    el('author', {}, el('name', {}, 'Pressroom')),
+    el('link', { rel: 'alternate', type: 'application/json', href: statusUrl }),
+    feed !== undefined && el('link', { rel: 'related', href: feed }),
+    incident.kind === 'moved' && moved !== undefined && el('link', { rel: 'related', href: moved }),
+    el('category', { term: incident.kind }),
+    incident.state.agency !== undefined && el('category', { term: incident.state.agency }),
+    el('content', { type: 'text' }, incident.text),
+  );
+}
