@@ -132,7 +132,7 @@ function routeCronLogs(log: Log): void {
 }
 
 /** The worker: owns the schedule, the fetching and every store write. */
-function startWorker(config: Config, store: Store, log: Log, metrics: Metrics): Scheduler {
+function startWorker(config: Config, store: Store, log: Log, metrics: Metrics, onWrite: () => void = () => {}): Scheduler {
   routeCronLogs(log);
   metrics.observeStore(store.data);
   const scheduler = startSchedule(
@@ -140,7 +140,10 @@ function startWorker(config: Config, store: Store, log: Log, metrics: Metrics): 
     async (plan, signal) => {
       const report = await runIngest({ config, store, log, now: () => new Date(), userAgent: userAgent(config), signal }, plan);
       metrics.observeIngest(report);
-      if (report.wrote) metrics.observeStore(store.data, fileSize(store.file));
+      if (report.wrote) {
+        metrics.observeStore(store.data, fileSize(store.file));
+        onWrite();
+      }
       return report;
     },
     (e) => log.error({ err: (e as Error).stack }, `ingest run failed: ${(e as Error).message}`),
@@ -158,14 +161,20 @@ function fileSize(file: string): number | undefined {
 }
 
 /** The web tier: serves what the store holds; /metrics is answered here, everything else by the app. */
-async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics): Promise<Server> {
+async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics): Promise<{ server: Server; prerender: () => void }> {
   const web = createApp({
     snapshot: () => ({ data: store.data, version: store.version }),
     agencies: config.agencies,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     publish: { limit: 50, maxAgeSeconds: shortestInterval(config) },
     log,
+    onPublish: (p) => log.debug({ baseUrl: p.baseUrl, version: p.version, documents: p.documents, ms: Math.round(p.ms) }, 'rendered the default documents'),
   });
+  // With a known public URL the documents are rendered right after each store change, never by a request.
+  const prerender = () => {
+    if (config.publicUrl) web.publication(config.publicUrl);
+  };
+  prerender();
   const server: Server = createServer((req, res) => {
     metrics.observeRequest(req, res);
     if (draining.has(server)) res.setHeader('Connection', 'close');
@@ -187,7 +196,7 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   log.info({ port, host: config.host ?? '(all interfaces)', feeds: config.feedsDir, data: config.dataDir }, `pressroom listening on http://${config.host ?? 'localhost'}:${port}`);
-  return server;
+  return { server, prerender };
 }
 
 /** Servers that are shutting down: their answers carry `Connection: close`. */
@@ -235,9 +244,9 @@ async function start(): Promise<void> {
   const log = makeLog(config);
   const store = await openOrExit(config, true, log);
   const metrics = createMetrics('all');
-  const server = await startWeb(config, store, log, metrics);
+  const { server, prerender } = await startWeb(config, store, log, metrics);
   process.send?.('ready');
-  const scheduler = startWorker(config, store, log, metrics);
+  const scheduler = startWorker(config, store, log, metrics, prerender);
   onSignals(log, async () => {
     const closing = closeServer(server);
     await scheduler.stop();
@@ -270,13 +279,20 @@ async function webOnly(): Promise<void> {
   const log = makeLog(config);
   const store = await openOrExit(config, false, log);
   const metrics = createMetrics('web');
+  let prerender = () => {};
   const timer = setInterval(() => {
     store.reload().then(
-      (changed) => changed && log.debug({}, 'store reloaded'),
+      (changed) => {
+        if (!changed) return;
+        log.debug({}, 'store reloaded');
+        prerender();
+      },
       (e: unknown) => log.warn({ err: (e as Error).message }, 'store reload failed; serving the last good copy'),
     );
   }, RELOAD_MS);
-  const server = await startWeb(config, store, log, metrics);
+  const web = await startWeb(config, store, log, metrics);
+  const server = web.server;
+  prerender = web.prerender;
   process.send?.('ready');
   onSignals(log, async () => {
     clearInterval(timer);
