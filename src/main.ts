@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The one composition root: parse the command line, load config, wire the parts, listen, schedule, handle signals.
 import { readFileSync, statSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import cron from 'node-cron';
@@ -132,7 +134,24 @@ function routeCronLogs(log: Log): void {
 }
 
 /** The worker: owns the schedule, the fetching and every store write. */
-function startWorker(config: Config, store: Store, log: Log, metrics: Metrics, onWrite: () => void = () => {}): Scheduler {
+/**
+ * Under PM2 the worker has no HTTP server; it leaves its Prometheus exposition beside the store after each
+ * run, and every web instance appends it to its own /metrics.
+ */
+const workerMetricsFile = (config: Config) => path.join(config.dataDir, 'worker-metrics.prom');
+
+async function shareWorkerMetrics(config: Config, metrics: Metrics, log: Log): Promise<void> {
+  try {
+    const m = await metrics.render();
+    const tmp = `${workerMetricsFile(config)}.tmp-${process.pid}`;
+    await writeFile(tmp, m.body);
+    await rename(tmp, workerMetricsFile(config));
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'could not write the worker metrics file');
+  }
+}
+
+function startWorker(config: Config, store: Store, log: Log, metrics: Metrics, onWrite: () => void = () => {}, shareMetrics = false): Scheduler {
   routeCronLogs(log);
   metrics.observeStore(store.data);
   const scheduler = startSchedule(
@@ -144,6 +163,7 @@ function startWorker(config: Config, store: Store, log: Log, metrics: Metrics, o
         metrics.observeStore(store.data, fileSize(store.file));
         onWrite();
       }
+      if (shareMetrics) await shareWorkerMetrics(config, metrics, log);
       return report;
     },
     (e) => log.error({ err: (e as Error).stack }, `ingest run failed: ${(e as Error).message}`),
@@ -161,7 +181,7 @@ function fileSize(file: string): number | undefined {
 }
 
 /** The web tier: serves what the store holds; /metrics is answered here, everything else by the app. */
-async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics): Promise<{ server: Server; prerender: () => void }> {
+async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics, withWorkerMetrics = false): Promise<{ server: Server; prerender: () => void }> {
   const web = createApp({
     snapshot: () => ({ data: store.data, version: store.version }),
     agencies: config.agencies,
@@ -180,8 +200,9 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
     if (draining.has(server)) res.setHeader('Connection', 'close');
     if (req.method === 'GET' && req.url === '/metrics') {
       metrics.observeStore(store.data);
-      void metrics.render().then(
-        (m) => res.writeHead(200, { 'Content-Type': m.contentType, 'Cache-Control': 'no-store' }).end(m.body),
+      const worker = withWorkerMetrics ? readFile(workerMetricsFile(config), 'utf8').catch(() => '') : Promise.resolve('');
+      void Promise.all([metrics.render(), worker]).then(
+        ([m, w]) => res.writeHead(200, { 'Content-Type': m.contentType, 'Cache-Control': 'no-store' }).end(w ? `${m.body}\n${w}` : m.body),
         (e: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`metrics failed: ${(e as Error).message}\n`),
       );
       return;
@@ -261,7 +282,7 @@ async function worker(): Promise<void> {
   const log = makeLog(config);
   const store = await openOrExit(config, true, log);
   const metrics = createMetrics('worker');
-  const scheduler = startWorker(config, store, log, metrics);
+  const scheduler = startWorker(config, store, log, metrics, () => {}, true);
   log.info({ data: config.dataDir }, 'pressroom worker running');
   process.send?.('ready');
   onSignals(log, async () => {
@@ -290,7 +311,7 @@ async function webOnly(): Promise<void> {
       (e: unknown) => log.warn({ err: (e as Error).message }, 'store reload failed; serving the last good copy'),
     );
   }, RELOAD_MS);
-  const web = await startWeb(config, store, log, metrics);
+  const web = await startWeb(config, store, log, metrics, true);
   const server = web.server;
   prerender = web.prerender;
   process.send?.('ready');

@@ -25,30 +25,38 @@ export interface Metrics {
   render(): Promise<{ contentType: string; body: string }>;
 }
 
-export function createMetrics(role: string): Metrics {
+/**
+ * `all` (npm start: one process), `worker` (fetch and store figures) or `web` (HTTP figures). Under PM2 the
+ * worker has no HTTP server: it leaves its exposition in a file that every web instance appends to its own,
+ * so the two roles must not share a metric name.
+ */
+export type MetricsRole = 'all' | 'worker' | 'web';
+
+export function createMetrics(role: MetricsRole): Metrics {
   const registry = new Registry();
-  registry.setDefaultLabels({ role });
-  collectDefaultMetrics({ register: registry, prefix: 'pressroom_process_' });
-  const fetches = new Counter({ name: 'pressroom_fetches_total', help: 'Source fetches by agency and outcome', labelNames: ['agency', 'kind', 'outcome'], registers: [registry] });
+  const workerSide = role !== 'web' ? [registry] : [];
+  const webSide = role !== 'worker' ? [registry] : [];
+  collectDefaultMetrics({ register: registry, prefix: role === 'all' ? 'pressroom_process_' : `pressroom_${role}_process_` });
+  const fetches = new Counter({ name: 'pressroom_fetches_total', help: 'Source fetches by agency and outcome', labelNames: ['agency', 'kind', 'outcome'], registers: workerSide });
   const fetchDuration = new Histogram({
     name: 'pressroom_fetch_duration_seconds',
     help: 'Time to fetch and parse one source',
     labelNames: ['agency'],
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30],
-    registers: [registry],
+    registers: workerSide,
   });
-  const stories = new Gauge({ name: 'pressroom_stories', help: 'Stories stored, by agency', labelNames: ['agency'], registers: [registry] });
-  const lastSuccess = new Gauge({ name: 'pressroom_source_last_success_timestamp_seconds', help: 'Last successful fetch per source', labelNames: ['source'], registers: [registry] });
-  const failures = new Gauge({ name: 'pressroom_source_consecutive_failures', help: 'Consecutive failures per source', labelNames: ['source'], registers: [registry] });
-  const writeDuration = new Histogram({ name: 'pressroom_store_write_duration_seconds', help: 'Store write time per ingest run', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2], registers: [registry] });
-  const storeSize = new Gauge({ name: 'pressroom_store_size_bytes', help: 'Size of the store on disk', registers: [registry] });
-  const requests = new Counter({ name: 'pressroom_http_requests_total', help: 'HTTP answers by route and status', labelNames: ['route', 'status'], registers: [registry] });
+  const stories = new Gauge({ name: 'pressroom_stories', help: 'Stories stored, by agency', labelNames: ['agency'], registers: workerSide });
+  const lastSuccess = new Gauge({ name: 'pressroom_source_last_success_timestamp_seconds', help: 'Last successful fetch per source', labelNames: ['source'], registers: workerSide });
+  const failures = new Gauge({ name: 'pressroom_source_consecutive_failures', help: 'Consecutive failures per source', labelNames: ['source'], registers: workerSide });
+  const writeDuration = new Histogram({ name: 'pressroom_store_write_duration_seconds', help: 'Store write time per ingest run', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2], registers: workerSide });
+  const storeSize = new Gauge({ name: 'pressroom_store_size_bytes', help: 'Size of the store on disk', registers: workerSide });
+  const requests = new Counter({ name: 'pressroom_http_requests_total', help: 'HTTP answers by route and status', labelNames: ['route', 'status'], registers: webSide });
   let answered = 0;
   let notModified = 0;
   new Gauge({
     name: 'pressroom_http_not_modified_ratio',
     help: 'Share of feed answers that were 304 Not Modified',
-    registers: [registry],
+    registers: webSide,
     collect() {
       this.set(answered ? notModified / answered : 0);
     },

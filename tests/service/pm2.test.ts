@@ -75,6 +75,17 @@ describe('running under PM2', () => {
     for (let i = 0; i < 6; i++) expect((await items()).length).toBe(11);
   });
 
+  it('shows the worker’s fetch figures and the web tier’s HTTP figures at /metrics, each family once', async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/^pressroom_fetches_total\{agency="bulletin",kind="bulletin",outcome="fetched"\} \d+$/m);
+    expect(text).toMatch(/^pressroom_stories\{agency="nato"\} 5$/m);
+    expect(text).toMatch(/^pressroom_http_requests_total\{route="feed",status="200"\} \d+$/m);
+    expect(text).toMatch(/^pressroom_store_write_duration_seconds_count \d+$/m);
+    const types = text.split('\n').filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2]);
+    expect(types.length).toBeGreaterThan(10);
+    expect(new Set(types).size).toBe(types.length);
+  });
+
   it('reloads the web tier under load without failing a request', async () => {
     let ok = 0;
     const failures: string[] = [];
