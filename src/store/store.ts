@@ -14,7 +14,7 @@
 // complete files; killed after it, the new one names only new, complete files. Files of the previous two
 // manifests are kept (so .bak stays loadable); older ones, and those of a commit that never happened, are
 // deleted by the next commit or start-up.
-import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { SCHEMA_VERSION, type StoreData, type Story } from '../model.js';
@@ -542,12 +542,13 @@ async function mtimeOf(file: string): Promise<number> {
 }
 
 async function readBakManifest(dir: string): Promise<Manifest | undefined> {
+  const db = new Low<unknown>(new DurableJsonFile<unknown>(path.join(dir, `${STORE_FILE}.bak`), 'replace'), null);
   try {
-    const v = JSON.parse(await readFile(path.join(dir, `${STORE_FILE}.bak`), 'utf8')) as unknown;
-    return isManifest(v) ? v : undefined;
+    await db.read();
   } catch {
     return undefined;
   }
+  return isManifest(db.data) ? db.data : undefined;
 }
 
 /**

@@ -109,7 +109,7 @@ describe('crash safety', () => {
     // ---- evidence --------------------------------------------------------------------------------------------
     /** id → title, from /feeds/all.json answers. */
     const served = new Map<string, string>();
-    /** id → title, from the store file read after a run's log line. */
+    /** id → title, from the store opened read-only after a run's log line. */
     const logged = new Map<string, string>();
     const problems: string[] = [];
 
