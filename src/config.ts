@@ -19,6 +19,8 @@ export interface Config {
   publicUrl?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bulletinSchedule: string;
+  /** Stories older than this many days are pruned (never one still listed in its feed); undefined keeps all. */
+  retentionDays?: number;
   fetch: { timeoutMs: number; maxBytes: number; maxRedirects: number; concurrency: number };
   agencies: Agency[];
 }
@@ -190,6 +192,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     ...(publicUrl ? { publicUrl } : {}),
     logLevel: logLevel as Config['logLevel'],
     bulletinSchedule,
+    ...(env.RETENTION_DAYS && env.RETENTION_DAYS !== '0' ? { retentionDays: intVar(env, 'RETENTION_DAYS', 0, 1, 36500) } : {}),
     fetch: {
       timeoutMs: intVar(env, 'FETCH_TIMEOUT_MS', 20_000, 100, 600_000),
       maxBytes: intVar(env, 'FETCH_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

@@ -67,7 +67,11 @@ function makeLog(config: Config) {
 
 async function openOrExit(config: Config, writable: boolean, log: ReturnType<typeof makeLog>): Promise<Store> {
   try {
-    return await openStore(config.dataDir, { writable, log });
+    return await openStore(config.dataDir, {
+      writable,
+      log,
+      ...(writable && config.retentionDays ? { retention: { maxAgeDays: config.retentionDays } } : {}),
+    });
   } catch (e) {
     if (e instanceof StoreError) {
       process.stderr.write(`pressroom: store error: ${e.message}\n`);
