@@ -86,7 +86,7 @@ time{color:#666;font-size:.85rem;white-space:nowrap}a{color:#0b57d0}.none{color:
 <header>
 <h1>Pressroom</h1>
 <p>Press releases of security and law-enforcement agencies, one story per release, as Atom, RSS and JSON Feed.
-<a href="${esc(baseUrl)}/feeds.opml">All feeds as OPML</a> · <a href="${esc(baseUrl)}/feeds/status.atom">Source status feed</a> · <a href="${esc(baseUrl)}/status">Source status (JSON)</a></p>
+<a href="${esc(baseUrl)}/feeds.opml">All feeds as OPML</a> · <a href="${esc(baseUrl)}/feeds/status.atom">Source status feed</a> · <a href="${esc(baseUrl)}/status.html">Source status</a></p>
 <nav>${toc}</nav>
 </header>
 <main>

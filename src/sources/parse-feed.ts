@@ -338,7 +338,7 @@ function mapRssItem(raw: RawItem, feedBase: string | undefined, warn: Warn): Fee
     ...defined({
       guid,
       link,
-      title: cleanTitle(textOf(first(raw.title)) ?? textOf(first(raw.dcTitle))),
+      title: rssTitle(textOf(first(raw.title)) ?? textOf(first(raw.dcTitle))),
       published: clean(textOf(first(raw.pubDate))) ?? clean(textOf(first(raw.dcDate))),
       updated: clean(textOf(first(raw.atomUpdated))) ?? clean(textOf(first(raw.dctermsModified))),
       contentHtml: clean(markupOf(first(raw.contentEncoded))),
@@ -439,24 +439,39 @@ function attr(attrs: Record<string, string> | undefined, name: string): string |
 }
 
 /** The text of an element (its child elements' text included, for elements that should have had none). */
-function textOf(node: XNode | undefined): string | undefined {
+function textOf(node: XNode | undefined, depth = 0): string | undefined {
   if (node === undefined || node === null) return undefined;
+  if (depth > MAX_MARKUP_DEPTH) return '';
   if (typeof node === 'string') return node;
   if (typeof node !== 'object') return String(node);
   let text = typeof node._ === 'string' ? node._ : '';
   for (const [key, value] of Object.entries(node)) {
     if (key === '_' || key === '$' || !Array.isArray(value)) continue;
-    for (const child of value as XNode[]) text += textOf(child) ?? '';
+    for (const child of value as XNode[]) text += textOf(child, depth + 1) ?? '';
   }
   return text;
 }
 
 /**
+ * RSS titles are plain text by the spec, yet feeds put HTML in them (`&lt;b&gt;`, or worse a `<script>`):
+ * a title that holds tags is read as HTML and reduced to its text, as Atom `type="html"` titles are.
+ */
+function rssTitle(t: string | undefined): string | undefined {
+  if (t === undefined || !/<[a-z!/?]/i.test(t)) return cleanTitle(t);
+  return cleanTitle(htmlToText(t));
+}
+
+/** Deeper than this, markup is a hostile feed (50,000 nested elements), not a press release: it is dropped. */
+const MAX_MARKUP_DEPTH = 64;
+
+/**
  * The HTML of an element meant to hold escaped or CDATA HTML. When a feed put raw HTML elements there instead,
  * they are written back as markup (xml2js keeps the elements but not their order relative to the text).
  */
-function markupOf(node: XNode | undefined): string | undefined {
+
+function markupOf(node: XNode | undefined, depth = 0): string | undefined {
   if (node === undefined || node === null) return undefined;
+  if (depth > MAX_MARKUP_DEPTH) return '';
   if (typeof node === 'string') return node;
   if (typeof node !== 'object') return String(node);
   let out = typeof node._ === 'string' ? escapeText(node._) : '';
@@ -470,7 +485,7 @@ function markupOf(node: XNode | undefined): string | undefined {
         .filter(([k]) => !k.startsWith('xmlns'))
         .map(([k, v]) => ` ${k}="${escapeHtml(v)}"`)
         .join('');
-      out += VOID_ELEMENTS.has(tag) ? `<${tag}${attrs}>` : `<${tag}${attrs}>${markupOf(child) ?? ''}</${tag}>`;
+      out += VOID_ELEMENTS.has(tag) ? `<${tag}${attrs}>` : `<${tag}${attrs}>${markupOf(child, depth + 1) ?? ''}</${tag}>`;
     }
   }
   return out;

@@ -225,6 +225,17 @@ async function readWithRecovery(dir: string, writable: boolean, log?: StoreLog):
   if (main.kind === 'ok') return main.loaded;
   if (main.kind === 'missing' && !(await exists(bak))) {
     const orphans = await partitionFilesOnDisk(dir);
+    // Partitions of generation 1 alone, with no manifest and no .bak, are a first commit killed before its
+    // manifest was written: nothing was ever committed. They are moved aside (not deleted) and the store
+    // starts empty. Any later generation means a manifest existed once: refuse rather than lose it.
+    const interruptedFirst = orphans.length > 0 && orphans.every((f) => PARTITION_FILE.exec(f)?.[2] === '1');
+    if (interruptedFirst && writable) {
+      const aside = path.join(dir, `${PARTITION_DIR}.uncommitted-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      await rename(path.join(dir, PARTITION_DIR), aside);
+      log?.warn({ movedTo: aside, files: orphans.length }, 'the first store commit was interrupted before it completed; its partial files were moved aside');
+      return empty();
+    }
+    if (interruptedFirst) return empty();
     if (orphans.length)
       throw new StoreError(`store ${file} is missing but ${path.join(dir, PARTITION_DIR)} holds ${orphans.length} partition files; refusing to start empty over them`, 'corrupt');
     return empty();

@@ -8,6 +8,7 @@ import type { FeedFormat } from '../publish/render-feed.js';
 import { parseFeedQuery } from './feed-query.js';
 import { Lru } from './lru.js';
 import { sendPrepared, type Prepared } from './prepared.js';
+import { renderStatusPage } from '../publish/status-page.js';
 import {
   buildPublication,
   FORMATS,
@@ -208,7 +209,7 @@ export function createApp(deps: WebDeps): Web {
     sendPrepared(req, res, p);
   });
 
-  app.get('/status', (_req, res) => {
+  const statusOf = () => {
     const { data } = deps.snapshot();
     const counts = new Map<string, number>();
     for (const s of data.stories)
@@ -217,7 +218,14 @@ export function createApp(deps: WebDeps): Web {
         counts.set(k, (counts.get(k) ?? 0) + 1);
       }
     const sources = Object.entries(data.sources).map(([k, s]) => ({ ...s, storiesStored: counts.get(k) ?? 0, validatorsHeld: !!(s.etag || s.lastModified) }));
-    res.set('Cache-Control', 'no-store').json({ stories: data.stories.length, sources });
+    return { stories: data.stories.length, sources };
+  };
+  app.get('/status', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(statusOf());
+  });
+  app.get('/status.html', (req, res) => {
+    const s = statusOf();
+    res.set('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(renderStatusPage(baseUrlOf(req), s.stories, s.sources));
   });
 
   app.get('/healthz', (_req, res) => void res.set('Cache-Control', 'no-store').type('text/plain').send('ok\n'));

@@ -268,7 +268,16 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
             const c = await collectFeed(deps, f.agency, f.url, start, plan.force ?? false);
             if (c) out.push({ ...c, report: { ...c.report, ms: performance.now() - t0 } });
           } catch (e) {
+            // A bug of ours on a hostile feed must still leave the source visible, failing and backing off.
             deps.log.error({ source: `feed:${f.url}`, err: (e as Error).stack }, `feed ${f.url}: ${(e as Error).message}`);
+            const prev: SourceState = start.sources[`feed:${f.url}`] ?? { kind: 'feed', key: f.url, agency: f.agency.id, consecutiveFailures: 0 };
+            const now = deps.now();
+            out.push({
+              report: { kind: 'feed', key: f.url, agency: f.agency.id, outcome: 'failed', message: `internal: ${(e as Error).message}`, items: 0, created: 0, updated: 0 },
+              state: failureState({ ...prev, lastAttempt: now.toISOString() }, { kind: 'failed', code: 'malformed', message: `could not be processed: ${(e as Error).message}` }, now),
+              incoming: [],
+              discovered: [],
+            });
           }
         }
         return out;

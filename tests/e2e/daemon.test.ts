@@ -150,6 +150,12 @@ describe('the daemon serves the seed bulletin', () => {
       expect(Date.parse(f.nextAttempt!)).toBeGreaterThan(Date.now() + 30 * 60 * 1000); // Retry-After: 3600 honoured
     }
     expect(requestsSeen).toBeGreaterThanOrEqual(3);
+    const page = await get(`${daemon.url}/status.html`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.body.match(/failing<\/strong>/g)).toHaveLength(3);
+    expect(page.body).toContain('bulletin-2024-10-09.txt');
+    expect((await get(`${daemon.url}/`)).body).toContain(`href="${daemon.url}/status.html"`);
   });
 
   it('stops cleanly on SIGTERM and serves the same ids and bytes after a restart', async () => {

@@ -2,7 +2,7 @@
 // holds good stories. No crash, no hang past the fetch limits, bounded memory, nothing hostile in any output, and
 // the good stories exactly as they were.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
@@ -267,6 +267,7 @@ describe('bad input', () => {
       'utf16-be': `${fx.url}/utf16be.rss`,
     });
     const ws = makeWorkspace(good, [SEED]);
+    roots.push(ws.root);
     const env = { FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir, BULLETIN_SCHEDULE: '* * * * * *', FETCH_TIMEOUT_MS: String(FETCH_TIMEOUT_MS), PUBLIC_URL: 'http://pressroom.test' };
 
     // ---- phase 1: only good sources; what they stored is the reference -------------------------------------
@@ -337,10 +338,14 @@ describe('bad input', () => {
     );
   }, 120_000);
 
+  /** Temporary workspaces, removed at the end. */
+  const roots: string[] = [];
+
   afterAll(async () => {
     if (daemon) await stopDaemon(daemon, 'SIGKILL');
     await fx?.close();
     await hostile?.close();
+    for (const r of roots) rmSync(r, { recursive: true, force: true });
   });
 
   it('does not crash or hang: the web answers throughout, within the fetch time limit', () => {

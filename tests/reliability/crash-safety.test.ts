@@ -49,9 +49,13 @@ describe('crash safety', () => {
   let fx: FixtureServer | undefined;
   let current: DaemonProc | undefined;
 
+  /** Temporary workspaces, removed at the end. */
+  const roots: string[] = [];
+
   afterAll(async () => {
     if (current?.alive()) await stopDaemon(current, 'SIGKILL');
     await fx?.close();
+    for (const r of roots) rmSync(r, { recursive: true, force: true });
   });
 
   it(`keeps every story of every completed run, with the same id, across ${KILLS} SIGKILLs`, async () => {
@@ -65,6 +69,7 @@ describe('crash safety', () => {
       [],
     );
     const bulletinsDir = path.join(ws.feedsDir, 'bulletins');
+    roots.push(ws.root);
     mkdirSync(ws.dataDir, { recursive: true }); // watched from the first start on
     const env = {
       FEEDS_DIR: ws.feedsDir,

@@ -2,6 +2,7 @@
 // loop, 500, 429, reset) is an agency feed at once, beside three healthy feeds, during one ingest run, while a
 // bounded load generator polls the daemon's feeds on keep-alive connections. The web must answer every poll;
 // the healthy stories arrive; the failing feeds are reported in /status and /feeds/status.atom.
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../helpers/daemon.js';
 import { xmllintOk } from '../helpers/feed-tools.js';
@@ -27,9 +28,13 @@ describe('faults while serving', () => {
   const servers: FixtureServer[] = [];
   let daemon: DaemonProc | undefined;
 
+  /** Temporary workspaces, removed at the end. */
+  const roots: string[] = [];
+
   afterAll(async () => {
     if (daemon) await stopDaemon(daemon);
     await Promise.all(servers.map((s) => s.close()));
+    for (const r of roots) rmSync(r, { recursive: true, force: true });
   });
 
   it('answers every poll while every upstream failure mode happens at once, and reports each one', async () => {
@@ -47,6 +52,7 @@ describe('faults while serving', () => {
     for (const id of HEALTHY) agencies[id] = { name: id === 'nato' ? 'NATO' : id[0]!.toUpperCase() + id.slice(1), feeds: [{ url: `${healthy.url}/${id}.rss` }] };
     for (const f of FAULTS) agencies[f.id] = { name: `Faulty ${f.id}`, feeds: [{ url: faultUrls.get(f.id)! }] };
     const ws = makeWorkspace(agencies, []);
+    roots.push(ws.root);
 
     daemon = spawnDaemon({ FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir, FETCH_TIMEOUT_MS: String(FETCH_TIMEOUT_MS), PUBLIC_URL: 'http://pressroom.test' });
     const base = await daemon.listening;

@@ -1,6 +1,7 @@
 // Restarts: the daemon is stopped (SIGTERM) and started again, on the same port, over and over while two
 // keep-alive clients keep polling every document. Whatever answers must be byte for byte what the first daemon
 // served (same ids, same bytes, same ETag), and a stopping daemon must fail no poll in flight.
+import { rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,9 +25,13 @@ describe('restarts', () => {
   let fx: FixtureServer | undefined;
   let daemon: DaemonProc | undefined;
 
+  /** Temporary workspaces, removed at the end. */
+  const roots: string[] = [];
+
   afterAll(async () => {
     if (daemon) await stopDaemon(daemon, 'SIGKILL');
     await fx?.close();
+    for (const r of roots) rmSync(r, { recursive: true, force: true });
   });
 
   it(`serves the same ids and bytes across ${RESTARTS} stop/start cycles while being polled`, async () => {
@@ -41,6 +46,7 @@ describe('restarts', () => {
       },
       [SEED],
     );
+    roots.push(ws.root);
     const port = await freePort();
     const env = { FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir, PORT: String(port), PUBLIC_URL: 'http://pressroom.test', BULLETIN_SCHEDULE: '* * * * * *' };
     const base = `http://127.0.0.1:${port}`;

@@ -1,0 +1,45 @@
+// A small HTML page of every source's state, for an operator on a phone: the same facts as GET /status.
+import type { SourceState } from '../model.js';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const when = (iso: string | undefined) => (iso ? `<time datetime="${esc(iso)}">${esc(iso.replace('T', ' ').slice(0, 16))} UTC</time>` : '—');
+
+export interface SourceRow extends SourceState {
+  storiesStored: number;
+}
+
+export function renderStatusPage(baseUrl: string, stories: number, sources: readonly SourceRow[]): string {
+  const rows = [...sources]
+    .sort((a, b) => Number(!!b.errorCode) - Number(!!a.errorCode) || a.key.localeCompare(b.key))
+    .map((s) => {
+      const state = s.errorCode
+        ? `<strong class="bad">failing</strong> ×${s.consecutiveFailures}: ${esc(s.errorCode)}${s.errorMessage ? ` (${esc(s.errorMessage)})` : ''}<br>since ${when(s.failingSince)}, next try ${when(s.nextAttempt)}`
+        : '<span class="ok">ok</span>';
+      const moved = s.movedTo ? `<br><strong>moved</strong> to ${esc(s.movedTo)}: update the agency file` : '';
+      return `<tr><td>${esc(s.kind)}${s.agency ? ` · ${esc(s.agency)}` : ''}<br><code>${esc(s.key)}</code></td><td>${state}${moved}</td><td>last success ${when(s.lastSuccess)}<br>HTTP ${s.lastStatus ?? '—'}, ${s.itemsLastFetch ?? 0} items, ${s.storiesStored} stories</td></tr>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Pressroom: source status</title>
+<link rel="alternate" type="application/atom+xml" title="Source status (Atom)" href="${esc(baseUrl)}/feeds/status.atom">
+<style>
+body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#222}
+table{border-collapse:collapse;width:100%}td{border-top:1px solid #ddd;padding:.4rem .3rem;vertical-align:top}
+code{font-size:.8rem;word-break:break-all}.bad{color:#b00}.ok{color:#070}time{white-space:nowrap}
+</style>
+</head>
+<body>
+<p><a href="${esc(baseUrl)}/">Pressroom</a></p>
+<h1>Source status</h1>
+<p>${stories} stories stored. Also as <a href="${esc(baseUrl)}/status">JSON</a> and as an <a href="${esc(baseUrl)}/feeds/status.atom">Atom feed</a> of incidents.</p>
+<table>
+${rows || '<tr><td>No source has been read yet.</td></tr>'}
+</table>
+</body>
+</html>
+`;
+}
