@@ -15,21 +15,11 @@ import type { Incoming, StoreData, Story } from '../model.js';
 import { keys } from '../stories/identity.js';
 import { mergeIncoming, sourceKey } from '../stories/merge.js';
 import { emptyStore, openStore } from '../store/store.js';
+import { random as rng } from './synthetic-store.js';
 
 const AGENCIES = Array.from({ length: 20 }, (_, i) => `agency-${String(i + 1).padStart(2, '0')}`);
 const WORDS =
   'operation network police arrested suspects europol eurojust nato secretary general minister security defence cooperation investigation authorities criminal organised crime money laundering trafficking drugs cyber ransomware infrastructure seized action day joint team prosecutors countries partners support analysis evidence meeting allies summit exercise forces deployment border agency report conference'.split(' ');
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run builds the same stories. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function words(r: () => number, n: number): string {
   const out: string[] = [];

@@ -13,7 +13,7 @@ const WORDS = (
 ).split(' ');
 
 /** A small deterministic generator (mulberry32), so every run measures the same bytes. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
