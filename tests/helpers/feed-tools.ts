@@ -42,26 +42,6 @@ export function xpathString(xml: string, expr: string): string {
   );
 }
 
-const FEEDPARSER_SCRIPT = `
-import json, sys, feedparser
-with open(sys.argv[1], 'rb') as f:
-    body = f.read()
-try:
-    d = feedparser.parse(body)
-except Exception as exc:  # with the libxml2 SAX driver an undeclared prefix raises instead of setting bozo
-    d = feedparser.FeedParserDict(bozo=1, bozo_exception=exc, entries=[])
-out = {
-    'bozo': bool(d.get('bozo')),
-    'ids': [e.get('id', '') for e in d.entries],
-    'titles': [e.get('title', '') for e in d.entries],
-    'links': [e.get('link', '') for e in d.entries],
-}
-if d.get('bozo'):
-    exc = d.get('bozo_exception')
-    out['bozoException'] = '%s: %s' % (type(exc).__name__, exc)
-print(json.dumps(out))
-`;
-
 export interface FeedparserInfo {
   /** feedparser's bozo flag: the document was not a well-formed feed. */
   bozo: boolean;
@@ -90,10 +70,7 @@ function feedparserPython(): string {
 
 /** What python3-feedparser (the Universal Feed Parser many readers use) makes of a feed body. */
 export function feedparserInfo(body: string): FeedparserInfo {
-  return withTempFile(body, 'feed', (file) => {
-    const stdout = execFileSync(feedparserPython(), ['-c', FEEDPARSER_SCRIPT, file], { encoding: 'utf8' });
-    return JSON.parse(stdout) as FeedparserInfo;
-  });
+  return feedparserMany([body])[0]!;
 }
 
 /** Runs `fn` with every body written to its own temp file (named by index), then removes them. */
