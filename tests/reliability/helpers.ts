@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import type { SourceState } from '../../src/model.js';
 import { MAIN } from '../helpers/daemon.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -317,19 +318,8 @@ export interface JsonFeed {
   items: { id: string; title: string; url?: string; content_html?: string }[];
 }
 
-export interface StatusSource {
-  kind: 'feed' | 'bulletin';
-  key: string;
-  agency?: string;
-  lastAttempt?: string;
-  lastSuccess?: string;
-  lastStatus?: number;
-  errorCode?: string;
-  errorMessage?: string;
-  consecutiveFailures: number;
-  itemsLastFetch?: number;
-  storiesStored?: number;
-}
+/** One source as GET /status shows it: the stored state plus what the web tier derives. */
+export type StatusSource = SourceState & { storiesStored?: number };
 
 export interface StatusDoc {
   stories: number;

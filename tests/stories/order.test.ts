@@ -5,22 +5,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incoming, StoreData, Story } from '../../src/model.js';
 import { parseFeed } from '../../src/sources/parse-feed.js';
+import { random as rng } from '../../src/bench/synthetic-store.js';
 import { mergeIncoming } from '../../src/stories/merge.js';
 import { feedItemToIncoming } from '../../src/stories/normalise.js';
 import { emptyStore, openStore } from '../../src/store/store.js';
 import { buildPublication } from '../../src/web/publication.js';
 import { AGENCIES, bulletinItems, NOW, ROOT } from './merge.data.js';
 
-/** mulberry32: the permutations are random-looking but the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function shuffle<T>(xs: readonly T[], r: () => number): T[] {
   const out = [...xs];
   for (let i = out.length - 1; i > 0; i--) {
