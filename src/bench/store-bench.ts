@@ -16,6 +16,7 @@ import { keys } from '../stories/identity.js';
 import { mergeIncoming, sourceKey } from '../stories/merge.js';
 import { emptyStore, openStore } from '../store/store.js';
 import { random as rng } from './synthetic-store.js';
+import { buildPublication } from '../web/publication.js';
 
 const AGENCIES = Array.from({ length: 20 }, (_, i) => `agency-${String(i + 1).padStart(2, '0')}`);
 const WORDS =
@@ -212,13 +213,20 @@ async function measure(n: number): Promise<Result> {
   }
 }
 
-/** A process like the web tier: open read-only, hold the stories, report resident memory. */
+/** A process like the web tier: open read-only, render every default document, report resident memory. */
 async function webProcess(dir: string): Promise<void> {
   const t = performance.now();
   const store = await openStore(dir, { writable: false });
   const openMs = performance.now() - t;
+  const agencies = [...new Set(store.data.stories.map((s) => s.agency))].map((id) => ({ id, name: id }));
+  const pub = buildPublication(store.data, agencies, 'http://127.0.0.1:8080', { limit: 50, maxAgeSeconds: 900 });
+  if (pub.docs.size === 0) throw new Error('nothing rendered');
   global.gc?.();
   const rssMB = mb(process.memoryUsage().rss);
+  if (process.env.BENCH_DEBUG) {
+    const m = process.memoryUsage();
+    process.stderr.write(`web: rss ${mb(m.rss)} heapTotal ${mb(m.heapTotal)} heapUsed ${mb(m.heapUsed)} external ${mb(m.external)} maxRSS ${Math.round(process.resourceUsage().maxRSS / 1024)}\n`);
+  }
   process.stdout.write(`${JSON.stringify({ openMs, rssMB, stories: store.data.stories.length })}\n`);
   await store.close();
 }

@@ -24,6 +24,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
   constructor(
     readonly file: string,
     readonly mode: WriteMode,
+    /** JSON.parse's reviver, e.g. to leave out fields a reader does not keep. */
+    private readonly reviver?: (key: string, value: unknown) => unknown,
   ) {}
 
   async read(): Promise<T | null> {
@@ -34,7 +36,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
-    return JSON.parse(text) as T;
+    return (this.reviver ? JSON.parse(text, this.reviver) : JSON.parse(text)) as T;
   }
 
   async write(data: T): Promise<void> {

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import { SCHEMA_VERSION, type StoreData, type Story } from '../model.js';
 import { buildAliasTable } from '../stories/alias-table.js';
+import { BodyCache, withLazyBodies } from './lazy-bodies.js';
 import { pruneStories, type RetentionPolicy } from '../stories/retention.js';
 import { DurableJsonFile, syncDir } from './durable-file.js';
 import { StoreError, type StoreLog } from './errors.js';
@@ -92,8 +93,17 @@ type ReadOutcome = { kind: 'missing' } | { kind: 'ok'; loaded: Loaded } | { kind
 
 const empty = (): Loaded => ({ parts: new Map(), legacy: false });
 
-async function readPartition(dir: string, name: string, file: string): Promise<Story[]> {
-  const db = new Low<PartitionFile | null>(new DurableJsonFile<PartitionFile | null>(path.join(dir, PARTITION_DIR, file), 'fresh'), null);
+/**
+ * Drops story bodies while parsing, for readers (lazy-bodies.ts): a body string that is never referenced dies
+ * young, instead of being promoted and held until a full collection, so a reader's peak memory stays low.
+ */
+const withoutBodies = (key: string, value: unknown) => (key === 'contentHtml' ? undefined : value);
+
+async function readPartition(dir: string, name: string, file: string, lean = false): Promise<Story[]> {
+  const db = new Low<PartitionFile | null>(
+    new DurableJsonFile<PartitionFile | null>(path.join(dir, PARTITION_DIR, file), 'fresh', lean ? withoutBodies : undefined),
+    null,
+  );
   await db.read();
   if (db.data === null) throw new Error(`partition file ${file} is missing`);
   if (!isPartitionFile(db.data, name)) throw new Error(`partition file ${file} is not a Pressroom partition`);
@@ -101,7 +111,7 @@ async function readPartition(dir: string, name: string, file: string): Promise<S
 }
 
 /** Reads one manifest (pressroom.json or its .bak) and every partition it names. */
-async function readStoreAt(dir: string, manifestFile: string): Promise<ReadOutcome> {
+async function readStoreAt(dir: string, manifestFile: string, lean = false): Promise<ReadOutcome> {
   const db = new Low<unknown>(new DurableJsonFile<unknown>(manifestFile, 'replace'), null);
   try {
     await db.read();
@@ -120,7 +130,7 @@ async function readStoreAt(dir: string, manifestFile: string): Promise<ReadOutco
     const reasons: string[] = [];
     for (const [name, ref] of Object.entries(v.partitions)) {
       try {
-        const stories = await readPartition(dir, name, ref.file);
+        const stories = await readPartition(dir, name, ref.file, lean);
         if (stories.length !== ref.stories) throw new Error(`partition file ${ref.file} holds ${stories.length} stories, the manifest says ${ref.stories}`);
         parts.set(name, stories);
       } catch (e) {
@@ -218,10 +228,10 @@ async function partitionFilesOnDisk(dir: string): Promise<string[]> {
 async function readWithRecovery(dir: string, writable: boolean, log?: StoreLog): Promise<Loaded> {
   const file = path.join(dir, STORE_FILE);
   const bak = `${file}.bak`;
-  let main = await readStoreAt(dir, file);
+  let main = await readStoreAt(dir, file, !writable);
   // A reader can lose a race with the writer: between reading the manifest and its partitions, two commits
   // may retire the files it names. Reading again finds the new ones.
-  for (let attempt = 0; !writable && main.kind === 'bad' && attempt < 2; attempt++) main = await readStoreAt(dir, file);
+  for (let attempt = 0; !writable && main.kind === 'bad' && attempt < 2; attempt++) main = await readStoreAt(dir, file, true);
   if (main.kind === 'ok') return main.loaded;
   if (main.kind === 'missing' && !(await exists(bak))) {
     const orphans = await partitionFilesOnDisk(dir);
@@ -240,7 +250,7 @@ async function readWithRecovery(dir: string, writable: boolean, log?: StoreLog):
       throw new StoreError(`store ${file} is missing but ${path.join(dir, PARTITION_DIR)} holds ${orphans.length} partition files; refusing to start empty over them`, 'corrupt');
     return empty();
   }
-  const backup = await readStoreAt(dir, bak);
+  const backup = await readStoreAt(dir, bak, !writable);
   const reason = main.kind === 'bad' ? main.reason : 'the file is missing';
   if (backup.kind !== 'ok') {
     throw new StoreError(
@@ -299,6 +309,8 @@ class PartitionedStore implements Store {
   /** How many stories the last commit (or load) had. */
   private committedLength: number;
   private manifestMtime = -1;
+  /** Readers only: turns loaded stories into ones whose bodies stay on disk until used. */
+  private lazy: ((stories: Story[]) => Story[]) | undefined;
 
   constructor(
     private readonly dir: string,
@@ -308,8 +320,13 @@ class PartitionedStore implements Store {
     private readonly release: () => void,
   ) {
     this.file = path.join(dir, STORE_FILE);
-    this.parts = loaded.legacy ? new Map() : loaded.parts;
     this.manifest = loaded.legacy ? undefined : loaded.manifest;
+    // A reader of a partitioned store keeps bodies on disk (see lazy-bodies.ts); the writer needs them to merge.
+    if (!opts.writable && !loaded.legacy) {
+      this.lazy = withLazyBodies(new BodyCache(dir, (p) => this.manifest?.partitions[p]?.file));
+      loaded = { ...loaded, parts: new Map([...loaded.parts].map(([name, stories]) => [name, this.lazy!(stories)])) };
+    }
+    this.parts = loaded.legacy ? new Map() : loaded.parts;
     this.current = assemble(loaded);
     this.committedLength = loaded.legacy ? 0 : this.current.stories.length;
     this.nextGeneration = Math.max(loaded.manifest?.generation ?? 0, maxGenerationOnDisk) + 1;
@@ -507,7 +524,11 @@ class PartitionedStore implements Store {
       const parts = new Map<string, Story[]>();
       for (const [name, ref] of Object.entries(manifest.partitions)) {
         const same = this.manifest?.partitions[name]?.file === ref.file ? this.parts.get(name) : undefined;
-        parts.set(name, same ?? (await readPartition(this.dir, name, ref.file)));
+        if (same) parts.set(name, same);
+        else {
+          const read = await readPartition(this.dir, name, ref.file, this.lazy !== undefined);
+          parts.set(name, this.lazy ? this.lazy(read) : read);
+        }
       }
       this.parts = parts;
       this.manifest = manifest;

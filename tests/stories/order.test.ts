@@ -125,7 +125,8 @@ describe('order and repetition', () => {
         await store.close();
       }
       store = await openStore(dir, { writable: false });
-      expect(store.data.stories).toEqual(snapshot);
+      // A reader's bodies are read from disk when used (src/store/lazy-bodies.ts): compare them as read.
+      expect(store.data.stories.map((s) => ({ ...s, contentHtml: s.contentHtml }))).toEqual(snapshot);
       expect(render(store.data)).toEqual(before);
       await store.close();
     });
