@@ -11,12 +11,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { Incoming, StoreData, Story } from '../model.js';
 import { keys } from '../stories/identity.js';
 import { mergeIncoming, sourceKey } from '../stories/merge.js';
 import { emptyStore, openStore } from '../store/store.js';
 import { random as rng } from './synthetic-store.js';
-import { buildPublication } from '../web/publication.js';
+import { buildPublication, renderStory, renderVariant } from '../web/publication.js';
 
 const AGENCIES = Array.from({ length: 20 }, (_, i) => `agency-${String(i + 1).padStart(2, '0')}`);
 const WORDS =
@@ -131,6 +132,8 @@ interface Result {
   openMs: number;
   openReadOnlyMs: number;
   readOnlyRssMB: number;
+  queryMs: number;
+  oldStoryMs: number;
   mergeMs: number;
   firstMergeMs: number;
   changedPerRun: number;
@@ -141,63 +144,78 @@ interface Result {
   peakRssMB: number;
 }
 
+/** Runs `node <this file> <args>` and returns the JSON line it prints. */
+function child<T>(args: string[]): T {
+  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`bench child ${args[0]} failed (exit ${r.status})`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as T;
+}
+
 async function measure(n: number): Promise<Result> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-bench-'));
   try {
     let t = performance.now();
-    let data: StoreData | undefined = buildStories(n);
+    const data = buildStories(n);
     const buildMs = performance.now() - t;
-    let store = await openStore(dir, { writable: true });
+    const store = await openStore(dir, { writable: true });
     t = performance.now();
     await store.commit(data);
     const firstWriteMs = performance.now() - t;
     const storeBytes = store.lastCommit?.bytesWritten ?? 0;
     await store.close();
-    data = undefined;
-    global.gc?.();
-
-    // The web tier's view: a process that only opens the store read-only, and its resident memory.
-    const web = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--web', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    if (web.status !== 0) throw new Error('read-only open failed');
-    const { openMs: openReadOnlyMs, rssMB: readOnlyRssMB } = JSON.parse(web.stdout) as { openMs: number; rssMB: number };
-
-    t = performance.now();
-    store = await openStore(dir, { writable: true });
-    const openMs = performance.now() - t;
-    const merges: number[] = [];
-    const commits: number[] = [];
-    let written = 0;
-    let parts = 0;
-    let changed = 0;
-    for (let run = 0; run < 6; run++) {
-      // One ingest run, as the worker does it: every agency's feed merged in turn, then one commit. Each feed
-      // brings 2 new releases and 1 upstream edit of a recent one; every other run one feed also corrects an
-      // old release. About 60 stories change per run.
-      const now = new Date(Date.parse('2024-10-31T08:00:00Z') + run * 900_000);
-      let next = store.data;
-      const fetches = AGENCIES.map((agency) => feedFetch(next, run, agency, 2, 1, run % 2 === 1 && agency === AGENCIES[run]! ? 1 : 0));
-      t = performance.now();
-      for (const fetched of fetches) {
-        const m = mergeIncoming(next, fetched, now);
-        next = m.data;
-        changed += m.created.length + m.updated.length;
-      }
-      merges.push(performance.now() - t);
-      t = performance.now();
-      await store.commit(next);
-      commits.push(performance.now() - t);
-      written += store.lastCommit?.bytesWritten ?? 0;
-      parts += store.lastCommit?.partitionsWritten ?? 0;
-    }
-    await store.close();
+    // The worker and the web tier each in a process of their own, so each peak RSS is theirs alone.
+    const web = child<{ openMs: number; rssMB: number; queryMs: number; oldStoryMs: number }>(['--web', dir]);
+    const worker = child<Omit<Result, 'stories' | 'buildMs' | 'firstWriteMs' | 'storeMB' | 'openReadOnlyMs' | 'readOnlyRssMB' | 'queryMs' | 'oldStoryMs'>>(['--worker', dir]);
     return {
       stories: n,
       buildMs,
       firstWriteMs,
       storeMB: mb(storeBytes),
+      openReadOnlyMs: web.openMs,
+      readOnlyRssMB: web.rssMB,
+      queryMs: web.queryMs,
+      oldStoryMs: web.oldStoryMs,
+      ...worker,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A process like the worker: open the store for writing, then six ingest runs, each merged and committed. */
+async function workerProcess(dir: string): Promise<void> {
+  let t = performance.now();
+  const store = await openStore(dir, { writable: true });
+  const openMs = performance.now() - t;
+  const merges: number[] = [];
+  const commits: number[] = [];
+  let written = 0;
+  let parts = 0;
+  let changed = 0;
+  for (let run = 0; run < 6; run++) {
+    // One ingest run, as the worker does it: every agency's feed merged in turn, then one commit. Each feed
+    // brings 2 new releases and 1 upstream edit of a recent one; every other run one feed also corrects an
+    // old release. About 60 stories change per run.
+    const now = new Date(Date.parse('2024-10-31T08:00:00Z') + run * 900_000);
+    let next = store.data;
+    const fetches = AGENCIES.map((agency) => feedFetch(next, run, agency, 2, 1, run % 2 === 1 && agency === AGENCIES[run]! ? 1 : 0));
+    t = performance.now();
+    for (const fetched of fetches) {
+      const m = mergeIncoming(next, fetched, now);
+      next = m.data;
+      changed += m.created.length + m.updated.length;
+    }
+    merges.push(performance.now() - t);
+    t = performance.now();
+    await store.commit(next);
+    commits.push(performance.now() - t);
+    written += store.lastCommit?.bytesWritten ?? 0;
+    parts += store.lastCommit?.partitionsWritten ?? 0;
+  }
+  await store.close();
+  process.stdout.write(
+    `${JSON.stringify({
       openMs,
-      openReadOnlyMs,
-      readOnlyRssMB,
       // The first run builds the merge's index of the freshly opened store; the rest reuse it.
       mergeMs: median(merges.slice(1)),
       firstMergeMs: merges[0]!,
@@ -207,13 +225,14 @@ async function measure(n: number): Promise<Result> {
       partitionsWritten: parts / commits.length,
       writtenMB: Math.round((written / commits.length / 1024 / 1024) * 10) / 10,
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    })}\n`,
+  );
 }
 
-/** A process like the web tier: open read-only, render every default document, report resident memory. */
+/**
+ * A process like the web tier: open read-only, render every default document, one full-text query and one old
+ * story's page, then report resident memory.
+ */
 async function webProcess(dir: string): Promise<void> {
   const t = performance.now();
   const store = await openStore(dir, { writable: false });
@@ -221,18 +240,28 @@ async function webProcess(dir: string): Promise<void> {
   const agencies = [...new Set(store.data.stories.map((s) => s.agency))].map((id) => ({ id, name: id }));
   const pub = buildPublication(store.data, agencies, 'http://127.0.0.1:8080', { limit: 50, maxAgeSeconds: 900 });
   if (pub.docs.size === 0) throw new Error('nothing rendered');
+  // The worst query: text no story has, so every title and summary is searched.
+  let t2 = performance.now();
+  renderVariant(pub, 'all', 'atom', { limit: 50, q: 'zeppelin' }, 'q=zeppelin');
+  const queryMs = performance.now() - t2;
+  // A story page of an old story: its partition is read from disk.
+  t2 = performance.now();
+  renderStory(pub, pub.sorted.at(-1)!);
+  const oldStoryMs = performance.now() - t2;
   global.gc?.();
   const rssMB = mb(process.memoryUsage().rss);
   if (process.env.BENCH_DEBUG) {
     const m = process.memoryUsage();
     process.stderr.write(`web: rss ${mb(m.rss)} heapTotal ${mb(m.heapTotal)} heapUsed ${mb(m.heapUsed)} external ${mb(m.external)} maxRSS ${Math.round(process.resourceUsage().maxRSS / 1024)}\n`);
+    for (const sp of getHeapSpaceStatistics()) process.stderr.write(`  ${sp.space_name}: size ${mb(sp.space_size)} used ${mb(sp.space_used_size)}\n`);
   }
-  process.stdout.write(`${JSON.stringify({ openMs, rssMB, stories: store.data.stories.length })}\n`);
+  process.stdout.write(`${JSON.stringify({ openMs, rssMB, queryMs, oldStoryMs, stories: store.data.stories.length })}\n`);
   await store.close();
 }
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--web') return webProcess(process.argv[3]!);
+  if (process.argv[2] === '--worker') return workerProcess(process.argv[3]!);
   const arg = process.argv[2];
   if (arg) {
     process.stdout.write(`${JSON.stringify(await measure(Number(arg)))}\n`);
@@ -252,6 +281,8 @@ async function main(): Promise<void> {
     ['openMs', 'open (writer) ms'],
     ['openReadOnlyMs', 'open (web) ms'],
     ['readOnlyRssMB', 'web RSS MB'],
+    ['queryMs', 'web ?q= scan ms'],
+    ['oldStoryMs', 'web old story ms'],
     ['changedPerRun', 'stories changed/run'],
     ['firstMergeMs', 'first run merge ms'],
     ['mergeMs', 'run merge ms'],
@@ -259,7 +290,7 @@ async function main(): Promise<void> {
     ['commitMaxMs', 'run commit ms (max)'],
     ['partitionsWritten', 'partitions/run'],
     ['writtenMB', 'MB written/run'],
-    ['peakRssMB', 'peak RSS MB'],
+    ['peakRssMB', 'worker peak RSS MB'],
   ];
   const cell = (r: Result, k: keyof Result) => (typeof r[k] === 'number' ? String(Math.round(r[k] * 10) / 10) : String(r[k]));
   const widths = cols.map(([k, h]) => Math.max(h.length, ...rows.map((r) => cell(r, k).length)));

@@ -1,7 +1,8 @@
 // A lowdb adapter that survives power loss, not just a killed process: write, fsync, then (optionally) rename.
-import { copyFile, link, open, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, link, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
+import { readTextSync } from './read-text.js';
 
 export type WriteMode =
   /** The file's name is new (a partition generation): write it in place and fsync; nothing refers to it yet. */
@@ -31,7 +32,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   async read(): Promise<T | null> {
     let text: string;
     try {
-      text = await readFile(this.file, 'utf8');
+      text = readTextSync(this.file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import { SCHEMA_VERSION, type StoreData, type Story } from '../model.js';
 import { buildAliasTable } from '../stories/alias-table.js';
-import { BodyCache, withLazyBodies } from './lazy-bodies.js';
+import { listingReviver, readerStories, StoryCache } from './reader-stories.js';
 import { pruneStories, type RetentionPolicy } from '../stories/retention.js';
 import { DurableJsonFile, syncDir } from './durable-file.js';
 import { StoreError, type StoreLog } from './errors.js';
@@ -93,17 +93,11 @@ type ReadOutcome = { kind: 'missing' } | { kind: 'ok'; loaded: Loaded } | { kind
 
 const empty = (): Loaded => ({ parts: new Map(), legacy: false });
 
-/**
- * Drops story bodies while parsing, for readers (lazy-bodies.ts): a body string that is never referenced dies
- * young, instead of being promoted and held until a full collection, so a reader's peak memory stays low.
- */
-const withoutBodies = (key: string, value: unknown) => (key === 'contentHtml' ? undefined : value);
+/** JSON.parse's reviver of a reader: it makes stories that keep only their listing fields (reader-stories.ts). */
+type Reviver = (key: string, value: unknown) => unknown;
 
-async function readPartition(dir: string, name: string, file: string, lean = false): Promise<Story[]> {
-  const db = new Low<PartitionFile | null>(
-    new DurableJsonFile<PartitionFile | null>(path.join(dir, PARTITION_DIR, file), 'fresh', lean ? withoutBodies : undefined),
-    null,
-  );
+async function readPartition(dir: string, name: string, file: string, reviver?: Reviver): Promise<Story[]> {
+  const db = new Low<PartitionFile | null>(new DurableJsonFile<PartitionFile | null>(path.join(dir, PARTITION_DIR, file), 'fresh', reviver), null);
   await db.read();
   if (db.data === null) throw new Error(`partition file ${file} is missing`);
   if (!isPartitionFile(db.data, name)) throw new Error(`partition file ${file} is not a Pressroom partition`);
@@ -111,7 +105,7 @@ async function readPartition(dir: string, name: string, file: string, lean = fal
 }
 
 /** Reads one manifest (pressroom.json or its .bak) and every partition it names. */
-async function readStoreAt(dir: string, manifestFile: string, lean = false): Promise<ReadOutcome> {
+async function readStoreAt(dir: string, manifestFile: string, reviver?: Reviver): Promise<ReadOutcome> {
   const db = new Low<unknown>(new DurableJsonFile<unknown>(manifestFile, 'replace'), null);
   try {
     await db.read();
@@ -130,7 +124,7 @@ async function readStoreAt(dir: string, manifestFile: string, lean = false): Pro
     const reasons: string[] = [];
     for (const [name, ref] of Object.entries(v.partitions)) {
       try {
-        const stories = await readPartition(dir, name, ref.file, lean);
+        const stories = await readPartition(dir, name, ref.file, reviver);
         if (stories.length !== ref.stories) throw new Error(`partition file ${ref.file} holds ${stories.length} stories, the manifest says ${ref.stories}`);
         parts.set(name, stories);
       } catch (e) {
@@ -225,13 +219,13 @@ async function partitionFilesOnDisk(dir: string): Promise<string[]> {
  * copy (.bak) is used instead and, for the writer, restored, with the broken files moved aside as
  * `<name>.corrupt-<timestamp>` and an error logged. Never starts empty over data it could not read.
  */
-async function readWithRecovery(dir: string, writable: boolean, log?: StoreLog): Promise<Loaded> {
+async function readWithRecovery(dir: string, writable: boolean, log?: StoreLog, reviver?: Reviver): Promise<Loaded> {
   const file = path.join(dir, STORE_FILE);
   const bak = `${file}.bak`;
-  let main = await readStoreAt(dir, file, !writable);
+  let main = await readStoreAt(dir, file, reviver);
   // A reader can lose a race with the writer: between reading the manifest and its partitions, two commits
   // may retire the files it names. Reading again finds the new ones.
-  for (let attempt = 0; !writable && main.kind === 'bad' && attempt < 2; attempt++) main = await readStoreAt(dir, file, true);
+  for (let attempt = 0; !writable && main.kind === 'bad' && attempt < 2; attempt++) main = await readStoreAt(dir, file, reviver);
   if (main.kind === 'ok') return main.loaded;
   if (main.kind === 'missing' && !(await exists(bak))) {
     const orphans = await partitionFilesOnDisk(dir);
@@ -250,7 +244,7 @@ async function readWithRecovery(dir: string, writable: boolean, log?: StoreLog):
       throw new StoreError(`store ${file} is missing but ${path.join(dir, PARTITION_DIR)} holds ${orphans.length} partition files; refusing to start empty over them`, 'corrupt');
     return empty();
   }
-  const backup = await readStoreAt(dir, bak, !writable);
+  const backup = await readStoreAt(dir, bak, reviver);
   const reason = main.kind === 'bad' ? main.reason : 'the file is missing';
   if (backup.kind !== 'ok') {
     throw new StoreError(
@@ -309,8 +303,6 @@ class PartitionedStore implements Store {
   /** How many stories the last commit (or load) had. */
   private committedLength: number;
   private manifestMtime = -1;
-  /** Readers only: turns loaded stories into ones whose bodies stay on disk until used. */
-  private lazy: ((stories: Story[]) => Story[]) | undefined;
 
   constructor(
     private readonly dir: string,
@@ -318,14 +310,12 @@ class PartitionedStore implements Store {
     maxGenerationOnDisk: number,
     private readonly opts: OpenOptions,
     private readonly release: () => void,
+    /** Readers of a partitioned store: the stories' cold fields stay on disk until used, read through this. */
+    private readonly reader?: { cache: StoryCache; reviver: Reviver },
   ) {
     this.file = path.join(dir, STORE_FILE);
     this.manifest = loaded.legacy ? undefined : loaded.manifest;
-    // A reader of a partitioned store keeps bodies on disk (see lazy-bodies.ts); the writer needs them to merge.
-    if (!opts.writable && !loaded.legacy) {
-      this.lazy = withLazyBodies(new BodyCache(dir, (p) => this.manifest?.partitions[p]?.file));
-      loaded = { ...loaded, parts: new Map([...loaded.parts].map(([name, stories]) => [name, this.lazy!(stories)])) };
-    }
+    if (reader) reader.cache.fileOf = (p) => this.manifest?.partitions[p]?.file;
     this.parts = loaded.legacy ? new Map() : loaded.parts;
     this.current = assemble(loaded);
     this.committedLength = loaded.legacy ? 0 : this.current.stories.length;
@@ -526,8 +516,7 @@ class PartitionedStore implements Store {
         const same = this.manifest?.partitions[name]?.file === ref.file ? this.parts.get(name) : undefined;
         if (same) parts.set(name, same);
         else {
-          const read = await readPartition(this.dir, name, ref.file, this.lazy !== undefined);
-          parts.set(name, this.lazy ? this.lazy(read) : read);
+          parts.set(name, await readPartition(this.dir, name, ref.file, this.reader?.reviver));
         }
       }
       this.parts = parts;
@@ -592,10 +581,14 @@ export async function openStore(dataDir: string, opts: OpenOptions): Promise<Sto
   await mkdir(dataDir, { recursive: true });
   const release = opts.writable ? acquireLock(path.join(dataDir, LOCK_FILE), opts.log) : () => {};
   try {
-    const loaded = await readWithRecovery(dataDir, opts.writable, opts.log);
+    // A reader keeps the stories' cold fields on disk (see reader-stories.ts); the writer needs whole stories to
+    // merge. (A schema-1 file read by a reader is one file, read whole; partitions written later are read lean.)
+    const cache = opts.writable ? undefined : new StoryCache(dataDir);
+    const reader = cache && { cache, reviver: listingReviver(readerStories(cache)) };
+    const loaded = await readWithRecovery(dataDir, opts.writable, opts.log, reader?.reviver);
     const onDisk = await partitionFilesOnDisk(dataDir);
     const maxGen = onDisk.reduce((m, f) => Math.max(m, Number(PARTITION_FILE.exec(f)?.[2] ?? 0)), 0);
-    const store = new PartitionedStore(dataDir, loaded, maxGen, opts, release);
+    const store = new PartitionedStore(dataDir, loaded, maxGen, opts, release, reader);
     await store.init();
     if (opts.writable) {
       if (loaded.legacy) await store.writeLegacyOut();

@@ -7,6 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreData, Story } from '../../src/model.js';
 import { aliasEntries, buildAliasTable, lookupAlias } from '../../src/stories/alias-table.js';
 import { pruneStories } from '../../src/stories/retention.js';
+import { COLD_FIELDS, wholeStory } from '../../src/store/reader-stories.js';
 import { emptyStore, openStore, StoreError, type Store } from '../../src/store/store.js';
 import { ensureBuilt, ROOT } from '../helpers/build.js';
 
@@ -323,8 +324,8 @@ describe('recovery at start-up', () => {
     const { first } = await twoCommits(dir);
     writeFileSync(path.join(dir, 'pressroom.json'), 'garbage');
     const store = await open(dir, { writable: false });
-    // A reader's bodies are read from disk when used (src/store/lazy-bodies.ts): compare them as read.
-    expect(store.data.stories.map((s) => ({ ...s, contentHtml: s.contentHtml }))).toEqual(first);
+    // A reader reads the cold fields from disk when used (src/store/reader-stories.ts): compare them as read.
+    expect(store.data.stories.map(wholeStory)).toEqual(first);
     expect(readFileSync(path.join(dir, 'pressroom.json'), 'utf8')).toBe('garbage');
   });
 
@@ -344,6 +345,27 @@ describe('recovery at start-up', () => {
 });
 
 describe('a reader (the web tier)', () => {
+  it('reads every field as the writer wrote it, the cold ones from disk', async () => {
+    const dir = tmp();
+    const writer = await open(dir);
+    const edited = story(2, {
+      link: 'https://www.nato.int/cps/en/natohq/news_2.htm',
+      history: [{ title: 'An older title', until: '2024-10-08T10:00:00.000Z' }],
+      declaredUpdated: '2024-10-08T11:00:00.000Z',
+      updated: '2024-10-08T11:00:00.000Z',
+      dateFlag: 'future',
+      categories: ['Operations', 'Cybercrime'],
+    });
+    await writer.commit(dataOf([story(1, { categories: ['Operations'] }), edited, story(3, { categories: ['Operations'] })]));
+    const reader = await open(dir, { writable: false });
+    for (const s of reader.data.stories) for (const f of COLD_FIELDS) expect(Object.keys(s)).not.toContain(f);
+    expect(reader.data.stories.map(wholeStory)).toEqual(writer.data.stories);
+    // Equal category lists are one list, not one per story.
+    expect(reader.data.stories[0]!.categories).toBe(reader.data.stories[2]!.categories);
+    await reader.close();
+    await writer.close();
+  });
+
   it('keeps bodies on disk until used, and reads the new body after a reload', async () => {
     const dir = tmp();
     const writer = await open(dir);

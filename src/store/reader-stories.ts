@@ -1,0 +1,179 @@
+// Read-only stores (the web tier) hold in memory only what listing and searching every story needs; the rest of
+// each story stays in its partition file until something renders it.
+//
+// At 100,000 stories the body, upstream keys, link and bookkeeping are ~1.8 KB of a story's ~2.3 KB, yet a web
+// instance only renders the newest stories of each feed, one archive month, a query's matches or one story page.
+// Everything that looks at *every* story (sorting, archive months, `?q=`/`?category=`/`?since=`, /status counts)
+// reads the listing fields below. Repeated strings (agency ids, feed URLs, bulletin files, categories, equal
+// dates) are shared rather than held once per story.
+import path from 'node:path';
+import type { Story } from '../model.js';
+import { PARTITION_DIR, partitionOf } from './layout.js';
+import { readTextSync } from './read-text.js';
+
+/** Fields a reader reads from the partition file when used. Only renderers of single stories touch them. */
+export const COLD_FIELDS = ['contentHtml', 'link', 'keys', 'bodyFrom', 'history', 'declaredUpdated'] as const;
+type ColdField = (typeof COLD_FIELDS)[number];
+export type Listing = Omit<Story, ColdField>;
+
+/** Partition files whose full stories are kept parsed, in characters of JSON (~bytes for Latin text). */
+const CACHE_CHARS = 8 * 1024 * 1024;
+
+/** The full stories of recently read partition files. */
+export class StoryCache {
+  private readonly files = new Map<string, { stories: Map<string, Story>; chars: number }>();
+  private chars = 0;
+
+  /** Names the current file of a partition; the store sets it to follow its manifest across reloads. */
+  fileOf: (partition: string) => string | undefined = () => undefined;
+
+  constructor(private readonly dir: string) {}
+
+  story(listing: Listing): Story | undefined {
+    const file = this.fileOf(partitionOf(listing as Story));
+    if (file === undefined) return undefined;
+    let entry = this.files.get(file);
+    if (entry) {
+      this.files.delete(file); // most recently used last
+      this.files.set(file, entry);
+    } else {
+      entry = this.read(file);
+      this.files.set(file, entry);
+      this.chars += entry.chars;
+      for (const [f, e] of this.files) {
+        if (this.chars <= CACHE_CHARS || f === file) break;
+        this.files.delete(f);
+        this.chars -= e.chars;
+      }
+    }
+    return entry.stories.get(listing.id);
+  }
+
+  private read(file: string): { stories: Map<string, Story>; chars: number } {
+    const stories = new Map<string, Story>();
+    let chars = 0;
+    try {
+      // Synchronous on purpose: rendering is synchronous, and a partition file is a few hundred kilobytes.
+      const text = readTextSync(path.join(this.dir, PARTITION_DIR, file));
+      chars = text.length;
+      for (const s of (JSON.parse(text) as { stories?: Story[] }).stories ?? []) stories.set(s.id, s);
+    } catch {
+      // A file retired by two commits the reader has not reloaded yet: the next reload names its successor and
+      // the web tier renders again then.
+    }
+    return { stories, chars };
+  }
+}
+
+/** What a cold field reads as when its file is gone (see StoryCache.read). */
+const MISSING: Pick<Story, ColdField> = { contentHtml: '', link: undefined, keys: [], bodyFrom: '', history: [], declaredUpdated: undefined };
+
+/**
+ * JSON.parse's reviver for a reader's partition files: each story becomes `make(listing)` as soon as it is
+ * parsed, with the cold fields left out and repeated strings shared. Whatever is not kept dies young, before the
+ * next partition is read, instead of being promoted and fragmenting the old generation: making the stories
+ * after reading every partition left the heap twice the size of what it held. One per store, so the sharing
+ * spans partitions.
+ */
+export function listingReviver(make: (listing: Listing) => Story): (this: unknown, key: string, value: unknown) => unknown {
+  const strings = new Map<string, string>();
+  const lists = new Map<string, readonly string[]>();
+  const shared = (v: string) => {
+    const s = strings.get(v);
+    if (s !== undefined) return s;
+    strings.set(v, v);
+    return v;
+  };
+  return function (key, value) {
+    // A partition file is {schema, partition, generation, stories: Story[]}: an object with a seq in that array.
+    if (Array.isArray(this) && typeof value === 'object' && value !== null && 'seq' in value && 'id' in value) return make(value as Listing);
+    const holder = this as Record<string, unknown>;
+    switch (key) {
+      case 'contentHtml':
+      case 'link':
+      case 'keys':
+      case 'bodyFrom':
+      case 'history':
+      case 'declaredUpdated':
+        return undefined;
+      case 'agency':
+      case 'url':
+      case 'file':
+      case 'kind':
+      case 'dateSource':
+        return typeof value === 'string' ? shared(value) : value;
+      case 'categories': {
+        if (!Array.isArray(value) || !value.every((c) => typeof c === 'string')) return value;
+        const k = value.join('\u0000');
+        let list = lists.get(k);
+        if (list === undefined) lists.set(k, (list = Object.freeze(value.map(shared))));
+        return list;
+      }
+      case 'updated':
+      case 'firstSeen':
+        // Most stories were never edited: all three dates are one instant.
+        return value === holder.published ? holder.published : value === holder.updated ? holder.updated : value;
+      default:
+        return value;
+    }
+  };
+}
+
+/**
+ * A reader's story: the listing fields as own properties, the cold fields as getters (on the prototype) that
+ * read the partition file through `cache`. Note `{...story}` copies only the listing fields.
+ */
+export function readerStories(cache: StoryCache): (listing: Listing) => Story {
+  class StoredStory implements Listing {
+    id: string;
+    seq: number;
+    agency: string;
+    title: string;
+    published: string;
+    updated: string;
+    firstSeen: string;
+    dateSource: Listing['dateSource'];
+    declare dateFlag?: Listing['dateFlag'];
+    summary: string;
+    teaser: boolean;
+    categories: string[];
+    sources: Listing['sources'];
+    constructor(s: Listing) {
+      // Assigned in one order for every story, so they share one compact shape.
+      this.id = s.id;
+      this.seq = s.seq;
+      this.agency = s.agency;
+      this.title = s.title;
+      this.published = s.published;
+      this.updated = s.updated;
+      this.firstSeen = s.firstSeen;
+      this.dateSource = s.dateSource;
+      this.summary = s.summary;
+      this.teaser = s.teaser;
+      this.categories = s.categories;
+      this.sources = s.sources;
+      if (s.dateFlag !== undefined) this.dateFlag = s.dateFlag;
+    }
+  }
+  for (const field of COLD_FIELDS) {
+    Object.defineProperty(StoredStory.prototype, field, {
+      get(this: StoredStory) {
+        const full = cache.story(this);
+        return full ? full[field] : MISSING[field];
+      },
+      enumerable: false,
+      configurable: true,
+    });
+  }
+  return (listing) => new StoredStory(listing) as unknown as Story;
+}
+
+/** A plain object with every field of `story`, cold ones included (a reader's stories hold those on disk). */
+export function wholeStory(story: Story): Story {
+  const out: Story = { ...story };
+  for (const field of COLD_FIELDS) {
+    const v = story[field];
+    if (v !== undefined) (out as unknown as Record<string, unknown>)[field] = v;
+  }
+  return out;
+}
