@@ -200,9 +200,9 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
   };
   prerender();
   const server: Server = createServer((req, res) => {
-    metrics.observeRequest(req, res);
     if (draining.has(server)) res.setHeader('Connection', 'close');
     if (req.method === 'GET' && req.url === '/metrics') {
+      metrics.observeRequest(req, res);
       metrics.observeStore(store.data);
       const worker = withWorkerMetrics ? readFile(workerMetricsFile(config), 'utf8').catch(() => '') : Promise.resolve('');
       void Promise.all([metrics.render(), worker]).then(
@@ -212,6 +212,7 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
       return;
     }
     web.handle(req, res);
+    metrics.observeRequest(req, res);
   });
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {

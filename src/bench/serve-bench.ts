@@ -1,14 +1,13 @@
 // Measures the web tier against a bare node:http server sending the same bytes, and the cost of rendering every
 // default document. Loopback only, bounded in time (about a minute); prints a table.
 // `node dist/bench/serve-bench.js [--duration=3] [--rounds=3] [--runs=7]`
-import { execFileSync, fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { fork } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { createApp } from '../web/app.js';
 import { buildPublication, renderArchive, renderVariant } from '../web/publication.js';
+import { load, median, row, WRK } from './load.js';
 import { BENCH_AGENCIES, syntheticStore } from './synthetic-store.js';
 
 const FEED_PATH = '/feeds/all.atom';
@@ -54,49 +53,6 @@ async function serve(): Promise<void> {
   // The parent says when it is done; if it dies, the IPC channel closes and so do we.
   process.on('message', () => process.exit(0));
   process.on('disconnect', () => process.exit(0));
-}
-
-/** One request on a fresh connection (a pooled one may have been closed by the server while wrk ran). */
-function statusOf(url: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/**
- * The load generator: Debian's wrk when installed (written in C, it keeps a node server busy from one core),
- * else autocannon (node, one thread: on a two-core machine it is often the bottleneck itself, which pulls both
- * sides' numbers, and so the ratio, towards its own limit).
- */
-const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p));
-
-async function load(url: string, duration: number, headers: Record<string, string>, expectStatus: number): Promise<number> {
-  const status = await statusOf(url, headers);
-  if (status !== expectStatus) throw new Error(`${url} answered ${status}, expected ${expectStatus}`);
-  if (WRK) {
-    const args = ['-t1', '-c10', `-d${duration}s`, ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url];
-    const out = execFileSync(WRK, args, { encoding: 'utf8', timeout: (duration + 30) * 1000 });
-    const rate = /Requests\/sec:\s+([\d.]+)/.exec(out);
-    if (!rate || /Socket errors|Non-2xx/.test(out)) throw new Error(`wrk ${url}:\n${out}`);
-    return Number(rate[1]);
-  }
-  const result = await autocannon({ url, connections: 10, pipelining: 1, duration, headers });
-  if (result.errors > 0 || result.timeouts > 0) throw new Error(`${url}: ${result.errors} errors, ${result.timeouts} timeouts`);
-  return result.requests.average;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function row(cells: (string | number)[], widths: number[]): string {
-  return cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!))).join('  ');
 }
 
 async function main(): Promise<void> {

@@ -96,7 +96,7 @@ export function createApp(deps: WebDeps): Web {
     let e = cache.get(baseUrl);
     if (!e || e.version !== version) {
       const t0 = performance.now();
-      const pub = buildPublication(data, deps.agencies, baseUrl, deps.publish);
+      const pub = buildPublication(data, deps.agencies, baseUrl, deps.publish, e?.pub);
       deps.onPublish?.({ baseUrl, version, documents: pub.docs.size, ms: performance.now() - t0 });
       e = {
         version,

@@ -99,6 +99,21 @@ export interface Publication {
   months: Map<string, MonthIndex>;
   storyById: Map<string, Story>;
   opts: PublishOptions;
+  /** What each default feed document was rendered from, so the next publication can reuse it unchanged. */
+  inputs: Map<string, FeedInputs>;
+}
+
+interface FeedInputs {
+  /** Everything but the stories: meta, format and cache policy, as one string. */
+  meta: string;
+  stories: readonly Story[];
+}
+
+/** Story objects are never edited (a change makes a new object), so the same objects mean the same items. */
+function sameStories(a: readonly Story[], b: readonly Story[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function feedDoc(format: FeedFormat, meta: FeedMeta, stories: readonly Story[], cacheControl: string): Prepared {
@@ -106,8 +121,12 @@ function feedDoc(format: FeedFormat, meta: FeedMeta, stories: readonly Story[], 
   return prepare(renderFeed(format, meta, [...stories]), CONTENT_TYPES[format], { ...(changed ? { lastModified: changed } : {}), cacheControl, cors: true });
 }
 
-/** Renders the merged feed and one feed per agency in every format, the status feed, the front page and the OPML. */
-export function buildPublication(data: StoreData, configured: readonly AgencyInfo[], baseUrl: string, opts: PublishOptions): Publication {
+/**
+ * Renders the merged feed and one feed per agency in every format, the status feed, the front page and the OPML.
+ * A feed document of `previous` whose inputs are unchanged is kept as it is (with the compressed bytes it has
+ * made so far): an ingest run usually changes the merged feed and one or two agencies', not all of them.
+ */
+export function buildPublication(data: StoreData, configured: readonly AgencyInfo[], baseUrl: string, opts: PublishOptions, previous?: Publication): Publication {
   const agencies = publishedAgencies(configured, data);
   const agencyById = Object.fromEntries(agencies.map((a) => [a.id, a]));
   const sorted = sortStories(data.stories);
@@ -121,13 +140,20 @@ export function buildPublication(data: StoreData, configured: readonly AgencyInf
   const storyById = new Map<string, Story>();
   for (const s of sorted) storyById.set(s.id, s);
 
+  const inputs = new Map<string, FeedInputs>();
   for (const [key, all] of lists) {
     const index = months.get(key) ?? { months: [], stories: new Map() };
     const stories = all.slice(0, opts.limit);
     const meta = feedMeta(key, agencies, baseUrl, opts);
     for (const format of FORMATS) {
       const history = format === 'atom' ? subscriptionHistory(index, baseUrl, key) : undefined;
-      docs.set(`/feeds/${key}.${format}`, feedDoc(format, history ? { ...meta, history } : meta, stories, cacheControl));
+      const m = history ? { ...meta, history } : meta;
+      const path = `/feeds/${key}.${format}`;
+      const input = { meta: JSON.stringify([format, cacheControl, m]), stories };
+      const before = previous?.inputs.get(path);
+      const kept = before && before.meta === input.meta && sameStories(before.stories, stories) ? previous?.docs.get(path) : undefined;
+      docs.set(path, kept ?? feedDoc(format, m, stories, cacheControl));
+      inputs.set(path, input);
     }
   }
 
@@ -168,7 +194,7 @@ export function buildPublication(data: StoreData, configured: readonly AgencyInf
     prepare(renderOpml(baseUrl, feeds, (newest ?? new Date(0)).toISOString()), 'text/x-opml; charset=utf-8', { cacheControl, cors: true }),
   );
 
-  return { baseUrl, docs, agencies, agencyById, sorted, lists, months, storyById, opts };
+  return { baseUrl, docs, agencies, agencyById, sorted, lists, months, storyById, opts, inputs };
 }
 
 /** What a query variant's title adds, so a reader's list tells two variants of one feed apart. */

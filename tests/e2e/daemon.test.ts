@@ -131,6 +131,20 @@ describe('the daemon serves the seed bulletin', () => {
     expect(stale.status).toBe(200);
   });
 
+  it('counts every answer at /metrics by route and status', async () => {
+    const value = (text: string, labels: string) => Number(new RegExp(`^pressroom_http_requests_total\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    const etag = (await get(`${daemon.url}/feeds/nato.atom`)).headers.get('etag')!;
+    const before = (await get(`${daemon.url}/metrics`)).body;
+    for (let i = 0; i < 3; i++) expect((await get(`${daemon.url}/feeds/nato.atom`, { 'If-None-Match': etag })).status).toBe(304);
+    for (let i = 0; i < 2; i++) expect((await get(`${daemon.url}/feeds/nato.xml`)).status).toBe(404);
+    expect((await get(`${daemon.url}/feeds/all.atom?limit=2`)).status).toBe(200);
+    const after = (await get(`${daemon.url}/metrics`)).body;
+    expect(value(after, 'route="feed",status="304"') - value(before, 'route="feed",status="304"')).toBe(3);
+    expect(value(after, 'route="feed",status="404"') - value(before, 'route="feed",status="404"')).toBe(2);
+    expect(value(after, 'route="feed-query",status="200"') - value(before, 'route="feed-query",status="200"')).toBe(1);
+    expect(value(after, 'route="metrics",status="200"') - value(before, 'route="metrics",status="200"')).toBe(1);
+  });
+
   it('answers an unknown agency or format with a one-line 404 in plain text', async () => {
     for (const p of ['/feeds/frontex.atom', '/feeds/nato.xml', '/feeds/nato', '/nowhere']) {
       const res = await get(`${daemon.url}${p}`);
