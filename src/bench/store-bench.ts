@@ -132,6 +132,7 @@ interface Result {
   openMs: number;
   openReadOnlyMs: number;
   readOnlyRssMB: number;
+  renderMs: number;
   queryMs: number;
   oldStoryMs: number;
   mergeMs: number;
@@ -164,8 +165,8 @@ async function measure(n: number): Promise<Result> {
     const storeBytes = store.lastCommit?.bytesWritten ?? 0;
     await store.close();
     // The worker and the web tier each in a process of their own, so each peak RSS is theirs alone.
-    const web = child<{ openMs: number; rssMB: number; queryMs: number; oldStoryMs: number }>(['--web', dir]);
-    const worker = child<Omit<Result, 'stories' | 'buildMs' | 'firstWriteMs' | 'storeMB' | 'openReadOnlyMs' | 'readOnlyRssMB' | 'queryMs' | 'oldStoryMs'>>(['--worker', dir]);
+    const web = child<{ openMs: number; rssMB: number; renderMs: number; queryMs: number; oldStoryMs: number }>(['--web', dir]);
+    const worker = child<Omit<Result, 'stories' | 'buildMs' | 'firstWriteMs' | 'storeMB' | 'openReadOnlyMs' | 'readOnlyRssMB' | 'renderMs' | 'queryMs' | 'oldStoryMs'>>(['--worker', dir]);
     return {
       stories: n,
       buildMs,
@@ -173,6 +174,7 @@ async function measure(n: number): Promise<Result> {
       storeMB: mb(storeBytes),
       openReadOnlyMs: web.openMs,
       readOnlyRssMB: web.rssMB,
+      renderMs: web.renderMs,
       queryMs: web.queryMs,
       oldStoryMs: web.oldStoryMs,
       ...worker,
@@ -238,10 +240,12 @@ async function webProcess(dir: string): Promise<void> {
   const store = await openStore(dir, { writable: false });
   const openMs = performance.now() - t;
   const agencies = [...new Set(store.data.stories.map((s) => s.agency))].map((id) => ({ id, name: id }));
+  let t2 = performance.now();
   const pub = buildPublication(store.data, agencies, 'http://127.0.0.1:8080', { limit: 50, maxAgeSeconds: 900 });
+  const renderMs = performance.now() - t2;
   if (pub.docs.size === 0) throw new Error('nothing rendered');
   // The worst query: text no story has, so every title and summary is searched.
-  let t2 = performance.now();
+  t2 = performance.now();
   renderVariant(pub, 'all', 'atom', { limit: 50, q: 'zeppelin' }, 'q=zeppelin');
   const queryMs = performance.now() - t2;
   // A story page of an old story: its partition is read from disk.
@@ -255,7 +259,7 @@ async function webProcess(dir: string): Promise<void> {
     process.stderr.write(`web: rss ${mb(m.rss)} heapTotal ${mb(m.heapTotal)} heapUsed ${mb(m.heapUsed)} external ${mb(m.external)} maxRSS ${Math.round(process.resourceUsage().maxRSS / 1024)}\n`);
     for (const sp of getHeapSpaceStatistics()) process.stderr.write(`  ${sp.space_name}: size ${mb(sp.space_size)} used ${mb(sp.space_used_size)}\n`);
   }
-  process.stdout.write(`${JSON.stringify({ openMs, rssMB, queryMs, oldStoryMs, stories: store.data.stories.length })}\n`);
+  process.stdout.write(`${JSON.stringify({ openMs, rssMB, renderMs, queryMs, oldStoryMs, stories: store.data.stories.length })}\n`);
   await store.close();
 }
 
@@ -281,6 +285,7 @@ async function main(): Promise<void> {
     ['openMs', 'open (writer) ms'],
     ['openReadOnlyMs', 'open (web) ms'],
     ['readOnlyRssMB', 'web RSS MB'],
+    ['renderMs', 'web render ms'],
     ['queryMs', 'web ?q= scan ms'],
     ['oldStoryMs', 'web old story ms'],
     ['changedPerRun', 'stories changed/run'],

@@ -112,12 +112,19 @@ export function createApp(deps: WebDeps): Web {
   };
 
   const publicUrl = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, '') : undefined;
+  // Host header → base URL, per scheme: checked and built once per distinct value, not on every poll.
+  const bases = { http: new Map<string, string>(), https: new Map<string, string>() };
   const baseUrlOf = (req: IncomingMessage): string => {
     if (publicUrl) return publicUrl;
     const host = req.headers.host;
-    if (!host || !HOST_RE.test(host)) throw badRequest('missing or invalid Host header');
     const proto = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-    return `${proto}://${host.toLowerCase()}`;
+    const known = host === undefined ? undefined : bases[proto].get(host);
+    if (known !== undefined) return known;
+    if (!host || !HOST_RE.test(host)) throw badRequest('missing or invalid Host header');
+    const base = `${proto}://${host.toLowerCase()}`;
+    if (bases[proto].size >= 64) bases[proto].clear();
+    bases[proto].set(host, base);
+    return base;
   };
 
   /** Everything under /feeds/ that is not a default document as requested: other spellings, variants, archives. */

@@ -40,9 +40,9 @@ export function runCli(args: string[], env: Record<string, string>): Promise<{ c
   });
 }
 
-/** Starts the daemon with PORT=0 on 127.0.0.1 and waits until it says where it listens. */
-export async function startDaemon(env: Record<string, string>, timeoutMs = 15_000): Promise<Daemon> {
-  const child = spawn(process.execPath, [MAIN, 'start'], {
+/** Starts the daemon (`start`, or the read-only `web`) with PORT=0 on 127.0.0.1 and waits until it says where it listens. */
+export async function startDaemon(env: Record<string, string>, timeoutMs = 15_000, command: 'start' | 'web' = 'start'): Promise<Daemon> {
+  const child = spawn(process.execPath, [MAIN, command], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
