@@ -46,3 +46,17 @@ export function median(xs: number[]): number {
 export function row(cells: (string | number)[], widths: number[]): string {
   return cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!))).join('  ');
 }
+
+/**
+ * Requests per second of `app` and of `bare`, each the median of `rounds` rounds. Rounds alternate the two, so
+ * a burst of other work on the machine lands on both sides instead of skewing one.
+ */
+export async function alternating(app: string, bare: string, rounds: number, duration: number, headers: Record<string, string>, status: number): Promise<{ app: number; bare: number }> {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    a.push(await load(app, duration, headers, status));
+    b.push(await load(bare, duration, headers, status));
+  }
+  return { app: median(a), bare: median(b) };
+}

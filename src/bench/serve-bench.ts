@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createApp } from '../web/app.js';
 import { buildPublication, renderArchive, renderVariant } from '../web/publication.js';
-import { load, median, row, WRK } from './load.js';
+import { alternating, load, median, row, WRK } from './load.js';
 import { BENCH_AGENCIES, syntheticStore } from './synthetic-store.js';
 
 const FEED_PATH = '/feeds/all.atom';
@@ -94,17 +94,7 @@ async function main(): Promise<void> {
     // A short warm-up of each, so neither side is measured while its code is still being compiled.
     await load(app, 1, {}, 200);
     await load(bare, 1, {}, 200);
-    // Rounds alternate app and bare, and each side reports its median round, so a burst of other work on the
-    // machine lands on both sides instead of skewing one.
-    const measure = async (headers: Record<string, string>, status: number) => {
-      const a: number[] = [];
-      const b: number[] = [];
-      for (let i = 0; i < rounds; i++) {
-        a.push(await load(app, duration, headers, status));
-        b.push(await load(bare, duration, headers, status));
-      }
-      return { app: median(a), bare: median(b) };
-    };
+    const measure = (headers: Record<string, string>, status: number) => alternating(app, bare, rounds, duration, headers, status);
     results.push({ path: `200 ${FEED_PATH} (${Math.round(ports.bytes / 1024)} KB)`, ...(await measure({}, 200)) });
     results.push({ path: '304 If-None-Match', ...(await measure(cond, 304)) });
   } finally {

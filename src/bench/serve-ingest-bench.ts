@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openStore } from '../store/store.js';
-import { load, median, row, WRK } from './load.js';
+import { alternating, load, row, WRK } from './load.js';
 import { BENCH_AGENCIES, syntheticStore } from './synthetic-store.js';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -160,15 +160,7 @@ async function main(): Promise<void> {
     const bareUrl = `http://127.0.0.1:${bare.port}/feeds/${POLLED.id}.atom`;
     const etag = String(first.headers.etag);
 
-    const measure = async (h: Record<string, string>, status: number) => {
-      const a: number[] = [];
-      const b: number[] = [];
-      for (let i = 0; i < rounds; i++) {
-        a.push(await load(feedUrl, duration, h, status));
-        b.push(await load(bareUrl, duration, h, status));
-      }
-      return { app: median(a), bare: median(b) };
-    };
+    const measure = (h: Record<string, string>, status: number) => alternating(feedUrl, bareUrl, rounds, duration, h, status);
     const both = async (when: string) => [
       { path: `200 /feeds/${POLLED.id}.atom (${Math.round(first.body.length / 1024)} KB), ${when}`, ...(await measure({}, 200)) },
       { path: `304 If-None-Match, ${when}`, ...(await measure({ 'If-None-Match': etag }, 304)) },

@@ -14,6 +14,7 @@ import { readTextSync } from './read-text.js';
 /** Fields a reader reads from the partition file when used. Only renderers of single stories touch them. */
 export const COLD_FIELDS = ['contentHtml', 'link', 'keys', 'bodyFrom', 'history', 'declaredUpdated'] as const;
 type ColdField = (typeof COLD_FIELDS)[number];
+const COLD: ReadonlySet<string> = new Set(COLD_FIELDS);
 export type Listing = Omit<Story, ColdField>;
 
 /** Partition files whose full stories are kept parsed, in characters of JSON (~bytes for Latin text). */
@@ -87,15 +88,9 @@ export function listingReviver(make: (listing: Listing) => Story): (this: unknow
   return function (key, value) {
     // A partition file is {schema, partition, generation, stories: Story[]}: an object with a seq in that array.
     if (Array.isArray(this) && typeof value === 'object' && value !== null && 'seq' in value && 'id' in value) return make(value as Listing);
+    if (COLD.has(key)) return undefined;
     const holder = this as Record<string, unknown>;
     switch (key) {
-      case 'contentHtml':
-      case 'link':
-      case 'keys':
-      case 'bodyFrom':
-      case 'history':
-      case 'declaredUpdated':
-        return undefined;
       case 'agency':
       case 'url':
       case 'file':
