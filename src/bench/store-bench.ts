@@ -132,6 +132,7 @@ interface Result {
   openMs: number;
   openReadOnlyMs: number;
   readOnlyRssMB: number;
+  webPeakRssMB: number;
   renderMs: number;
   renderAgainMs: number;
   queryMs: number;
@@ -166,8 +167,8 @@ async function measure(n: number): Promise<Result> {
     const storeBytes = store.lastCommit?.bytesWritten ?? 0;
     await store.close();
     // The worker and the web tier each in a process of their own, so each peak RSS is theirs alone.
-    const web = child<{ openMs: number; rssMB: number; renderMs: number; renderAgainMs: number; queryMs: number; oldStoryMs: number }>(['--web', dir]);
-    const worker = child<Omit<Result, 'stories' | 'buildMs' | 'firstWriteMs' | 'storeMB' | 'openReadOnlyMs' | 'readOnlyRssMB' | 'renderMs' | 'renderAgainMs' | 'queryMs' | 'oldStoryMs'>>(['--worker', dir]);
+    const web = child<{ openMs: number; rssMB: number; peakRssMB: number; renderMs: number; renderAgainMs: number; queryMs: number; oldStoryMs: number }>(['--web', dir]);
+    const worker = child<Omit<Result, 'stories' | 'buildMs' | 'firstWriteMs' | 'storeMB' | 'openReadOnlyMs' | 'readOnlyRssMB' | 'webPeakRssMB' | 'renderMs' | 'renderAgainMs' | 'queryMs' | 'oldStoryMs'>>(['--worker', dir]);
     return {
       stories: n,
       buildMs,
@@ -175,6 +176,7 @@ async function measure(n: number): Promise<Result> {
       storeMB: mb(storeBytes),
       openReadOnlyMs: web.openMs,
       readOnlyRssMB: web.rssMB,
+      webPeakRssMB: web.peakRssMB,
       renderMs: web.renderMs,
       renderAgainMs: web.renderAgainMs,
       queryMs: web.queryMs,
@@ -258,14 +260,18 @@ async function webProcess(dir: string): Promise<void> {
   t2 = performance.now();
   renderStory(pub, pub.sorted.at(-1)!);
   const oldStoryMs = performance.now() - t2;
+  // Resident memory between requests: after the render's turn of the event loop (its partition reads are let go
+  // then) and a full collection. The peak, during the renders, is reported as well.
+  await new Promise((r) => setImmediate(r));
   global.gc?.();
   const rssMB = mb(process.memoryUsage().rss);
+  const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
   if (process.env.BENCH_DEBUG) {
     const m = process.memoryUsage();
     process.stderr.write(`web: rss ${mb(m.rss)} heapTotal ${mb(m.heapTotal)} heapUsed ${mb(m.heapUsed)} external ${mb(m.external)} maxRSS ${Math.round(process.resourceUsage().maxRSS / 1024)}\n`);
     for (const sp of getHeapSpaceStatistics()) process.stderr.write(`  ${sp.space_name}: size ${mb(sp.space_size)} used ${mb(sp.space_used_size)}\n`);
   }
-  process.stdout.write(`${JSON.stringify({ openMs, rssMB, renderMs, renderAgainMs, queryMs, oldStoryMs, stories: store.data.stories.length })}\n`);
+  process.stdout.write(`${JSON.stringify({ openMs, rssMB, peakRssMB, renderMs, renderAgainMs, queryMs, oldStoryMs, stories: store.data.stories.length })}\n`);
   await store.close();
 }
 
@@ -291,6 +297,7 @@ async function main(): Promise<void> {
     ['openMs', 'open (writer) ms'],
     ['openReadOnlyMs', 'open (web) ms'],
     ['readOnlyRssMB', 'web RSS MB'],
+    ['webPeakRssMB', 'web peak RSS MB'],
     ['renderMs', 'web first render ms'],
     ['renderAgainMs', 'web render again ms'],
     ['queryMs', 'web ?q= scan ms'],

@@ -61,8 +61,19 @@ export function feedUrl(baseUrl: string, key: string, format: FeedFormat): strin
   return `${baseUrl}/feeds/${encodeURIComponent(key)}.${format}`;
 }
 
-export function renderFeed(format: FeedFormat, meta: FeedMeta, stories: Story[]): string {
-  const items = stories.map((story) => prepareItem(meta, story));
+export function renderFeed(format: FeedFormat, meta: FeedMeta, stories: readonly Story[]): string {
+  return renderItems(format, meta, prepareItems(meta, stories));
+}
+
+/**
+ * The stories of one feed cleaned for rendering, once for all three formats. Depends on the meta's agencies and
+ * base URL only, so one list serves every format (and history) of a feed.
+ */
+export function prepareItems(meta: FeedMeta, stories: readonly Story[]): readonly PreparedItem[] {
+  return stories.map((story) => prepareItem(meta, story));
+}
+
+export function renderItems(format: FeedFormat, meta: FeedMeta, items: readonly PreparedItem[]): string {
   switch (format) {
     case 'rss':
       return renderRss(meta, items);
@@ -80,7 +91,7 @@ export function renderFeed(format: FeedFormat, meta: FeedMeta, stories: Story[])
 const EMPTY_UPDATED = new Date('1970-01-01T00:00:00Z');
 
 /** One story, cleaned once for every format: all text XML-safe, dates valid, link absolute. */
-interface PreparedItem {
+export interface PreparedItem {
   story: Story;
   id: string;
   title: string;
@@ -146,14 +157,14 @@ function uniqueNonEmpty(values: string[]): string[] {
   return [...new Set(values.map((v) => v.trim()).filter((v) => v !== ''))];
 }
 
-function feedUpdated(items: PreparedItem[]): Date {
+function feedUpdated(items: readonly PreparedItem[]): Date {
   let max: Date | undefined;
   for (const item of items) if (max === undefined || item.updated > max) max = item.updated;
   return max ?? EMPTY_UPDATED;
 }
 
 /** The newest `updated` per agency among the given items: the `updated` of each atom:source. */
-function agencyUpdated(items: PreparedItem[]): Map<string, Date> {
+function agencyUpdated(items: readonly PreparedItem[]): Map<string, Date> {
   const out = new Map<string, Date>();
   for (const item of items) {
     const seen = out.get(item.agencyId);
@@ -204,7 +215,7 @@ function rssCdata(s: string): string {
   return s.split(CDATA_END).join(CDATA_END_PLACEHOLDER);
 }
 
-function renderRss(meta: FeedMeta, items: PreparedItem[]): string {
+function renderRss(meta: FeedMeta, items: readonly PreparedItem[]): string {
   const feed = new Feed({
     title: rssText(clean(meta.title)),
     description: rssText(clean(meta.description)),
@@ -271,7 +282,7 @@ const ATOM_NS = 'http://www.w3.org/2005/Atom';
 const FH_NS = 'http://purl.org/syndication/history/1.0';
 const ATOM_TYPE = 'application/atom+xml';
 
-function renderAtom(meta: FeedMeta, items: PreparedItem[]): string {
+function renderAtom(meta: FeedMeta, items: readonly PreparedItem[]): string {
   const selfUrl = selfUrlOf(meta, 'atom');
   const perAgency = meta.merged ? agencyUpdated(items) : new Map<string, Date>();
   const description = clean(meta.description);
@@ -338,7 +349,7 @@ function atomSource(meta: FeedMeta, item: PreparedItem, perAgency: Map<string, D
 // Strings are cleaned as for XML too: a lone surrogate would reach the reader as U+FFFD, a control as junk.
 // ---------------------------------------------------------------------------------------------------------
 
-function renderJson(meta: FeedMeta, items: PreparedItem[]): string {
+function renderJson(meta: FeedMeta, items: readonly PreparedItem[]): string {
   const description = clean(meta.description);
   const doc = {
     version: 'https://jsonfeed.org/version/1.1',

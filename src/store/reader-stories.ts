@@ -17,13 +17,28 @@ type ColdField = (typeof COLD_FIELDS)[number];
 const COLD: ReadonlySet<string> = new Set(COLD_FIELDS);
 export type Listing = Omit<Story, ColdField>;
 
-/** Partition files whose full stories are kept parsed, in characters of JSON (~bytes for Latin text). */
+/** Partition files whose full stories are kept parsed between renders, in characters of JSON (~bytes). */
 const CACHE_CHARS = 8 * 1024 * 1024;
+/**
+ * What one render may hold at once. A render keeps every partition it reads until it ends (the next turn of the
+ * event loop): the merged feed takes its newest stories from every agency's newest partition in date order, and
+ * a smaller LRU than that set would read each file again for every story. Past this, it evicts anyway.
+ */
+const RENDER_CHARS = 48 * 1024 * 1024;
+
+interface CachedFile {
+  stories: Map<string, Story>;
+  chars: number;
+  /** The render (turn of the event loop) that last used it. */
+  turn: number;
+}
 
 /** The full stories of recently read partition files. */
 export class StoryCache {
-  private readonly files = new Map<string, { stories: Map<string, Story>; chars: number }>();
+  private readonly files = new Map<string, CachedFile>();
   private chars = 0;
+  private turn = 0;
+  private turnEnding = false;
 
   /** Names the current file of a partition; the store sets it to follow its manifest across reloads. */
   fileOf: (partition: string) => string | undefined = () => undefined;
@@ -33,21 +48,39 @@ export class StoryCache {
   story(listing: Listing): Story | undefined {
     const file = this.fileOf(partitionOf(listing as Story));
     if (file === undefined) return undefined;
+    if (!this.turnEnding) {
+      // Rendering is synchronous: the next turn of the event loop is after it.
+      this.turnEnding = true;
+      setImmediate(() => {
+        this.turnEnding = false;
+        this.turn++;
+        this.trim(CACHE_CHARS);
+      }).unref();
+    }
     let entry = this.files.get(file);
     if (entry) {
       this.files.delete(file); // most recently used last
-      this.files.set(file, entry);
     } else {
-      entry = this.read(file);
-      this.files.set(file, entry);
+      entry = { ...this.read(file), turn: this.turn };
       this.chars += entry.chars;
-      for (const [f, e] of this.files) {
-        if (this.chars <= CACHE_CHARS || f === file) break;
-        this.files.delete(f);
-        this.chars -= e.chars;
-      }
     }
+    entry.turn = this.turn;
+    this.files.set(file, entry);
+    this.trim(CACHE_CHARS, file);
     return entry.stories.get(listing.id);
+  }
+
+  /**
+   * Evicts least recently used files down to `limit`. During a render (`current` is the file just used, the most
+   * recent) the render's own files stay while the cache is under RENDER_CHARS.
+   */
+  private trim(limit: number, current?: string): void {
+    for (const [f, e] of this.files) {
+      if (this.chars <= limit || f === current) return;
+      if (current !== undefined && e.turn === this.turn && this.chars <= RENDER_CHARS) continue;
+      this.files.delete(f);
+      this.chars -= e.chars;
+    }
   }
 
   private read(file: string): { stories: Map<string, Story>; chars: number } {

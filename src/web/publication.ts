@@ -3,7 +3,7 @@
 import type { StoreData, Story } from '../model.js';
 import { archiveHistory, archiveUrl, indexMonthsByFeed, monthName, subscriptionHistory, type MonthIndex } from '../publish/archives.js';
 import { renderFrontPage, renderOpml } from '../publish/pages.js';
-import { CONTENT_TYPES, feedUrl, renderFeed, type FeedFormat, type FeedMeta } from '../publish/render-feed.js';
+import { CONTENT_TYPES, feedUrl, prepareItems, renderItems, type FeedFormat, type FeedMeta, type PreparedItem } from '../publish/render-feed.js';
 import { selectStories, type StoryQuery } from '../publish/select-stories.js';
 import { renderStatusFeed, sourceIncidents } from '../publish/status-feed.js';
 import { renderStoryPage } from '../publish/story-page.js';
@@ -116,9 +116,9 @@ function sameStories(a: readonly Story[], b: readonly Story[]): boolean {
   return true;
 }
 
-function feedDoc(format: FeedFormat, meta: FeedMeta, stories: readonly Story[], cacheControl: string): Prepared {
+function feedDoc(format: FeedFormat, meta: FeedMeta, stories: readonly Story[], cacheControl: string, items = prepareItems(meta, stories)): Prepared {
   const changed = lastChange(stories);
-  return prepare(renderFeed(format, meta, [...stories]), CONTENT_TYPES[format], { ...(changed ? { lastModified: changed } : {}), cacheControl, cors: true });
+  return prepare(renderItems(format, meta, items), CONTENT_TYPES[format], { ...(changed ? { lastModified: changed } : {}), cacheControl, cors: true });
 }
 
 /**
@@ -145,6 +145,9 @@ export function buildPublication(data: StoreData, configured: readonly AgencyInf
     const index = months.get(key) ?? { months: [], stories: new Map() };
     const stories = all.slice(0, opts.limit);
     const meta = feedMeta(key, agencies, baseUrl, opts);
+    // Cleaned once for the three formats, and only if one of them is rendered: a reader reads each story's body
+    // from disk when it is first asked for (src/store/reader-stories.ts).
+    let items: readonly PreparedItem[] | undefined;
     for (const format of FORMATS) {
       const history = format === 'atom' ? subscriptionHistory(index, baseUrl, key) : undefined;
       const m = history ? { ...meta, history } : meta;
@@ -152,7 +155,7 @@ export function buildPublication(data: StoreData, configured: readonly AgencyInf
       const input = { meta: JSON.stringify([format, cacheControl, m]), stories };
       const before = previous?.inputs.get(path);
       const kept = before && before.meta === input.meta && sameStories(before.stories, stories) ? previous?.docs.get(path) : undefined;
-      docs.set(path, kept ?? feedDoc(format, m, stories, cacheControl));
+      docs.set(path, kept ?? feedDoc(format, m, stories, cacheControl, (items ??= prepareItems(meta, stories))));
       inputs.set(path, input);
     }
   }
