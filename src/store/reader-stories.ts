@@ -42,32 +42,54 @@ export class StoryCache {
 
   /** Names the current file of a partition; the store sets it to follow its manifest across reloads. */
   fileOf: (partition: string) => string | undefined = () => undefined;
+  /**
+   * Names the file of a partition in the manifest on disk now, read synchronously; the store sets it. Used when
+   * the reader's own file is gone: the writer deletes a file two commits after it stops naming it, and a busy
+   * web instance can be that far behind.
+   */
+  newestFileOf: () => (partition: string) => string | undefined = () => () => undefined;
+  /** newestFileOf's answer, for the rest of the current render. */
+  private newest: ((partition: string) => string | undefined) | undefined;
 
   constructor(private readonly dir: string) {}
 
   story(listing: Listing): Story | undefined {
-    const file = this.fileOf(partitionOf(listing as Story));
+    const partition = partitionOf(listing as Story);
+    const file = this.fileOf(partition);
     if (file === undefined) return undefined;
     if (!this.turnEnding) {
       // Rendering is synchronous: the next turn of the event loop is after it.
       this.turnEnding = true;
       setImmediate(() => {
         this.turnEnding = false;
+        this.newest = undefined;
         this.turn++;
         this.trim(CACHE_CHARS);
       }).unref();
     }
+    const found = this.use(file)?.get(listing.id);
+    if (found) return found;
+    // Our file is gone (or no longer holds the story): the partition's file in the newest manifest has it, in the
+    // version the next reload will bring.
+    const newer = (this.newest ??= this.newestFileOf())(partition);
+    return newer !== undefined && newer !== file ? this.use(newer)?.get(listing.id) : undefined;
+  }
+
+  /** The stories of a partition file, from the cache or read now; undefined when it cannot be read (not cached). */
+  private use(file: string): Map<string, Story> | undefined {
     let entry = this.files.get(file);
     if (entry) {
       this.files.delete(file); // most recently used last
     } else {
-      entry = { ...this.read(file), turn: this.turn };
+      const read = this.read(file);
+      if (read === undefined) return undefined;
+      entry = { ...read, turn: this.turn };
       this.chars += entry.chars;
     }
     entry.turn = this.turn;
     this.files.set(file, entry);
     this.trim(CACHE_CHARS, file);
-    return entry.stories.get(listing.id);
+    return entry.stories;
   }
 
   /**
@@ -83,23 +105,20 @@ export class StoryCache {
     }
   }
 
-  private read(file: string): { stories: Map<string, Story>; chars: number } {
-    const stories = new Map<string, Story>();
-    let chars = 0;
+  private read(file: string): { stories: Map<string, Story>; chars: number } | undefined {
     try {
       // Synchronous on purpose: rendering is synchronous, and a partition file is a few hundred kilobytes.
       const text = readTextSync(path.join(this.dir, PARTITION_DIR, file));
-      chars = text.length;
+      const stories = new Map<string, Story>();
       for (const s of (JSON.parse(text) as { stories?: Story[] }).stories ?? []) stories.set(s.id, s);
+      return { stories, chars: text.length };
     } catch {
-      // A file retired by two commits the reader has not reloaded yet: the next reload names its successor and
-      // the web tier renders again then.
+      return undefined; // retired by the writer (see newestFileOf)
     }
-    return { stories, chars };
   }
 }
 
-/** What a cold field reads as when its file is gone (see StoryCache.read). */
+/** What a cold field reads as when no file holds the story any more (it was deleted since the last reload). */
 const MISSING: Pick<Story, ColdField> = { contentHtml: '', link: undefined, keys: [], bodyFrom: '', history: [], declaredUpdated: undefined };
 
 /**

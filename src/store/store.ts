@@ -22,6 +22,7 @@ import { buildAliasTable } from '../stories/alias-table.js';
 import { listingReviver, readerStories, StoryCache } from './reader-stories.js';
 import { pruneStories, type RetentionPolicy } from '../stories/retention.js';
 import { DurableJsonFile, syncDir } from './durable-file.js';
+import { readTextSync } from './read-text.js';
 import { StoreError, type StoreLog } from './errors.js';
 import {
   isLegacyStore,
@@ -315,7 +316,13 @@ class PartitionedStore implements Store {
   ) {
     this.file = path.join(dir, STORE_FILE);
     this.manifest = loaded.legacy ? undefined : loaded.manifest;
-    if (reader) reader.cache.fileOf = (p) => this.manifest?.partitions[p]?.file;
+    if (reader) {
+      reader.cache.fileOf = (p) => this.manifest?.partitions[p]?.file;
+      reader.cache.newestFileOf = () => {
+        const m = readManifestSync(this.file);
+        return (p) => m?.partitions[p]?.file;
+      };
+    }
     this.parts = loaded.legacy ? new Map() : loaded.parts;
     this.current = assemble(loaded);
     this.committedLength = loaded.legacy ? 0 : this.current.stories.length;
@@ -559,6 +566,16 @@ async function mtimeOf(file: string): Promise<number> {
     return (await stat(file)).mtimeMs;
   } catch {
     return -1;
+  }
+}
+
+/** The manifest on disk now, or undefined when it does not read (mid-rename, corrupt): readers only. */
+function readManifestSync(file: string): Manifest | undefined {
+  try {
+    const m: unknown = JSON.parse(readTextSync(file));
+    return isManifest(m) ? m : undefined;
+  } catch {
+    return undefined;
   }
 }
 

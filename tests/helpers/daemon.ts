@@ -51,7 +51,11 @@ export async function startDaemon(env: Record<string, string>, timeoutMs = 15_00
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`daemon did not start in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Not left running behind a failed test: it is ours, and nothing else would end it.
+      child.kill('SIGKILL');
+      reject(new Error(`daemon did not start in ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
     const check = () => {
       const m = /listening on http:\/\/[^:]+:(\d+)/.exec(out);
       if (m) {

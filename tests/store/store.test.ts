@@ -366,6 +366,21 @@ describe('a reader (the web tier)', () => {
     await writer.close();
   });
 
+  it('reads a body from the newest file when the writer has deleted the one it knows', async () => {
+    const dir = tmp();
+    const writer = await open(dir);
+    await writer.commit(dataOf([story(1, { contentHtml: '<p>v1</p>' })]));
+    const reader = await open(dir, { writable: false });
+    const stale = reader.data.stories[0]!;
+    // Three commits later the reader's file is gone (the writer keeps the files of two manifests).
+    for (const v of [2, 3, 4]) await writer.commit(dataOf([{ ...writer.data.stories[0]!, contentHtml: `<p>v${v}</p>` }]));
+    expect(readdirSync(path.join(dir, 'stories')).some((f) => f.endsWith('.1.json'))).toBe(false);
+    expect(stale.contentHtml).toBe('<p>v4</p>');
+    expect(stale.link).toBe(story(1).link);
+    await reader.close();
+    await writer.close();
+  });
+
   it('keeps bodies on disk until used, and reads the new body after a reload', async () => {
     const dir = tmp();
     const writer = await open(dir);
