@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openStore, StoreError, type Store } from './store/store.js';
 import { createApp } from './web/app.js';
+import { tuneHeapForWebTier } from './web/heap.js';
 import { runIngest, type IngestReport } from './worker/ingest.js';
 import { startSchedule, type Scheduler } from './worker/schedule.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -301,6 +302,7 @@ const RELOAD_MS = 1000;
 
 /** `web`: read-only; serves what the worker last wrote, picked up within a second or two, no restart. */
 async function webOnly(): Promise<void> {
+  tuneHeapForWebTier();
   const config = configOrExit();
   const log = makeLog(config);
   const store = await openOrExit(config, false, log);

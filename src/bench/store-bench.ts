@@ -7,17 +7,21 @@
 // Each size runs in its own process so its peak RSS is its own. The store lives in a temporary folder on the
 // same file system as os.tmpdir(); set TMPDIR to measure another disk.
 import { spawnSync } from 'node:child_process';
+import { createServer, get } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getHeapSpaceStatistics } from 'node:v8';
 import type { Incoming, StoreData, Story } from '../model.js';
 import { keys } from '../stories/identity.js';
 import { mergeIncoming, sourceKey } from '../stories/merge.js';
 import { emptyStore, openStore } from '../store/store.js';
 import { random as rng } from './synthetic-store.js';
-import { buildPublication, renderStory, renderVariant } from '../web/publication.js';
+import { createApp } from '../web/app.js';
+import { tuneHeapForWebTier } from '../web/heap.js';
+import { buildPublication } from '../web/publication.js';
 
 const AGENCIES = Array.from({ length: 20 }, (_, i) => `agency-${String(i + 1).padStart(2, '0')}`);
 const WORDS =
@@ -121,6 +125,7 @@ function feedFetch(data: StoreData, run: number, agency: string, fresh: number, 
   return out;
 }
 
+const BASE = 'http://127.0.0.1:8080';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
@@ -132,6 +137,7 @@ interface Result {
   openMs: number;
   openReadOnlyMs: number;
   readOnlyRssMB: number;
+  browsedRssMB: number;
   webPeakRssMB: number;
   renderMs: number;
   renderAgainMs: number;
@@ -147,9 +153,17 @@ interface Result {
   peakRssMB: number;
 }
 
+/** The environment PM2 gives `app` (ecosystem.config.js), over ours: the bench measures what production runs. */
+async function pm2Env(app: string): Promise<Record<string, string>> {
+  const { apps } = (await import(pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../ecosystem.config.js')).href)) as {
+    apps: { name: string; env?: Record<string, string> }[];
+  };
+  return Object.fromEntries(Object.entries(apps.find((a) => a.name === app)?.env ?? {}).filter(([k]) => k.startsWith('MALLOC_')));
+}
+
 /** Runs `node <this file> <args>` and returns the JSON line it prints. */
-function child<T>(args: string[]): T {
-  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+function child<T>(args: string[], env: Record<string, string> = {}): T {
+  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   if (r.status !== 0) throw new Error(`bench child ${args[0]} failed (exit ${r.status})`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as T;
 }
@@ -166,9 +180,10 @@ async function measure(n: number): Promise<Result> {
     const firstWriteMs = performance.now() - t;
     const storeBytes = store.lastCommit?.bytesWritten ?? 0;
     await store.close();
-    // The worker and the web tier each in a process of their own, so each peak RSS is theirs alone.
-    const web = child<{ openMs: number; rssMB: number; peakRssMB: number; renderMs: number; renderAgainMs: number; queryMs: number; oldStoryMs: number }>(['--web', dir]);
-    const worker = child<Omit<Result, 'stories' | 'buildMs' | 'firstWriteMs' | 'storeMB' | 'openReadOnlyMs' | 'readOnlyRssMB' | 'webPeakRssMB' | 'renderMs' | 'renderAgainMs' | 'queryMs' | 'oldStoryMs'>>(['--worker', dir]);
+    // The worker and the web tier each in a process of their own, so each peak RSS is theirs alone, with the
+    // allocator settings PM2 gives them.
+    const web = child<{ openMs: number; rssMB: number; browsedRssMB: number; peakRssMB: number; renderMs: number; renderAgainMs: number; queryMs: number; oldStoryMs: number }>(['--web', dir], await pm2Env('pressroom-web'));
+    const worker = child<Omit<Result, 'stories' | 'buildMs' | 'firstWriteMs' | 'storeMB' | 'openReadOnlyMs' | 'readOnlyRssMB' | 'browsedRssMB' | 'webPeakRssMB' | 'renderMs' | 'renderAgainMs' | 'queryMs' | 'oldStoryMs'>>(['--worker', dir], await pm2Env('pressroom-worker'));
     return {
       stories: n,
       buildMs,
@@ -176,6 +191,7 @@ async function measure(n: number): Promise<Result> {
       storeMB: mb(storeBytes),
       openReadOnlyMs: web.openMs,
       readOnlyRssMB: web.rssMB,
+      browsedRssMB: web.browsedRssMB,
       webPeakRssMB: web.peakRssMB,
       renderMs: web.renderMs,
       renderAgainMs: web.renderAgainMs,
@@ -240,38 +256,79 @@ async function workerProcess(dir: string): Promise<void> {
  * story's page, then report resident memory.
  */
 async function webProcess(dir: string): Promise<void> {
+  tuneHeapForWebTier(); // as `pressroom web` does
   const t = performance.now();
   const store = await openStore(dir, { writable: false });
   const openMs = performance.now() - t;
   const agencies = [...new Set(store.data.stories.map((s) => s.agency))].map((id) => ({ id, name: id }));
-  let t2 = performance.now();
-  const pub = buildPublication(store.data, agencies, 'http://127.0.0.1:8080', { limit: 50, maxAgeSeconds: 900 });
-  const renderMs = performance.now() - t2;
+  const publish = { limit: 50, maxAgeSeconds: 900 };
+  let renders = 0;
+  let renderMs = 0;
+  const app = createApp({
+    snapshot: () => ({ data: store.data, version: store.version }),
+    agencies,
+    publicUrl: BASE,
+    publish,
+    log: { warn() {}, error() {} },
+    onPublish: (p) => {
+      renders++;
+      renderMs = p.ms;
+    },
+  });
+  const server = createServer((req, res) => app.handle(req, res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const fetchPath = (p: string) =>
+    new Promise<void>((resolve, reject) =>
+      get(`${url}${p}`, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${p}: ${res.statusCode}`))));
+      }).on('error', reject),
+    );
+
+  // The first request renders every default document.
+  await fetchPath('/feeds/all.atom');
+  if (renders !== 1) throw new Error('nothing rendered');
   // Again, as after a reload that changed nothing (no document reused): warm code, partitions in the cache.
-  t2 = performance.now();
-  buildPublication(store.data, agencies, 'http://127.0.0.1:8080', { limit: 50, maxAgeSeconds: 900 });
+  let t2 = performance.now();
+  buildPublication(store.data, agencies, BASE, publish);
   const renderAgainMs = performance.now() - t2;
-  if (pub.docs.size === 0) throw new Error('nothing rendered');
   // The worst query: text no story has, so every title and summary is searched.
   t2 = performance.now();
-  renderVariant(pub, 'all', 'atom', { limit: 50, q: 'zeppelin' }, 'q=zeppelin');
+  await fetchPath('/feeds/all.atom?q=zeppelin');
   const queryMs = performance.now() - t2;
   // A story page of an old story: its partition is read from disk.
+  const oldest = app.publication(BASE).sorted.at(-1)!;
   t2 = performance.now();
-  renderStory(pub, pub.sorted.at(-1)!);
+  await fetchPath(`/stories/${encodeURIComponent(oldest.id)}`);
   const oldStoryMs = performance.now() - t2;
   // Resident memory between requests: after the render's turn of the event loop (its partition reads are let go
-  // then) and a full collection. The peak, during the renders, is reported as well.
-  await new Promise((r) => setImmediate(r));
-  global.gc?.();
-  const rssMB = mb(process.memoryUsage().rss);
+  // then) and a full collection.
+  const settledRss = async () => {
+    await new Promise((r) => setImmediate(r));
+    global.gc?.();
+    return mb(process.memoryUsage().rss);
+  };
+  const rssMB = await settledRss();
+  // Then a reader browsing: the seven newest archive months of the merged feed and twelve 500-story queries,
+  // twice over (the second time from the caches, as far as they hold).
+  const months = app.publication(BASE).months.get('all')?.months.slice(0, 7) ?? [];
+  for (let i = 0; i < 2; i++) {
+    for (const m of months) await fetchPath(`/feeds/all/archive/${m}.atom`);
+    for (const q of ['police', 'nato', 'operation', 'security', 'europol', 'minister']) {
+      await fetchPath(`/feeds/all.json?q=${q}&limit=500`);
+      await fetchPath(`/feeds/all.rss?q=${q}&limit=500`);
+    }
+  }
+  const browsedRssMB = await settledRss();
   const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
   if (process.env.BENCH_DEBUG) {
     const m = process.memoryUsage();
-    process.stderr.write(`web: rss ${mb(m.rss)} heapTotal ${mb(m.heapTotal)} heapUsed ${mb(m.heapUsed)} external ${mb(m.external)} maxRSS ${Math.round(process.resourceUsage().maxRSS / 1024)}\n`);
+    process.stderr.write(`web: rss ${mb(m.rss)} heapTotal ${mb(m.heapTotal)} heapUsed ${mb(m.heapUsed)} external ${mb(m.external)} maxRSS ${peakRssMB}\n`);
     for (const sp of getHeapSpaceStatistics()) process.stderr.write(`  ${sp.space_name}: size ${mb(sp.space_size)} used ${mb(sp.space_used_size)}\n`);
   }
-  process.stdout.write(`${JSON.stringify({ openMs, rssMB, peakRssMB, renderMs, renderAgainMs, queryMs, oldStoryMs, stories: store.data.stories.length })}\n`);
+  process.stdout.write(`${JSON.stringify({ openMs, rssMB, browsedRssMB, peakRssMB, renderMs, renderAgainMs, queryMs, oldStoryMs, stories: store.data.stories.length })}\n`);
+  server.close();
   await store.close();
 }
 
@@ -297,6 +354,7 @@ async function main(): Promise<void> {
     ['openMs', 'open (writer) ms'],
     ['openReadOnlyMs', 'open (web) ms'],
     ['readOnlyRssMB', 'web RSS MB'],
+    ['browsedRssMB', 'web RSS after browsing MB'],
     ['webPeakRssMB', 'web peak RSS MB'],
     ['renderMs', 'web first render ms'],
     ['renderAgainMs', 'web render again ms'],

@@ -38,9 +38,13 @@ export interface WebDeps {
 
 /** Hosts a cache may hold documents for at once; more distinct Host headers than this evict the oldest. */
 const MAX_HOSTS = 8;
-/** Bytes of query variants and archives kept per base URL: 200 variants of 500 stories would be ~100 MB. */
-const VARIANT_CACHE_BYTES = 32 * 1024 * 1024;
+/**
+ * Bytes of query variants and archives kept by the process, whatever the number of hosts: 200 variants of 500
+ * stories would be ~100 MB, and an archive month of the merged feed at 100,000 stories is ~4 MB.
+ */
+const VARIANT_CACHE_BYTES = 16 * 1024 * 1024;
 const STORY_PAGE_CACHE = 500;
+const STORY_PAGE_BYTES = 4 * 1024 * 1024;
 const HOST_RE = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-f:.]+\](?::\d{1,5})?$/i;
 const ALLOW = 'GET, HEAD, OPTIONS';
 
@@ -82,17 +86,26 @@ export interface Web {
 interface Entry {
   version: number;
   pub: Publication;
-  /** Query variants and archive months, by canonical path + query. */
-  variants: Lru<string, Prepared>;
-  stories: Lru<string, Prepared>;
+  /** Prefix of this entry's keys in the process-wide caches of variants and story pages. */
+  key: string;
 }
 
 export function createApp(deps: WebDeps): Web {
   const cache = new Map<string, Entry>();
   const variantCacheSize = deps.variantCacheSize ?? 200;
+  // Shared by every host (the base URL leads each key), so their total is bounded whatever the Host headers; a
+  // new store version empties them.
+  const variants = new Lru<string, Prepared>(variantCacheSize, VARIANT_CACHE_BYTES, (p) => p.body.length);
+  const storyPages = new Lru<string, Prepared>(STORY_PAGE_CACHE, STORY_PAGE_BYTES, (p) => p.body.length);
+  let cachedVersion: number | undefined;
 
   const entry = (baseUrl: string): Entry => {
     const { data, version } = deps.snapshot();
+    if (version !== cachedVersion) {
+      variants.clear();
+      storyPages.clear();
+      cachedVersion = version;
+    }
     let e = cache.get(baseUrl);
     if (!e || e.version !== version) {
       const t0 = performance.now();
@@ -101,8 +114,7 @@ export function createApp(deps: WebDeps): Web {
       e = {
         version,
         pub,
-        variants: new Lru(variantCacheSize, VARIANT_CACHE_BYTES, (p) => p.body.length),
-        stories: new Lru(STORY_PAGE_CACHE, VARIANT_CACHE_BYTES, (p) => p.body.length),
+        key: `${version} ${baseUrl}`,
       };
       cache.delete(baseUrl);
       cache.set(baseUrl, e);
@@ -155,11 +167,11 @@ export function createApp(deps: WebDeps): Web {
       if (file[2] !== 'atom') throw notFound(`archives are Atom documents: /feeds/${key}/archive/${file[1]}.atom`);
       noQuery();
       const cacheKey = `/feeds/${key}/archive/${file[1]}.atom`;
-      let doc = e.variants.get(cacheKey);
+      let doc = variants.get(`${e.key}${cacheKey}`);
       if (!doc) {
         doc = renderArchive(e.pub, key, file[1]!);
         if (!doc) throw notFound(`no stories of ${quote(key)} were published in ${file[1]}`);
-        e.variants.set(cacheKey, doc);
+        variants.set(`${e.key}${cacheKey}`, doc);
       }
       return sendPrepared(req, res, doc);
     }
@@ -175,10 +187,10 @@ export function createApp(deps: WebDeps): Web {
     if (!parsed.ok) throw badRequest(parsed.message);
     if (parsed.canonical === '') return sendPrepared(req, res, e.pub.docs.get(defaultPath)!);
     const cacheKey = `${defaultPath}?${parsed.canonical}`;
-    let doc = e.variants.get(cacheKey);
+    let doc = variants.get(`${e.key}${cacheKey}`);
     if (!doc) {
       doc = renderVariant(e.pub, key, format, parsed.query, parsed.canonical);
-      e.variants.set(cacheKey, doc);
+      variants.set(`${e.key}${cacheKey}`, doc);
     }
     sendPrepared(req, res, doc);
   };
@@ -208,10 +220,10 @@ export function createApp(deps: WebDeps): Web {
     const id = (req.params as { splat: string[] }).splat.join('/');
     const story = e.pub.storyById.get(id);
     if (!story) throw notFound(`no story ${quote(id)}`);
-    let p = e.stories.get(id);
+    let p = storyPages.get(`${e.key}${id}`);
     if (!p) {
       p = renderStory(e.pub, story);
-      e.stories.set(id, p);
+      storyPages.set(`${e.key}${id}`, p);
     }
     sendPrepared(req, res, p);
   });

@@ -14,6 +14,11 @@ export class Lru<K, V> {
     return this.map.size;
   }
 
+  clear(): void {
+    this.map.clear();
+    this.bytes = 0;
+  }
+
   get(key: K): V | undefined {
     const hit = this.map.get(key);
     if (hit === undefined) return undefined;
