@@ -54,9 +54,13 @@ export function indexMonthsByFeed(sorted: readonly Story[], agencyIds: readonly 
     if (list) list.push(story);
     else months.set(month, [story]);
   };
+  // Newest first, so runs of stories share a month: one that starts like the last one's UTC date is in it.
+  let last: string | undefined;
   for (const story of sorted) {
-    const month = monthOf(story);
+    const p = story.published;
+    const month = last !== undefined && p.length === 24 && p.startsWith(last) && UTC_ISO.test(p) ? last : monthOf(story);
     if (month === undefined) continue;
+    last = month;
     add('all', month, story);
     add(story.agency, month, story);
   }

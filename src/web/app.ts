@@ -218,7 +218,7 @@ export function createApp(deps: WebDeps): Web {
   app.get('/stories/*splat', (req, res) => {
     const e = entry(baseUrlOf(req));
     const id = (req.params as { splat: string[] }).splat.join('/');
-    const story = e.pub.storyById.get(id);
+    const story = e.pub.story(id);
     if (!story) throw notFound(`no story ${quote(id)}`);
     let p = storyPages.get(`${e.key}${id}`);
     if (!p) {

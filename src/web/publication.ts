@@ -97,7 +97,8 @@ export interface Publication {
   lists: Map<string, Story[]>;
   /** 'all' and every agency id → its archive months. */
   months: Map<string, MonthIndex>;
-  storyById: Map<string, Story>;
+  /** A story by id, for its page; the index is built on the first call (most store versions never need it). */
+  story(id: string): Story | undefined;
   opts: PublishOptions;
   /** What each default feed document was rendered from, so the next publication can reuse it unchanged. */
   inputs: Map<string, FeedInputs>;
@@ -137,8 +138,8 @@ export function buildPublication(data: StoreData, configured: readonly AgencyInf
   for (const a of agencies) lists.set(a.id, []);
   for (const s of sorted) lists.get(s.agency)?.push(s);
   const months = indexMonthsByFeed(sorted, agencies.map((a) => a.id));
-  const storyById = new Map<string, Story>();
-  for (const s of sorted) storyById.set(s.id, s);
+  let byId: Map<string, Story> | undefined;
+  const story = (id: string) => (byId ??= new Map(sorted.map((s) => [s.id, s]))).get(id);
 
   const inputs = new Map<string, FeedInputs>();
   for (const [key, all] of lists) {
@@ -197,7 +198,7 @@ export function buildPublication(data: StoreData, configured: readonly AgencyInf
     prepare(renderOpml(baseUrl, feeds, (newest ?? new Date(0)).toISOString()), 'text/x-opml; charset=utf-8', { cacheControl, cors: true }),
   );
 
-  return { baseUrl, docs, agencies, agencyById, sorted, lists, months, storyById, opts, inputs };
+  return { baseUrl, docs, agencies, agencyById, sorted, lists, months, story, opts, inputs };
 }
 
 /** What a query variant's title adds, so a reader's list tells two variants of one feed apart. */
