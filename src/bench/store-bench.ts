@@ -141,6 +141,8 @@ interface Result {
   webPeakRssMB: number;
   renderMs: number;
   renderAgainMs: number;
+  reloadMs: number;
+  republishMs: number;
   queryMs: number;
   oldStoryMs: number;
   mergeMs: number;
@@ -182,8 +184,8 @@ async function measure(n: number): Promise<Result> {
     await store.close();
     // The worker and the web tier each in a process of their own, so each peak RSS is theirs alone, with the
     // allocator settings PM2 gives them.
-    const web = child<{ openMs: number; rssMB: number; browsedRssMB: number; peakRssMB: number; renderMs: number; renderAgainMs: number; queryMs: number; oldStoryMs: number }>(['--web', dir], await pm2Env('pressroom-web'));
-    const worker = child<Omit<Result, 'stories' | 'buildMs' | 'firstWriteMs' | 'storeMB' | 'openReadOnlyMs' | 'readOnlyRssMB' | 'browsedRssMB' | 'webPeakRssMB' | 'renderMs' | 'renderAgainMs' | 'queryMs' | 'oldStoryMs'>>(['--worker', dir], await pm2Env('pressroom-worker'));
+    const web = child<{ openMs: number; rssMB: number; browsedRssMB: number; peakRssMB: number; renderMs: number; renderAgainMs: number; reloadMs: number; republishMs: number; queryMs: number; oldStoryMs: number }>(['--web', dir], await pm2Env('pressroom-web'));
+    const worker = child<Omit<Result, 'stories' | 'buildMs' | 'firstWriteMs' | 'storeMB' | 'openReadOnlyMs' | 'readOnlyRssMB' | 'browsedRssMB' | 'webPeakRssMB' | 'renderMs' | 'renderAgainMs' | 'reloadMs' | 'republishMs' | 'queryMs' | 'oldStoryMs'>>(['--worker', dir], await pm2Env('pressroom-worker'));
     return {
       stories: n,
       buildMs,
@@ -195,6 +197,8 @@ async function measure(n: number): Promise<Result> {
       webPeakRssMB: web.peakRssMB,
       renderMs: web.renderMs,
       renderAgainMs: web.renderAgainMs,
+      reloadMs: web.reloadMs,
+      republishMs: web.republishMs,
       queryMs: web.queryMs,
       oldStoryMs: web.oldStoryMs,
       ...worker,
@@ -271,8 +275,7 @@ async function webProcess(dir: string): Promise<void> {
     publish,
     log: { warn() {}, error() {} },
     onPublish: (p) => {
-      renders++;
-      renderMs = p.ms;
+      if (++renders === 1) renderMs = p.ms;
     },
   });
   const server = createServer((req, res) => app.handle(req, res));
@@ -327,7 +330,31 @@ async function webProcess(dir: string): Promise<void> {
     process.stderr.write(`web: rss ${mb(m.rss)} heapTotal ${mb(m.heapTotal)} heapUsed ${mb(m.heapUsed)} external ${mb(m.external)} maxRSS ${peakRssMB}\n`);
     for (const sp of getHeapSpaceStatistics()) process.stderr.write(`  ${sp.space_name}: size ${mb(sp.space_size)} used ${mb(sp.space_used_size)}\n`);
   }
-  process.stdout.write(`${JSON.stringify({ openMs, rssMB, browsedRssMB, peakRssMB, renderMs, renderAgainMs, queryMs, oldStoryMs, stories: store.data.stories.length })}\n`);
+
+  // What each commit of the worker costs this web instance: reload the store, then the publication (documents
+  // whose stories did not change are reused). Memory is measured above: a writer is opened in this process only
+  // now, to commit one new release at a time, as a quiet ingest run does.
+  const writer = await openStore(dir, { writable: true });
+  const reloads: number[] = [];
+  const publications: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const d = writer.data;
+    const last = d.stories.at(-1)!;
+    const published = new Date(Date.parse(last.published) + 60_000).toISOString();
+    const fresh = { ...last, id: `${last.id}-${i}`, seq: d.nextSeq, published, updated: published, firstSeen: published, keys: [] };
+    await writer.commit({ ...d, stories: [...d.stories, fresh], nextSeq: d.nextSeq + 1 });
+    await new Promise((r) => setTimeout(r, 20)); // a new mtime for the manifest
+    let t3 = performance.now();
+    if (!(await store.reload())) throw new Error('the reader did not see the commit');
+    reloads.push(performance.now() - t3);
+    t3 = performance.now();
+    app.publication(BASE);
+    publications.push(performance.now() - t3);
+  }
+  await writer.close();
+  process.stdout.write(
+    `${JSON.stringify({ openMs, rssMB, browsedRssMB, peakRssMB, renderMs, renderAgainMs, queryMs, oldStoryMs, reloadMs: median(reloads), republishMs: median(publications), stories: store.data.stories.length })}\n`,
+  );
   server.close();
   await store.close();
 }
@@ -358,6 +385,8 @@ async function main(): Promise<void> {
     ['webPeakRssMB', 'web peak RSS MB'],
     ['renderMs', 'web first render ms'],
     ['renderAgainMs', 'web render again ms'],
+    ['reloadMs', 'web reload after a commit ms'],
+    ['republishMs', 'web publication after a commit ms'],
     ['queryMs', 'web ?q= scan ms'],
     ['oldStoryMs', 'web old story ms'],
     ['changedPerRun', 'stories changed/run'],

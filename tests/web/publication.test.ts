@@ -47,3 +47,24 @@ describe('publication after a store change', () => {
     expect(third.docs.get('/feeds/nato.atom')!.body.toString('utf8')).toContain('NATO HQ');
   });
 });
+
+describe('a story by id', () => {
+  const data = sampleStore();
+  // An id naming another agency than the story's (as after a config change), and one of another shape.
+  const moved = makeStory({ id: 'tag:pressroom,2024-11-01:frontex/moved', seq: 20_000, agency: 'nato', title: 'Moved', published: '2024-11-01T10:00:00.000Z' });
+  const foreign = makeStory({ id: 'urn:uuid:8f0c6a52-0d3e-4a55-9c6b-1f4f2f0b6d11', seq: 20_001, agency: 'europol', title: 'Foreign', published: '2024-11-02T10:00:00.000Z' });
+  const pub = buildPublication({ ...data, stories: [...data.stories, moved, foreign] }, AGENCIES, BASE, OPTS);
+
+  it.each([
+    { description: 'every stored story', ids: data.stories.map((s) => s.id) },
+    { description: 'an id naming another agency', ids: [moved.id] },
+    { description: 'an id of another shape', ids: [foreign.id] },
+  ])('finds $description', ({ ids }) => {
+    for (const id of ids) expect(pub.story(id)?.id).toBe(id);
+  });
+
+  it('finds nothing for an unknown id', () => {
+    expect(pub.story('tag:pressroom,2024-10-09:nato/unknown')).toBeUndefined();
+    expect(pub.story('')).toBeUndefined();
+  });
+});
