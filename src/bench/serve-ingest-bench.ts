@@ -100,7 +100,10 @@ function daemon(cmd: 'web' | 'worker', env: Record<string, string>): Promise<{ c
   const child = spawn(process.execPath, [MAIN, cmd], { env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${cmd} did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // ours, and not yet in the list the caller cleans up
+      reject(new Error(`${cmd} did not start:\n${out}`));
+    }, 30_000);
     const onData = (d: Buffer) => {
       if (out.length < 100_000) out += d.toString();
       const m = cmd === 'web' ? /listening on http:\/\/[^:]+:(\d+)/.exec(out) : /worker running/.exec(out);
