@@ -87,16 +87,16 @@ describe('the web tier while the worker commits and is killed', () => {
     const poller = async () => {
       while (!stop) {
         // A query variant (rendered on demand, reading bodies from disk) and the default document.
-        const path = rng() < 0.5 ? '/feeds/all.json?limit=500' : '/feeds/all.json';
-        const r = await get(`${base}${path}`, { timeoutMs: 10_000 }).catch((e: Error) => ({ status: 0, body: e.message }));
+        const doc = rng() < 0.5 ? '/feeds/all.json?limit=500' : '/feeds/all.json';
+        const r = await get(`${base}${doc}`, { timeoutMs: 10_000 }).catch((e: Error) => ({ status: 0, body: e.message }));
         answers++;
         if (r.status !== 200) {
-          problems.push(`${path}: HTTP ${r.status} ${String(r.body).slice(0, 200)}`);
+          problems.push(`${doc}: HTTP ${r.status} ${String(r.body).slice(0, 200)}`);
           continue;
         }
         const list = (JSON.parse(String(r.body)) as { items: Item[] }).items;
-        check(path, list);
-        if (path.includes('limit=500')) {
+        check(doc, list);
+        if (doc.includes('limit=500')) {
           const ids = new Set(list.map((i) => i.id));
           for (const id of everServed) if (!ids.has(id)) problems.push(`${id} was served before and is gone`);
           for (const id of ids) everServed.add(id);
