@@ -86,6 +86,7 @@ export function createMetrics(role: MetricsRole): Metrics {
       if (res.statusCode === 304) notModified++;
     }
   };
+  let countedStories: StoreData['stories'] | undefined;
   let answered = 0;
   let notModified = 0;
   new Gauge({
@@ -112,10 +113,16 @@ export function createMetrics(role: MetricsRole): Metrics {
       if (report.writeMs !== undefined) writeDuration.observe(report.writeMs / 1000);
     },
     observeStore(data, sizeBytes) {
-      stories.reset();
-      const counts = new Map<string, number>();
-      for (const s of data.stories) counts.set(s.agency, (counts.get(s.agency) ?? 0) + 1);
-      for (const [agency, n] of counts) stories.set({ agency }, n);
+      // The store figures are the worker's: a web instance appends the worker's exposition instead.
+      if (role === 'web') return;
+      // Counted again only when the stories changed, not at every scrape.
+      if (data.stories !== countedStories) {
+        countedStories = data.stories;
+        stories.reset();
+        const counts = new Map<string, number>();
+        for (const s of data.stories) counts.set(s.agency, (counts.get(s.agency) ?? 0) + 1);
+        for (const [agency, n] of counts) stories.set({ agency }, n);
+      }
       for (const [key, s] of Object.entries(data.sources)) {
         if (s.lastSuccess) lastSuccess.set({ source: key }, Date.parse(s.lastSuccess) / 1000);
         failures.set({ source: key }, s.consecutiveFailures);

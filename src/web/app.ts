@@ -2,7 +2,7 @@
 // Express for the rest (story pages, /status, health). Never listens itself.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { StoreData } from '../model.js';
+import type { StoreData, Story } from '../model.js';
 import { MONTH_RE } from '../publish/archives.js';
 import type { FeedFormat } from '../publish/render-feed.js';
 import { parseFeedQuery } from './feed-query.js';
@@ -86,8 +86,6 @@ export interface Web {
 interface Entry {
   version: number;
   pub: Publication;
-  /** Prefix of this entry's keys in the process-wide caches of variants and story pages. */
-  key: string;
 }
 
 export function createApp(deps: WebDeps): Web {
@@ -114,7 +112,6 @@ export function createApp(deps: WebDeps): Web {
       e = {
         version,
         pub,
-        key: `${version} ${baseUrl}`,
       };
       cache.delete(baseUrl);
       cache.set(baseUrl, e);
@@ -167,11 +164,11 @@ export function createApp(deps: WebDeps): Web {
       if (file[2] !== 'atom') throw notFound(`archives are Atom documents: /feeds/${key}/archive/${file[1]}.atom`);
       noQuery();
       const cacheKey = `/feeds/${key}/archive/${file[1]}.atom`;
-      let doc = variants.get(`${e.key}${cacheKey}`);
+      let doc = variants.get(`${e.pub.baseUrl}${cacheKey}`);
       if (!doc) {
         doc = renderArchive(e.pub, key, file[1]!);
         if (!doc) throw notFound(`no stories of ${quote(key)} were published in ${file[1]}`);
-        variants.set(`${e.key}${cacheKey}`, doc);
+        variants.set(`${e.pub.baseUrl}${cacheKey}`, doc);
       }
       return sendPrepared(req, res, doc);
     }
@@ -187,10 +184,10 @@ export function createApp(deps: WebDeps): Web {
     if (!parsed.ok) throw badRequest(parsed.message);
     if (parsed.canonical === '') return sendPrepared(req, res, e.pub.docs.get(defaultPath)!);
     const cacheKey = `${defaultPath}?${parsed.canonical}`;
-    let doc = variants.get(`${e.key}${cacheKey}`);
+    let doc = variants.get(`${e.pub.baseUrl}${cacheKey}`);
     if (!doc) {
       doc = renderVariant(e.pub, key, format, parsed.query, parsed.canonical);
-      variants.set(`${e.key}${cacheKey}`, doc);
+      variants.set(`${e.pub.baseUrl}${cacheKey}`, doc);
     }
     sendPrepared(req, res, doc);
   };
@@ -220,22 +217,32 @@ export function createApp(deps: WebDeps): Web {
     const id = (req.params as { splat: string[] }).splat.join('/');
     const story = e.pub.story(id);
     if (!story) throw notFound(`no story ${quote(id)}`);
-    let p = storyPages.get(`${e.key}${id}`);
+    let p = storyPages.get(`${e.pub.baseUrl}${id}`);
     if (!p) {
       p = renderStory(e.pub, story);
-      storyPages.set(`${e.key}${id}`, p);
+      storyPages.set(`${e.pub.baseUrl}${id}`, p);
     }
     sendPrepared(req, res, p);
   });
 
+  // Stories per source, counted once per store version rather than on every /status request.
+  const storyCounts = new WeakMap<readonly Story[], Map<string, number>>();
+  const countsOf = (stories: readonly Story[]) => {
+    let counts = storyCounts.get(stories);
+    if (counts === undefined) {
+      counts = new Map<string, number>();
+      for (const s of stories)
+        for (const src of s.sources) {
+          const k = src.kind === 'bulletin' ? `bulletin:${src.file}` : `feed:${src.url}`;
+          counts.set(k, (counts.get(k) ?? 0) + 1);
+        }
+      storyCounts.set(stories, counts);
+    }
+    return counts;
+  };
   const statusOf = () => {
     const { data } = deps.snapshot();
-    const counts = new Map<string, number>();
-    for (const s of data.stories)
-      for (const src of s.sources) {
-        const k = src.kind === 'bulletin' ? `bulletin:${src.file}` : `feed:${src.url}`;
-        counts.set(k, (counts.get(k) ?? 0) + 1);
-      }
+    const counts = countsOf(data.stories);
     const sources = Object.entries(data.sources).map(([k, s]) => ({ ...s, storiesStored: counts.get(k) ?? 0, validatorsHeld: !!(s.etag || s.lastModified) }));
     return { stories: data.stories.length, sources };
   };

@@ -143,6 +143,9 @@ describe('the daemon serves the seed bulletin', () => {
     expect(value(after, 'route="feed",status="404"') - value(before, 'route="feed",status="404"')).toBe(2);
     expect(value(after, 'route="feed-query",status="200"') - value(before, 'route="feed-query",status="200"')).toBe(1);
     expect(value(after, 'route="metrics",status="200"') - value(before, 'route="metrics",status="200"')).toBe(1);
+    // The store figures of the one-process daemon: every stored story, by agency.
+    const perAgency = [...after.matchAll(/^pressroom_stories\{agency="[^"]+"\} (\d+)$/gm)].map((m) => Number(m[1]));
+    expect(perAgency.reduce((a, b) => a + b, 0)).toBe(10);
   });
 
   it('answers an unknown agency or format with a one-line 404 in plain text', async () => {

@@ -211,6 +211,32 @@ describe('rendered once per store change', () => {
   });
 });
 
+describe('/status', () => {
+  it('counts the stories of each source, and counts again after a store change', async () => {
+    const data = sampleStore();
+    const own = await serveApp(data);
+    try {
+      const stored = async () =>
+        Object.fromEntries(
+          (JSON.parse((await rawRequest(own.url, '/status')).body) as { sources: { key: string; storiesStored: number }[] }).sources.map((x) => [x.key, x.storiesStored]),
+        );
+      const expected = (stories: typeof data.stories, file: string, url: string) => [
+        stories.filter((x) => x.sources.some((src) => src.kind === 'bulletin' && src.file === file)).length,
+        stories.filter((x) => x.sources.some((src) => src.kind === 'feed' && src.url === url)).length,
+      ];
+      const before = await stored();
+      expect([before['bulletin-2024-10-09.txt'], before['https://example.org/nato.rss']]).toEqual(expected(data.stories, 'bulletin-2024-10-09.txt', 'https://example.org/nato.rss'));
+      expect(before['https://example.org/nato.rss']).toBeGreaterThan(0);
+      const more = [...data.stories, makeStory({ id: 'tag:pressroom,2024-12-01:nato/new', seq: 9_999, agency: 'nato', title: 'New', published: '2024-12-01T10:00:00.000Z' })];
+      own.setData({ ...data, stories: more });
+      const after = await stored();
+      expect(after['https://example.org/nato.rss']).toBe(before['https://example.org/nato.rss']! + 1);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('errors are short plain text with the right status', () => {
   const plain = (r: { headers: Record<string, unknown>; body: string }) => {
     expect(r.headers['content-type']).toBe('text/plain; charset=utf-8');
