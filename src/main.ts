@@ -195,9 +195,9 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
     log,
     onPublish: (p) => log.debug({ baseUrl: p.baseUrl, version: p.version, documents: p.documents, ms: Math.round(p.ms) }, 'rendered the default documents'),
   });
-  // With a known public URL the documents are rendered right after each store change, never by a request.
+  // The documents are rendered once right after each store change (for every Host at once), never by a request.
   const prerender = () => {
-    if (config.publicUrl) web.publication(config.publicUrl);
+    web.publication();
   };
   prerender();
   const server: Server = createServer((req, res) => {
