@@ -27,7 +27,9 @@ export function checkHost(value: string, proto: 'http' | 'https'): HostCheck {
   if (value.startsWith('[')) {
     const close = value.indexOf(']');
     if (close < 0) return { ok: false, reason: 'unclosed "[" in the Host header' };
-    if (!isIPv6(value.slice(1, close))) return { ok: false, reason: 'not an IPv6 address between the brackets of the Host header' };
+    const ip = value.slice(1, close);
+    // Hex, colons and dots only: Node's isIPv6 would also take a zone id ("fe80::1%eth0"), which URLs cannot carry.
+    if (!/^[0-9a-f:.]+$/i.test(ip) || !isIPv6(ip)) return { ok: false, reason: 'not an IPv6 address between the brackets of the Host header' };
     const rest = value.slice(close + 1);
     if (rest !== '') {
       if (rest[0] !== ':') return { ok: false, reason: 'unexpected text after "]" in the Host header' };
