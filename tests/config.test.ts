@@ -48,7 +48,7 @@ describe('HTTP server timeouts', () => {
     { env: { HTTP_KEEP_ALIVE_TIMEOUT_MS: '0' }, error: /HTTP_KEEP_ALIVE_TIMEOUT_MS: 0 is outside/ },
     { env: { HTTP_IDLE_TIMEOUT_MS: '10' }, error: /HTTP_IDLE_TIMEOUT_MS: 10 is outside/ },
     { env: { HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }, error: /HTTP_REQUEST_TIMEOUT_MS: 10000 is shorter than HTTP_HEADERS_TIMEOUT_MS/ },
-  ])('$env is refused naming the key', ({ env, error }) => {
+  ] as { env: Record<string, string>; error: RegExp }[])('$env is refused naming the key', ({ env, error }) => {
     expect(() => load(env)).toThrow(error);
   });
 });
