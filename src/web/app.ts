@@ -47,7 +47,7 @@ export interface WebDeps {
 
 /**
  * Documents as served to one origin (the spliced bytes and the codings made of them), shared by every Host. A
- * Host evicted from here costs a copy of the bytes again, and its compression waits for COMPRESS_BUDGET.
+ * Host evicted from here costs a copy of the bytes again, and its compression comes out of the budget below.
  */
 const ORIGIN_DOCS = 2000;
 const ORIGIN_DOC_BYTES = 32 * 1024 * 1024;
