@@ -5,6 +5,7 @@ import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import type { Agency } from './model.js';
 import { RESERVED_IDS } from './stories/agencies.js';
+import { trustEntryProblem, type TrustProxy } from './web/trust-proxy.js';
 
 export const DEFAULT_FEED_SCHEDULE = '*/15 * * * *';
 export const DEFAULT_BULLETIN_SCHEDULE = '*/5 * * * *';
@@ -23,6 +24,10 @@ export interface Config {
   retentionDays?: number;
   fetch: { timeoutMs: number; maxBytes: number; maxRedirects: number; concurrency: number };
   agencies: Agency[];
+  /** Whose X-Forwarded-Proto / X-Forwarded-Host decide the base URL when PUBLIC_URL is unset (TRUST_PROXY). */
+  trustProxy?: TrustProxy;
+  /** How long the HTTP server waits on a client (HTTP_DEFAULTS when absent): see startWeb in main.ts. */
+  http?: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; idleTimeoutMs: number };
 }
 
 /** A configuration problem: one line naming the file (or variable), the key and the problem. */
@@ -200,5 +205,49 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       concurrency: intVar(env, 'FETCH_CONCURRENCY', 4, 1, 64),
     },
     agencies,
+    trustProxy: trustProxyVar(env.TRUST_PROXY),
+    http: httpVars(env),
   };
+}
+
+/**
+ * TRUST_PROXY as Express reads `trust proxy` for req.protocol and req.host: off by default; `true` (or a hop
+ * count ≥ 1: only the nearest peer matters for these headers) trusts any peer; otherwise a comma-separated list
+ * of addresses, CIDR blocks and `loopback`.
+ */
+const trustProxySchema = z
+  .string()
+  .trim()
+  .transform((v, ctx): TrustProxy => {
+    const low = v.toLowerCase();
+    if (['', 'false', 'no', 'off'].includes(low) || /^0+$/.test(low)) return false;
+    if (['true', 'yes', 'on'].includes(low) || /^\d+$/.test(low)) return true;
+    const entries = low.split(',').map((e) => e.trim());
+    for (const e of entries) {
+      const problem = trustEntryProblem(e);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (use true, false, or a list such as "loopback, 10.0.0.0/8")` });
+    }
+    return entries;
+  });
+
+function trustProxyVar(v: string | undefined): TrustProxy {
+  const r = trustProxySchema.safeParse(v ?? '');
+  if (!r.success) throw new ConfigError('environment', 'TRUST_PROXY', r.error.issues[0]!.message);
+  return r.data;
+}
+
+export const HTTP_DEFAULTS: NonNullable<Config['http']> = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 60_000 };
+
+function httpVars(env: Env): NonNullable<Config['http']> {
+  const d = HTTP_DEFAULTS;
+  const http = {
+    headersTimeoutMs: intVar(env, 'HTTP_HEADERS_TIMEOUT_MS', d.headersTimeoutMs, 100, 600_000),
+    requestTimeoutMs: intVar(env, 'HTTP_REQUEST_TIMEOUT_MS', d.requestTimeoutMs, 100, 600_000),
+    keepAliveTimeoutMs: intVar(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', d.keepAliveTimeoutMs, 100, 600_000),
+    idleTimeoutMs: intVar(env, 'HTTP_IDLE_TIMEOUT_MS', d.idleTimeoutMs, 1_000, 3_600_000),
+  };
+  // node:http refuses a server whose request bound is shorter than its header bound.
+  if (http.requestTimeoutMs < http.headersTimeoutMs)
+    throw new ConfigError('environment', 'HTTP_REQUEST_TIMEOUT_MS', `${http.requestTimeoutMs} is shorter than HTTP_HEADERS_TIMEOUT_MS (${http.headersTimeoutMs})`);
+  return http;
 }

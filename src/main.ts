@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import cron from 'node-cron';
 import { pino } from 'pino';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, HTTP_DEFAULTS, loadConfig, type Config } from './config.js';
 import { openStore, StoreError, type Store } from './store/store.js';
 import { createApp } from './web/app.js';
 import { tuneHeapForWebTier } from './web/heap.js';
@@ -30,7 +30,8 @@ Commands:
   status          print each source's state from the store
 
 Environment: PORT, HOST, FEEDS_DIR, DATA_DIR, PUBLIC_URL, LOG_LEVEL, BULLETIN_SCHEDULE,
-  FETCH_TIMEOUT_MS, FETCH_MAX_BYTES, FETCH_MAX_REDIRECTS, FETCH_CONCURRENCY (see README).
+  FETCH_TIMEOUT_MS, FETCH_MAX_BYTES, FETCH_MAX_REDIRECTS, FETCH_CONCURRENCY, TRUST_PROXY,
+  HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_IDLE_TIMEOUT_MS (see README).
 `;
 
 /** Seconds between the two nearest runs of the most frequent schedule: how long a feed can be reused. */
@@ -191,16 +192,28 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
     snapshot: () => ({ data: store.data, version: store.version }),
     agencies: config.agencies,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
     publish: { limit: 50, maxAgeSeconds: shortestInterval(config) },
     log,
     onPublish: (p) => log.debug({ baseUrl: p.baseUrl, version: p.version, documents: p.documents, ms: Math.round(p.ms) }, 'rendered the default documents'),
   });
-  // With a known public URL the documents are rendered right after each store change, never by a request.
+  // The documents are rendered once right after each store change (for every Host at once), never by a request.
   const prerender = () => {
-    if (config.publicUrl) web.publication(config.publicUrl);
+    web.publication();
   };
   prerender();
-  const server: Server = createServer((req, res) => {
+  const t = config.http ?? HTTP_DEFAULTS;
+  const limits = {
+    // From the first byte of a request to its last header (slowloris: headers one byte at a time). Node's 60 s
+    // lets a few hundred slow clients hold every socket; real clients send their headers in one packet.
+    headersTimeout: t.headersTimeoutMs,
+    // The whole request, headers and body: every route is GET/HEAD, so there is no body worth waiting for.
+    requestTimeout: t.requestTimeoutMs,
+    // Node checks both bounds only this often (30 s by default, which would let a slow client overstay its
+    // bound by up to 30 s); the check walks the open connections, cheap once a second.
+    connectionsCheckingInterval: Math.min(1000, t.headersTimeoutMs),
+  };
+  const server: Server = createServer(limits, (req, res) => {
     if (draining.has(server)) res.setHeader('Connection', 'close');
     if (req.method === 'GET' && req.url === '/metrics') {
       metrics.observeRequest(req, res);
@@ -215,7 +228,16 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
     web.handle(req, res);
     metrics.observeRequest(req, res);
   });
-  server.keepAliveTimeout = 5000;
+  // An idle keep-alive connection: readers poll minutes apart, so a socket kept longer serves nobody; 5 s
+  // covers a page and what it loads next. A proxy keeping upstream connections must drop them sooner (docs/nginx.conf).
+  server.keepAliveTimeout = t.keepAliveTimeoutMs;
+  // A socket on which nothing moves either way while a response is pending (a client that stopped reading):
+  // destroyed after this long. Slow but moving readers are not cut off.
+  server.timeout = t.idleTimeoutMs;
+  // Browsers send about 20 headers; Node parses up to 2,000 by default. Extra ones are dropped, not refused.
+  server.maxHeadersCount = 100;
+  // maxRequestsPerSocket stays unlimited: past it Node answers 503 to pipelined requests, and keepAliveTimeout
+  // already bounds how long one client holds a socket between requests.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

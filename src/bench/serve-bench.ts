@@ -32,7 +32,7 @@ interface Ports {
 async function serve(): Promise<void> {
   const data = syntheticStore(SERVE_STORIES, SERVE_CONTENT_BYTES);
   const web = createApp({ snapshot: () => ({ data, version: 1 }), agencies: BENCH_AGENCIES, publicUrl: 'http://127.0.0.1', publish: PUBLISH, log: console });
-  const doc = web.publication('http://127.0.0.1').docs.get(FEED_PATH)!;
+  const doc = web.publication().docs.get(FEED_PATH)!;
   const listen = (server: Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
   const app = createServer((req, res) => web.handle(req, res));
   // The bare server sends exactly the app's bytes and headers, so the ratio measures our request handling alone.

@@ -301,7 +301,7 @@ async function webProcess(dir: string): Promise<void> {
   await fetchPath('/feeds/all.atom?q=zeppelin');
   const queryMs = performance.now() - t2;
   // A story page of an old story: its partition is read from disk.
-  const oldest = app.publication(BASE).sorted.at(-1)!;
+  const oldest = app.publication().sorted.at(-1)!;
   t2 = performance.now();
   await fetchPath(`/stories/${encodeURIComponent(oldest.id)}`);
   const oldStoryMs = performance.now() - t2;
@@ -315,7 +315,7 @@ async function webProcess(dir: string): Promise<void> {
   const rssMB = await settledRss();
   // Then a reader browsing: the seven newest archive months of the merged feed and twelve 500-story queries,
   // twice over (the second time from the caches, as far as they hold).
-  const months = app.publication(BASE).months.get('all')?.months.slice(0, 7) ?? [];
+  const months = app.publication().months.get('all')?.months.slice(0, 7) ?? [];
   for (let i = 0; i < 2; i++) {
     for (const m of months) await fetchPath(`/feeds/all/archive/${m}.atom`);
     for (const q of ['police', 'nato', 'operation', 'security', 'europol', 'minister']) {
@@ -348,7 +348,7 @@ async function webProcess(dir: string): Promise<void> {
     if (!(await store.reload())) throw new Error('the reader did not see the commit');
     reloads.push(performance.now() - t3);
     t3 = performance.now();
-    app.publication(BASE);
+    app.publication();
     publications.push(performance.now() - t3);
   }
   await writer.close();

@@ -5,9 +5,13 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { StoreData, Story } from '../model.js';
 import { MONTH_RE } from '../publish/archives.js';
 import type { FeedFormat } from '../publish/render-feed.js';
+import { CpuBudget } from './cpu-budget.js';
 import { parseFeedQuery } from './feed-query.js';
+import { checkHost } from './host.js';
 import { Lru } from './lru.js';
+import { forOrigin, placeholderOrigin, templateOf, type Template } from './origin-splice.js';
 import { sendPrepared, type Prepared } from './prepared.js';
+import { compileTrust, type TrustProxy } from './trust-proxy.js';
 import { renderStatusPage } from '../publish/status-page.js';
 import {
   buildPublication,
@@ -24,8 +28,13 @@ export interface WebDeps {
   /** The current store contents and a number that changes whenever they do. */
   snapshot: () => { data: StoreData; version: number };
   agencies: readonly AgencyInfo[];
-  /** Absolute base URL; undefined → each request's Host (documents are then prepared per host). */
+  /**
+   * Absolute base URL; undefined → each request's Host (documents are rendered once with a placeholder origin
+   * and each Host's origin is spliced in: see ./origin-splice.ts).
+   */
   publicUrl?: string;
+  /** Whose X-Forwarded-Proto / X-Forwarded-Host decide the base URL (TRUST_PROXY); default: nobody's. */
+  trustProxy?: TrustProxy;
   publish: PublishOptions;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** Reports readiness for /readyz. */
@@ -36,8 +45,20 @@ export interface WebDeps {
   variantCacheSize?: number;
 }
 
-/** Hosts a cache may hold documents for at once; more distinct Host headers than this evict the oldest. */
-const MAX_HOSTS = 8;
+/**
+ * Documents as served to one origin (the spliced bytes and the codings made of them), shared by every Host. A
+ * Host evicted from here costs a copy of the bytes again, and its compression comes out of the budget below.
+ */
+const ORIGIN_DOCS = 2000;
+const ORIGIN_DOC_BYTES = 32 * 1024 * 1024;
+/**
+ * Compressing a document for an origin is work a client chooses by sending a new Host: at most 100 ms of CPU per
+ * second (10 % of a core) on average, 250 ms at once; past that, documents for new origins go out uncompressed.
+ */
+const COMPRESS_BURST_MS = 250;
+const COMPRESS_PER_SECOND_MS = 100;
+/** Host values remembered with their origin (or their reason for refusal); recomputing one costs microseconds. */
+const HOST_MEMO = 1024;
 /**
  * Bytes of query variants and archives kept by the process, whatever the number of hosts: 200 variants of 500
  * stories would be ~100 MB, and an archive month of the merged feed at 100,000 stories is ~4 MB.
@@ -45,7 +66,6 @@ const MAX_HOSTS = 8;
 const VARIANT_CACHE_BYTES = 16 * 1024 * 1024;
 const STORY_PAGE_CACHE = 500;
 const STORY_PAGE_BYTES = 4 * 1024 * 1024;
-const HOST_RE = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-f:.]+\](?::\d{1,5})?$/i;
 const ALLOW = 'GET, HEAD, OPTIONS';
 
 class HttpError extends Error {
@@ -79,8 +99,13 @@ function text(res: ServerResponse, status: number, body: string, extra: Record<s
 export interface Web {
   /** A node:http request listener. */
   handle(req: IncomingMessage, res: ServerResponse): void;
-  /** The documents for a base URL at the current store version (renders them if needed). */
-  publication(baseUrl: string): Publication;
+  /**
+   * The documents at the current store version (renders them if needed), rendered with PUBLIC_URL or, without
+   * one, with a placeholder origin that is never served as such.
+   */
+  publication(): Publication;
+  /** A default document as served to an origin (`http://host:port`), or undefined when there is no such path. */
+  document(origin: string, path: string): Prepared | undefined;
 }
 
 interface Entry {
@@ -88,56 +113,109 @@ interface Entry {
   pub: Publication;
 }
 
+interface ForOrigin {
+  /** The rendered document this was made from: a new rendering makes it stale. */
+  from: Prepared;
+  doc: Prepared;
+}
+
 export function createApp(deps: WebDeps): Web {
-  const cache = new Map<string, Entry>();
+  const publicUrl = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, '') : undefined;
+  // Everything is rendered once per store version, for this origin only, whatever the Host headers.
+  const renderBase = publicUrl ?? placeholderOrigin();
+  let current: Entry | undefined;
   const variantCacheSize = deps.variantCacheSize ?? 200;
-  // Shared by every host (the base URL leads each key), so their total is bounded whatever the Host headers; a
-  // new store version empties them.
+  // Rendered with renderBase and keyed by path alone, so no Host can make them render again; a new store version
+  // empties them.
   const variants = new Lru<string, Prepared>(variantCacheSize, VARIANT_CACHE_BYTES, (p) => p.body.length);
   const storyPages = new Lru<string, Prepared>(STORY_PAGE_CACHE, STORY_PAGE_BYTES, (p) => p.body.length);
   let cachedVersion: number | undefined;
 
-  const entry = (baseUrl: string): Entry => {
+  const forOrigins = new Lru<string, ForOrigin>(ORIGIN_DOCS, ORIGIN_DOC_BYTES, (d) => 2 * d.doc.body.length); // identity + codings, which are smaller
+  const templates = new WeakMap<Prepared, Template>();
+  const compressBudget = new CpuBudget(COMPRESS_BURST_MS, COMPRESS_PER_SECOND_MS);
+
+  const entry = (): Entry => {
     const { data, version } = deps.snapshot();
     if (version !== cachedVersion) {
       variants.clear();
       storyPages.clear();
+      forOrigins.clear();
       cachedVersion = version;
     }
-    let e = cache.get(baseUrl);
-    if (!e || e.version !== version) {
+    if (!current || current.version !== version) {
       const t0 = performance.now();
-      const pub = buildPublication(data, deps.agencies, baseUrl, deps.publish, e?.pub);
-      deps.onPublish?.({ baseUrl, version, documents: pub.docs.size, ms: performance.now() - t0 });
-      e = {
-        version,
-        pub,
-      };
-      cache.delete(baseUrl);
-      cache.set(baseUrl, e);
-      while (cache.size > MAX_HOSTS) cache.delete(cache.keys().next().value!);
+      const pub = buildPublication(data, deps.agencies, renderBase, deps.publish, current?.pub);
+      deps.onPublish?.({ baseUrl: renderBase, version, documents: pub.docs.size, ms: performance.now() - t0 });
+      current = { version, pub };
     }
-    return e;
+    return current;
   };
 
-  const publicUrl = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, '') : undefined;
-  // Host header → base URL, per scheme: checked and built once per distinct value, not on every poll.
-  const bases = { http: new Map<string, string>(), https: new Map<string, string>() };
+  /** A document rendered with renderBase, as `origin` gets it; `key` names it among the documents of a version. */
+  const served = (doc: Prepared, origin: string, key: string): Prepared => {
+    if (origin === renderBase) return doc;
+    const k = `${origin} ${key}`;
+    const hit = forOrigins.get(k);
+    if (hit !== undefined && hit.from === doc) return hit.doc;
+    let t = templates.get(doc);
+    if (t === undefined) {
+      t = templateOf(doc, renderBase);
+      templates.set(doc, t);
+    }
+    const made = forOrigin(t, origin);
+    forOrigins.set(k, { from: doc, doc: made });
+    return made;
+  };
+  const send = (req: IncomingMessage, res: ServerResponse, doc: Prepared, origin: string, key: string): void =>
+    origin === renderBase ? sendPrepared(req, res, doc) : sendPrepared(req, res, served(doc, origin, key), compressBudget);
+
+  const trusted = compileTrust(deps.trustProxy);
+  // (scheme, Host) → origin or the reason it is refused: checked once per distinct value, not on every poll.
+  const hostMemo = new Map<string, string | HttpError>();
+  const originOf = (proto: 'http' | 'https', host: string): string => {
+    const k = `${proto} ${host}`;
+    let known = hostMemo.get(k);
+    if (known === undefined) {
+      const c = checkHost(host, proto);
+      known = c.ok ? c.origin : badRequest(c.reason);
+      if (hostMemo.size >= HOST_MEMO) hostMemo.clear();
+      hostMemo.set(k, known);
+    }
+    if (known instanceof HttpError) throw known;
+    return known;
+  };
+  /**
+   * The origin a request's links are built on. PUBLIC_URL wins; otherwise the Host header, with the scheme
+   * `http` (Pressroom itself speaks plain HTTP). Only a peer TRUST_PROXY names may change either, with
+   * X-Forwarded-Proto and X-Forwarded-Host (the first value of each, as Express reads them).
+   */
   const baseUrlOf = (req: IncomingMessage): string => {
     if (publicUrl) return publicUrl;
-    const host = req.headers.host;
-    const proto = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-    const known = host === undefined ? undefined : bases[proto].get(host);
-    if (known !== undefined) return known;
-    if (!host || !HOST_RE.test(host)) throw badRequest('missing or invalid Host header');
-    const base = `${proto}://${host.toLowerCase()}`;
-    if (bases[proto].size >= 64) bases[proto].clear();
-    bases[proto].set(host, base);
-    return base;
+    let hosts = 0;
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') hosts++;
+    if (hosts > 1) throw badRequest('more than one Host header');
+    let host = req.headers.host;
+    let proto: 'http' | 'https' = 'http';
+    if (trusted(req.socket.remoteAddress)) {
+      const fp = firstValue(req.headers['x-forwarded-proto']);
+      if (fp !== undefined) proto = fp.toLowerCase() === 'https' ? 'https' : 'http';
+      const fh = firstValue(req.headers['x-forwarded-host']);
+      if (fh !== undefined) {
+        try {
+          return originOf(proto, fh);
+        } catch {
+          throw badRequest('invalid X-Forwarded-Host header');
+        }
+      }
+    }
+    if (host === undefined) throw badRequest('missing Host header');
+    return originOf(proto, host);
   };
 
   /** Everything under /feeds/ that is not a default document as requested: other spellings, variants, archives. */
-  const serveFeed = (req: IncomingMessage, res: ServerResponse, e: Entry, rawPath: string, rawQuery: string | undefined): void => {
+  const serveFeed = (req: IncomingMessage, res: ServerResponse, e: Entry, origin: string, rawPath: string, rawQuery: string | undefined): void => {
     let path: string;
     try {
       path = decodeURIComponent(rawPath);
@@ -153,7 +231,7 @@ export function createApp(deps: WebDeps): Web {
 
     if (rest === 'status.atom') {
       noQuery();
-      return sendPrepared(req, res, e.pub.docs.get('/feeds/status.atom')!);
+      return send(req, res, e.pub.docs.get('/feeds/status.atom')!, origin, '/feeds/status.atom');
     }
     const archive = /^([^/]+)\/archive\/([^/]*)$/.exec(rest);
     if (archive) {
@@ -164,13 +242,13 @@ export function createApp(deps: WebDeps): Web {
       if (file[2] !== 'atom') throw notFound(`archives are Atom documents: /feeds/${key}/archive/${file[1]}.atom`);
       noQuery();
       const cacheKey = `/feeds/${key}/archive/${file[1]}.atom`;
-      let doc = variants.get(`${e.pub.baseUrl}${cacheKey}`);
+      let doc = variants.get(cacheKey);
       if (!doc) {
         doc = renderArchive(e.pub, key, file[1]!);
         if (!doc) throw notFound(`no stories of ${quote(key)} were published in ${file[1]}`);
-        variants.set(`${e.pub.baseUrl}${cacheKey}`, doc);
+        variants.set(cacheKey, doc);
       }
-      return sendPrepared(req, res, doc);
+      return send(req, res, doc, origin, cacheKey);
     }
     const feed = /^([^/]+)\.([^./]+)$/.exec(rest);
     if (!feed) throw notFound(rawPath);
@@ -182,14 +260,14 @@ export function createApp(deps: WebDeps): Web {
     const defaultPath = `/feeds/${key}.${format}`;
     const parsed = parseFeedQuery(rawQuery ?? '', deps.publish.limit);
     if (!parsed.ok) throw badRequest(parsed.message);
-    if (parsed.canonical === '') return sendPrepared(req, res, e.pub.docs.get(defaultPath)!);
+    if (parsed.canonical === '') return send(req, res, e.pub.docs.get(defaultPath)!, origin, defaultPath);
     const cacheKey = `${defaultPath}?${parsed.canonical}`;
-    let doc = variants.get(`${e.pub.baseUrl}${cacheKey}`);
+    let doc = variants.get(cacheKey);
     if (!doc) {
       doc = renderVariant(e.pub, key, format, parsed.query, parsed.canonical);
-      variants.set(`${e.pub.baseUrl}${cacheKey}`, doc);
+      variants.set(cacheKey, doc);
     }
-    sendPrepared(req, res, doc);
+    send(req, res, doc, origin, cacheKey);
   };
 
   /** The prepared paths: the front page, the OPML and everything under /feeds/. Returns false for the rest. */
@@ -198,11 +276,12 @@ export function createApp(deps: WebDeps): Web {
     const qi = url.indexOf('?');
     const path = qi < 0 ? url : url.slice(0, qi);
     if (path !== '/' && path !== '/feeds.opml' && !path.startsWith('/feeds/')) return false;
-    const e = entry(baseUrlOf(req));
-    // The hot path: a reader polling a default feed, one map lookup. The front page and OPML ignore any query.
+    const origin = baseUrlOf(req);
+    const e = entry();
+    // The hot path: a reader polling a default feed, a map lookup or two. The front page and OPML ignore any query.
     const doc = qi < 0 || !path.startsWith('/feeds/') ? e.pub.docs.get(path) : undefined;
-    if (doc) sendPrepared(req, res, doc);
-    else serveFeed(req, res, e, path, qi < 0 ? undefined : url.slice(qi + 1));
+    if (doc) send(req, res, doc, origin, path);
+    else serveFeed(req, res, e, origin, path, qi < 0 ? undefined : url.slice(qi + 1));
     return true;
   };
 
@@ -213,16 +292,17 @@ export function createApp(deps: WebDeps): Web {
 
   // Story ids are tag: URIs with `/` in them: accept them percent-encoded (as we link them) or not.
   app.get('/stories/*splat', (req, res) => {
-    const e = entry(baseUrlOf(req));
+    const origin = baseUrlOf(req);
+    const e = entry();
     const id = (req.params as { splat: string[] }).splat.join('/');
     const story = e.pub.story(id);
     if (!story) throw notFound(`no story ${quote(id)}`);
-    let p = storyPages.get(`${e.pub.baseUrl}${id}`);
+    let p = storyPages.get(id);
     if (!p) {
       p = renderStory(e.pub, story);
-      storyPages.set(`${e.pub.baseUrl}${id}`, p);
+      storyPages.set(id, p);
     }
-    sendPrepared(req, res, p);
+    send(req, res, p, origin, `story ${id}`);
   });
 
   // Stories per source, counted once per store version rather than on every /status request.
@@ -297,6 +377,18 @@ export function createApp(deps: WebDeps): Web {
       }
       app(req as Request, res as Response);
     },
-    publication: (baseUrl) => entry(baseUrl).pub,
+    publication: () => entry().pub,
+    document: (origin, path) => {
+      const doc = entry().pub.docs.get(path);
+      return doc && served(doc, origin, path);
+    },
   };
+}
+
+/** The first of a comma-separated list of values (a proxy chain may append), trimmed; undefined when empty. */
+function firstValue(v: string | string[] | undefined): string | undefined {
+  const s = Array.isArray(v) ? v[0] : v;
+  if (s === undefined) return undefined;
+  const first = s.split(',', 1)[0]!.trim();
+  return first === '' ? undefined : first;
 }

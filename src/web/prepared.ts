@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { CpuBudget } from './cpu-budget.js';
 
 export type Coding = 'br' | 'gzip' | 'identity';
 
@@ -102,10 +103,13 @@ function commonHeaders(p: Prepared, etag: string): Record<string, string> {
   };
 }
 
-function variant(p: Prepared, wanted: Coding): Variant {
+function variant(p: Prepared, wanted: Coding, budget?: CpuBudget): Variant {
   const coding: Coding = p.body.length < MIN_COMPRESS_BYTES ? 'identity' : wanted;
   const have = p.variants[coding];
   if (have) return have;
+  // Out of budget: identity is always an acceptable answer (RFC 9110 §12.5.3 lets the server pick the coding).
+  if (coding !== 'identity' && budget && !budget.allow()) return variant(p, 'identity');
+  const t0 = performance.now();
   let bytes = p.body;
   let etag = p.etag;
   if (coding === 'gzip') {
@@ -115,6 +119,7 @@ function variant(p: Prepared, wanted: Coding): Variant {
     bytes = brotliCompressSync(p.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: p.body.length } });
     etag = `${p.etag.slice(0, -1)}-br"`;
   }
+  if (coding !== 'identity') budget?.spend(performance.now() - t0);
   // RFC 9110 §8.8.3: each content-coding is its own representation, so its strong tag differs.
   const h304 = commonHeaders(p, etag);
   const h200 = { ...h304, ...(coding === 'identity' ? {} : { 'Content-Encoding': coding }), 'Content-Length': String(bytes.length) };
@@ -179,10 +184,11 @@ function isFresh(req: IncomingMessage, p: Prepared, etag: string): boolean {
 
 /**
  * Answers GET/HEAD with a prepared document: 304 with an empty body and the same validators when the client's
- * copy is current; otherwise the chosen coding's bytes (none for HEAD).
+ * copy is current; otherwise the chosen coding's bytes (none for HEAD). With a budget, a coding not made yet is
+ * made only while the budget lasts; until then the identity bytes are sent.
  */
-export function sendPrepared(req: IncomingMessage, res: ServerResponse, p: Prepared): void {
-  const v = variant(p, chooseCoding(req.headers['accept-encoding']));
+export function sendPrepared(req: IncomingMessage, res: ServerResponse, p: Prepared, budget?: CpuBudget): void {
+  const v = variant(p, chooseCoding(req.headers['accept-encoding']), budget);
   if (isFresh(req, p, v.etag)) {
     res.writeHead(304, v.h304);
     res.end();
