@@ -360,7 +360,7 @@ async function readCapped(hop: { request: ClientRequest; response: IncomingMessa
   const known = decoders.filter((d): d is Transform => d !== undefined);
   const body: Readable = known.length === 0 || known.length < decoders.length ? raw : chainDecoders(raw, known);
   // 'data' handlers, synchronous per chunk: the quicker we drain the socket, the less the kernel holds for us
-  // when we stop (an async iterator here let ~0.5 MB more pile up on loopback).
+  // when we stop (see docs/RELIABILITY.md for what the kernels' buffers add on the server's count).
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let wire = 0;

@@ -407,7 +407,7 @@ describe('the SSRF guard', () => {
       expect(r.message).toBe(`${code} at a redirect target on another host`);
       expect(r.status).toBeUndefined();
       expect(r.retryAfterMs).toBeUndefined();
-      expect(r.detail).toContain('other.test' in DNS && target.includes('other.test') ? 'other.test' : 'nowhere.test');
+      expect(r.detail).toContain(target.includes('other.test') ? 'other.test' : 'nowhere.test');
     }
     // The configured host's own answers stay as they were.
     const own = expectKind(await fetchFeed(`${publicUrl}/status/401`, {}, GUARDED), 'failed');
