@@ -4,6 +4,7 @@ import path from 'node:path';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import type { Agency } from './model.js';
+import { parseAllowEntry } from './sources/address-class.js';
 import { RESERVED_IDS } from './stories/agencies.js';
 import { trustEntryProblem, type TrustProxy } from './web/trust-proxy.js';
 
@@ -22,7 +23,7 @@ export interface Config {
   bulletinSchedule: string;
   /** Stories older than this many days are pruned (never one still listed in its feed); undefined keeps all. */
   retentionDays?: number;
-  fetch: { timeoutMs: number; maxBytes: number; maxRedirects: number; concurrency: number };
+  fetch: { timeoutMs: number; maxBytes: number; maxRedirects: number; concurrency: number; allowHosts?: string[] };
   agencies: Agency[];
   /** Whose X-Forwarded-Proto / X-Forwarded-Host decide the base URL when PUBLIC_URL is unset (TRUST_PROXY). */
   trustProxy?: TrustProxy;
@@ -162,6 +163,21 @@ function intVar(env: Env, name: string, def: number, min: number, max: number): 
   return n;
 }
 
+/**
+ * FETCH_ALLOW_HOSTS: hosts a feed or its redirects may reach in private address space (the SSRF guard refuses
+ * them otherwise), comma-separated host names, IP addresses or CIDR ranges. Empty by default.
+ */
+const allowHostsVar = z
+  .string()
+  .transform((v) => v.split(',').map((e) => e.trim()).filter((e) => e !== ''))
+  .pipe(z.array(z.string().refine((e) => parseAllowEntry(e) !== undefined, { error: (i) => `"${String(i.input)}" is not a host name, IP address or CIDR range` })));
+
+function allowHosts(env: Env): string[] {
+  const r = allowHostsVar.safeParse(env.FETCH_ALLOW_HOSTS ?? '');
+  if (!r.success) throw new ConfigError('environment', 'FETCH_ALLOW_HOSTS', r.error.issues[0]?.message ?? 'invalid');
+  return r.data;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Builds the Config from an environment (process.env by default) and the feeds folder it names. */
@@ -203,6 +219,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       maxBytes: intVar(env, 'FETCH_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       maxRedirects: intVar(env, 'FETCH_MAX_REDIRECTS', 5, 0, 20),
       concurrency: intVar(env, 'FETCH_CONCURRENCY', 4, 1, 64),
+      allowHosts: allowHosts(env),
     },
     agencies,
     trustProxy: trustProxyVar(env.TRUST_PROXY),

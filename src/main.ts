@@ -124,6 +124,8 @@ async function status(): Promise<number> {
   for (const s of Object.values(d.sources)) {
     const state = s.errorCode ? `failing (${s.errorCode}: ${s.errorMessage}) x${s.consecutiveFailures}, next ${s.nextAttempt ?? '?'}` : 'ok';
     process.stdout.write(`${s.kind} ${s.key}: ${state}; last success ${s.lastSuccess ?? 'never'}\n`);
+    // Operator-only detail (redirect chain, refused address): the public /status never shows it.
+    if (s.errorCode && s.errorDetail) process.stdout.write(`  detail: ${s.errorDetail}\n`);
   }
   return 0;
 }

@@ -143,7 +143,10 @@ export interface SourceState {
   lastSuccess?: string;
   lastStatus?: number;
   errorCode?: string;
+  /** Safe to publish: names the reason, never words or status from a host a redirect led to. */
   errorMessage?: string;
+  /** Operator-only (GET /status/detail, the CLI, the log): the redirect chain, a refused address, the raw error. */
+  errorDetail?: string;
   consecutiveFailures: number;
   nextAttempt?: string;
   etag?: string;

@@ -1,7 +1,13 @@
-// Fetches one feed URL politely and safely: one time limit, a byte cap, our own redirects, conditional GET.
+// Fetches one feed URL politely and safely: one time limit, a byte cap on the wire, our own redirects, conditional
+// GET, and no connection outside public address space unless the operator chose it (guarded-get.ts).
 // Returns text and validators or a classified failure; never throws and never parses (parse-feed does).
 import { createHash } from 'node:crypto';
+import { STATUS_CODES, type ClientRequest, type IncomingMessage } from 'node:http';
+import { pipeline, type Readable, type Transform } from 'node:stream';
+import zlib from 'node:zlib';
+import { classifyAddress, hostAddress, isAllowed, parseAllowEntry, type AllowEntry } from './address-class.js';
 import { decodeBody } from './decode-body.js';
+import { guardedGet, RefusedAddressError, systemResolve, type Resolve } from './guarded-get.js';
 import { looksLikeHtml } from './parse-feed.js';
 
 export interface FetchOptions {
@@ -14,6 +20,18 @@ export interface FetchOptions {
   userAgent: string;
   /** Cancels the request from outside (shutdown). */
   signal?: AbortSignal;
+  /**
+   * Hosts that may be reached in non-public address space (FETCH_ALLOW_HOSTS): host names, IP addresses or
+   * CIDR ranges. The configured URL's own host is allowed too when it is written as a private address.
+   */
+  allowHosts?: readonly string[];
+  /** DNS for every hop (tests declare `public.test` here); dns.lookup by default. */
+  resolve?: Resolve;
+  /**
+   * Whether `address` (resolved from `hostname`) is public address space. Tests use it to treat a name that
+   * resolves to 127.0.0.1 as public; production keeps the default, classifyAddress(address) === 'public'.
+   */
+  isPublicAddress?: (address: string, hostname: string) => boolean;
 }
 
 export const DEFAULT_FETCH_OPTIONS: Omit<FetchOptions, 'userAgent'> = {
@@ -60,6 +78,11 @@ export type FetchResult =
       status?: number;
       retryAfterMs?: number;
       movedTo?: string;
+      /**
+       * Operator-only: what happened at which hop (the redirect chain, the refused address, the real error).
+       * `message` and `status` are safe to publish; this is not (it can name internal hosts).
+       */
+      detail?: string;
     };
 
 export type FetchErrorCode =
@@ -73,6 +96,8 @@ export type FetchErrorCode =
   | 'gone'
   | 'not-found'
   | 'network'
+  /** A hop would have connected outside public address space (SSRF guard). */
+  | 'refused-address'
   | 'aborted'
   | 'empty'
   | 'not-a-feed'
@@ -92,45 +117,59 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const PERMANENT_REDIRECTS = new Set([301, 308]);
 
 export async function fetchFeed(url: string, validators: Validators, opts: FetchOptions): Promise<FetchResult> {
-  // One timer for the whole exchange: connect, headers, every redirect and the body (undici aborts the socket).
+  // One timer for the whole exchange: connect, headers, every redirect and the body.
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
   const headers: Record<string, string> = {
     'User-Agent': opts.userAgent,
     Accept: ACCEPT,
-    // fetch (undici) decompresses these itself; naming them lets gzip-only servers answer.
+    // Decoded in readCapped; naming them lets gzip-only servers answer.
     'Accept-Encoding': 'gzip, deflate, br',
   };
   if (validators.etag) headers['If-None-Match'] = validators.etag;
   if (validators.lastModified) headers['If-Modified-Since'] = validators.lastModified;
 
+  const configuredHost = new URL(url).hostname;
+  const allow = connectPolicy(configuredHost, opts);
   let current = url;
   let movedTo: string | undefined;
   // movedTo only while every hop so far was permanent: A -301-> B -302-> C means "update the config to B".
   let permanentSoFar = true;
   const visited = new Set([url]);
+  const chain = [url];
+  // A failure at a hop on another host than the configured one is published without that host's words.
+  const fail = (cause: FailureCause): Failed => publicFailure(classifyFailure(cause, movedTo), new URL(current).hostname !== configuredHost, chain);
+  let hop: { request: ClientRequest; response: IncomingMessage } | undefined;
   try {
-    for (let hop = 0; ; hop++) {
-      const res = await fetch(current, { method: 'GET', headers, redirect: 'manual', signal });
-      if (REDIRECT_STATUSES.has(res.status)) {
-        await discard(res);
-        const location = res.headers.get('location');
+    for (let n = 0; ; n++) {
+      hop = await guardedGet(new URL(current), { headers, signal, resolve: opts.resolve ?? systemResolve, allow });
+      const res = hop.response;
+      const status = res.statusCode ?? 0;
+      const header = (name: string): string | undefined => {
+        const v = res.headers[name];
+        return Array.isArray(v) ? v.join(', ') : v;
+      };
+      if (REDIRECT_STATUSES.has(status)) {
+        discard(hop);
+        const location = header('location') ?? null;
         const next = location ? resolveHttpUrl(location, current) : undefined;
-        if (!next) return classifyFailure({ type: 'bad-redirect', status: res.status, location }, movedTo);
-        if (visited.has(next)) return classifyFailure({ type: 'redirect-loop', url: next }, movedTo);
-        if (hop >= opts.maxRedirects) return classifyFailure({ type: 'too-many-redirects', max: opts.maxRedirects }, movedTo);
-        permanentSoFar &&= PERMANENT_REDIRECTS.has(res.status);
+        if (!next) return fail({ type: 'bad-redirect', status, location });
+        if (visited.has(next)) return fail({ type: 'redirect-loop', url: next });
+        if (n >= opts.maxRedirects) return fail({ type: 'too-many-redirects', max: opts.maxRedirects });
+        // Only the configured host's own redirects may become a public "moved to" (another host's may not).
+        permanentSoFar &&= PERMANENT_REDIRECTS.has(status) && new URL(current).hostname === configuredHost;
         if (permanentSoFar) movedTo = next;
         visited.add(next);
+        chain.push(next);
         current = next;
         continue;
       }
 
-      const etag = res.headers.get('etag') ?? undefined;
-      const lastModified = res.headers.get('last-modified') ?? undefined;
+      const etag = header('etag');
+      const lastModified = header('last-modified');
       const at = { url, finalUrl: current, ...(movedTo ? { movedTo } : {}) };
-      if (res.status === 304) {
-        await discard(res);
+      if (status === 304) {
+        discard(hop);
         // A 304 may omit the validators (RFC 9110 §15.4.5 only asks for those that would be sent with a 200).
         return {
           kind: 'not-modified',
@@ -141,26 +180,23 @@ export async function fetchFeed(url: string, validators: Validators, opts: Fetch
           sameHash: false,
         };
       }
-      if (res.status < 200 || res.status > 299) {
-        await discard(res);
-        return classifyFailure(
-          { type: 'status', status: res.status, statusText: res.statusText, retryAfter: res.headers.get('retry-after') },
-          movedTo,
-        );
+      if (status < 200 || status > 299) {
+        discard(hop);
+        // The standard reason phrase, never the server's own text.
+        return fail({ type: 'status', status, statusText: STATUS_CODES[status] ?? '', retryAfter: header('retry-after') ?? null });
       }
 
-      const declared = Number(res.headers.get('content-length'));
-      if (Number.isFinite(declared) && declared > opts.maxBytes && !res.headers.get('content-encoding')) {
-        await discard(res);
-        return classifyFailure({ type: 'too-large', maxBytes: opts.maxBytes }, movedTo);
+      const encoding = header('content-encoding');
+      const declared = Number(header('content-length'));
+      if (Number.isFinite(declared) && declared > opts.maxBytes && !encoding) {
+        discard(hop);
+        return fail({ type: 'too-large', maxBytes: opts.maxBytes });
       }
-      const bytes = await readCapped(res, opts.maxBytes);
-      if (bytes === 'too-large') return classifyFailure({ type: 'too-large', maxBytes: opts.maxBytes }, movedTo);
-      if (bytes.length === 0 || /^\s*$/.test(bytes.toString('latin1'))) {
-        return classifyFailure({ type: 'empty', status: res.status }, movedTo);
-      }
-      const body = decodeBody(bytes, res.headers.get('content-type') ?? undefined);
-      if (looksLikeHtml(body)) return classifyFailure({ type: 'html', status: res.status }, movedTo);
+      const bytes = await readCapped(hop, encoding, opts.maxBytes);
+      if (bytes === 'too-large') return fail({ type: 'too-large', maxBytes: opts.maxBytes });
+      if (bytes.length === 0 || /^\s*$/.test(bytes.toString('latin1'))) return fail({ type: 'empty', status });
+      const body = decodeBody(bytes, header('content-type'));
+      if (looksLikeHtml(body)) return fail({ type: 'html', status });
 
       const contentHash = createHash('sha256').update(bytes).digest('hex');
       if (validators.contentHash && contentHash === validators.contentHash) {
@@ -173,14 +209,63 @@ export async function fetchFeed(url: string, validators: Validators, opts: Fetch
           sameHash: true,
         };
       }
-      return { kind: 'fetched', status: res.status, ...at, body, ...defined({ etag, lastModified }), contentHash };
+      return { kind: 'fetched', status, ...at, body, ...defined({ etag, lastModified }), contentHash };
     }
   } catch (error) {
-    return classifyFailure(
-      { type: 'exception', error, timedOut: timeout.aborted, callerAborted: opts.signal?.aborted === true, timeoutMs: opts.timeoutMs },
-      movedTo,
-    );
+    if (error instanceof RefusedAddressError) return refusedFailure(error, current === url, chain, movedTo);
+    return fail({ type: 'exception', error, timedOut: timeout.aborted, callerAborted: opts.signal?.aborted === true, timeoutMs: opts.timeoutMs });
+  } finally {
+    if (hop && !hop.request.destroyed) hop.request.destroy();
   }
+}
+
+/**
+ * The SSRF policy of one fetch, applied to every hop after DNS. A hop may connect to a non-public address only
+ * when its host is on FETCH_ALLOW_HOSTS, or when it is the configured URL's own host and that URL names a
+ * private address itself (an IP literal such as http://127.0.0.1:9000/, or `localhost`): tests and intranet
+ * feeds. A configured DNS name that resolves to a private address is refused like a redirect would be: DNS
+ * rebinding of the agency's own name must not reach the host's network either.
+ */
+function connectPolicy(configuredHost: string, opts: FetchOptions): (hostname: string, address: string) => boolean {
+  const entries = (opts.allowHosts ?? []).map(parseAllowEntry).filter((e): e is AllowEntry => e !== undefined);
+  const literal = hostAddress(configuredHost);
+  const configuredIsPrivate = configuredHost === 'localhost' || (literal !== undefined && classifyAddress(literal) !== 'public');
+  const isPublic = opts.isPublicAddress ?? ((address: string) => classifyAddress(address) === 'public');
+  return (hostname, address) =>
+    isPublic(address, hostname) || (configuredIsPrivate && hostname === configuredHost) || isAllowed(entries, hostname, address);
+}
+
+/** Redirect chain for the operator: every URL asked for, in order. */
+const chainText = (chain: readonly string[]): string => `redirect chain: ${chain.join(' -> ')}`;
+
+function refusedFailure(e: RefusedAddressError, configured: boolean, chain: readonly string[], movedTo: string | undefined): Failed {
+  return {
+    kind: 'failed',
+    code: 'refused-address',
+    message: configured
+      ? 'feed host resolves to a private address: refused (see FETCH_ALLOW_HOSTS)'
+      : 'redirect to a private address refused',
+    detail: `${e.hostname} resolves to ${e.address} (${e.addressClass ?? 'not an IP address'}); ${chainText(chain)}`,
+    ...(movedTo ? { movedTo } : {}),
+  };
+}
+
+/** Messages fetchFeed writes itself, with nothing from the remote side in them. */
+const OWN_WORDS = new Set<FetchErrorCode>(['timeout', 'aborted', 'too-large', 'too-many-redirects']);
+
+/**
+ * What may be published of a failure. At the configured host, all of it (its status is the agency's own
+ * answer). At a host an upstream redirected us to, only the reason class: no status, no reason text, no
+ * Retry-After, no URL. The full story goes to `detail`, for the operator.
+ */
+function publicFailure(f: Failed, offHost: boolean, chain: readonly string[]): Failed {
+  if (!offHost) return chain.length > 1 ? { ...f, detail: `${f.message}; ${chainText(chain)}` } : f;
+  const { status: _s, retryAfterMs: _r, ...rest } = f;
+  return {
+    ...rest,
+    message: OWN_WORDS.has(f.code) ? f.message : `${f.code} at a redirect target on another host`,
+    detail: `${f.message}${f.status !== undefined ? ` (status ${f.status})` : ''}; ${chainText(chain)}`,
+  };
 }
 
 /** Everything that can go wrong, as seen by fetchFeed; classifyFailure turns it into a code and a message. */
@@ -257,28 +342,87 @@ export function parseRetryAfter(value: string | null | undefined, now: Date): nu
   return Math.min(ms, MAX_RETRY_AFTER_MS);
 }
 
-/** Reads the body as a stream and cancels it (closing the connection) as soon as it passes `maxBytes`. */
-async function readCapped(res: Response, maxBytes: number): Promise<Buffer | 'too-large'> {
-  if (!res.body) return Buffer.alloc(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return 'too-large';
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total);
+/**
+ * Reads the body, decompressing it, and destroys the connection as soon as either the bytes on the wire or the
+ * decoded bytes pass `maxBytes` (a gzip bomb is stopped by the second count). The socket is not read ahead of
+ * us by more than its read buffer (64 KB), so the server can only have sent the limit plus what the kernel's
+ * socket buffers held when we stopped.
+ */
+async function readCapped(hop: { request: ClientRequest; response: IncomingMessage }, encoding: string | undefined, maxBytes: number): Promise<Buffer | 'too-large'> {
+  const raw = hop.response;
+  const decoders = (encoding ?? '')
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter((e) => e !== '' && e !== 'identity')
+    .reverse() // codings are listed in the order they were applied (RFC 9110 §8.4)
+    .map(decoderFor);
+  // An unknown coding anywhere: the bytes as they came. Errors of the decoder chain end `body` with them.
+  const known = decoders.filter((d): d is Transform => d !== undefined);
+  const body: Readable = known.length === 0 || known.length < decoders.length ? raw : chainDecoders(raw, known);
+  // 'data' handlers, synchronous per chunk: the quicker we drain the socket, the less the kernel holds for us
+  // when we stop (see docs/RELIABILITY.md for what the kernels' buffers add on the server's count).
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let wire = 0;
+    let total = 0;
+    let done = false;
+    const stop = (): void => {
+      if (done) return;
+      done = true;
+      hop.request.destroy();
+      resolve('too-large');
+    };
+    if (body !== raw)
+      raw.on('data', (chunk: Buffer) => {
+        wire += chunk.length;
+        if (wire > maxBytes) stop();
+      });
+    body.on('data', (chunk: Buffer) => {
+      if (done) return;
+      total += chunk.length;
+      if (total > maxBytes) return stop();
+      chunks.push(chunk);
+    });
+    body.once('end', () => {
+      if (done) return;
+      done = true;
+      resolve(Buffer.concat(chunks, total));
+    });
+    body.once('error', (e) => {
+      if (done) return;
+      done = true;
+      reject(e);
+    });
+    // A connection cut mid-body ends the raw stream with an error (or 'aborted' on older Node).
+    raw.once('error', (e) => body !== raw && body.destroy(e));
+  });
 }
 
-/** Releases a response whose body we do not want, so undici can close or reuse the connection. */
-async function discard(res: Response): Promise<void> {
-  await res.body?.cancel().catch(() => undefined);
+/**
+ * A streaming decoder for one content coding; undefined for one we did not ask for (the body is then passed
+ * on as it came, as fetch did). Z_SYNC_FLUSH accepts a truncated stream, as browsers and undici do.
+ */
+function decoderFor(coding: string): Transform | undefined {
+  const lenient = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  if (coding === 'gzip' || coding === 'x-gzip') return zlib.createGunzip(lenient);
+  // RFC 9110 §8.4.1.2: "deflate" is the zlib format (RFC 1950).
+  if (coding === 'deflate') return zlib.createInflate(lenient);
+  if (coding === 'br')
+    return zlib.createBrotliDecompress({ flush: zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
+  return undefined;
+}
+
+/** raw → decoder → decoder…; an error anywhere destroys every stream and ends the last one with it. */
+function chainDecoders(raw: Readable, decoders: readonly Transform[]): Readable {
+  let out: Readable = raw;
+  for (const d of decoders) out = pipeline(out, d, () => undefined);
+  return out;
+}
+
+/** Drops a response whose body we do not want: the connection is closed (one connection per request anyway). */
+function discard(hop: { request: ClientRequest; response: IncomingMessage }): void {
+  hop.response.resume();
+  hop.request.destroy();
 }
 
 function resolveHttpUrl(location: string, base: string): string | undefined {

@@ -323,11 +323,20 @@ export function createApp(deps: WebDeps): Web {
   const statusOf = () => {
     const { data } = deps.snapshot();
     const counts = countsOf(data.stories);
-    const sources = Object.entries(data.sources).map(([k, s]) => ({ ...s, storiesStored: counts.get(k) ?? 0, validatorsHeld: !!(s.etag || s.lastModified) }));
+    // errorDetail is the operator's (it can name internal hosts a redirect pointed at): never in public outputs.
+    const sources = Object.entries(data.sources).map(([k, { errorDetail: _d, ...s }]) => ({ ...s, storiesStored: counts.get(k) ?? 0, validatorsHeld: !!(s.etag || s.lastModified) }));
     return { stories: data.stories.length, sources };
   };
   app.get('/status', (_req, res) => {
     res.set('Cache-Control', 'no-store').json(statusOf());
+  });
+  // Operator-only, like /metrics (docs/nginx.conf restricts both): each failing source's detail.
+  app.get('/status/detail', (_req, res) => {
+    const { data } = deps.snapshot();
+    const failing = Object.values(data.sources)
+      .filter((s) => s.errorCode !== undefined)
+      .map((s) => ({ key: s.key, kind: s.kind, errorCode: s.errorCode, errorMessage: s.errorMessage, errorDetail: s.errorDetail, lastStatus: s.lastStatus }));
+    res.set('Cache-Control', 'no-store').json({ failing });
   });
   app.get('/status.html', (req, res) => {
     const s = statusOf();

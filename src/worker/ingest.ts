@@ -118,7 +118,8 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
   };
 }
 
-function failureState(prev: SourceState, r: Extract<FetchResult, { kind: 'failed' }>, now: Date): SourceState {
+function failureState(last: SourceState, r: Extract<FetchResult, { kind: 'failed' }>, now: Date): SourceState {
+  const { errorDetail: _stale, ...prev } = last;
   const failures = prev.consecutiveFailures + 1;
   const next = nextAttemptAfterFailure(failures, now, {
     ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}),
@@ -129,6 +130,7 @@ function failureState(prev: SourceState, r: Extract<FetchResult, { kind: 'failed
     ...(r.status !== undefined ? { lastStatus: r.status } : {}),
     errorCode: r.code,
     errorMessage: r.message,
+    ...(r.detail !== undefined ? { errorDetail: r.detail } : {}),
     consecutiveFailures: failures,
     nextAttempt: next.toISOString(),
     gone: r.code === 'gone',
@@ -170,7 +172,7 @@ async function collectFeed(deps: IngestDeps, agency: Agency, url: string, data: 
   };
   const r = await fetchFeed(url, validators, { ...deps.config.fetch, userAgent: deps.userAgent, ...(deps.signal ? { signal: deps.signal } : {}) });
   const fail = (res: Extract<FetchResult, { kind: 'failed' }>): Collected => {
-    deps.log.warn({ source: key, agency: agency.id, code: res.code, status: res.status }, `feed ${url}: ${res.message}`);
+    deps.log.warn({ source: key, agency: agency.id, code: res.code, status: res.status, detail: res.detail }, `feed ${url}: ${res.message}`);
     return {
       report: { kind: 'feed', key: url, agency: agency.id, outcome: 'failed', message: `${res.code}: ${res.message}`, items: 0, created: 0, updated: 0 },
       state: failureState(attempt, res, now),
@@ -182,7 +184,7 @@ async function collectFeed(deps: IngestDeps, agency: Agency, url: string, data: 
   if (r.movedTo)
     deps.log.warn({ source: key, movedTo: r.movedTo }, `feed ${url} has moved permanently to ${r.movedTo}: update feeds/agencies/${agency.id}.json`);
   const ok = (extra: Partial<SourceState>): SourceState => {
-    const { errorCode: _c, errorMessage: _m, nextAttempt: _n, gone: _g, failingSince: _f, ...clean } = attempt;
+    const { errorCode: _c, errorMessage: _m, errorDetail: _d, nextAttempt: _n, gone: _g, failingSince: _f, ...clean } = attempt;
     return {
       ...clean,
       ...extra,

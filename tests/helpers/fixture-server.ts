@@ -11,7 +11,10 @@
 //   /loop/a, /loop/b        302 to each other, forever
 //   /hang                   accepts the request, never answers
 //   /trickle                200, then one byte of nato.rss every 500 ms (`?ms=`)
-//   /endless                200, an infinite body
+//   /endless                200, an infinite body; `?gzip=1` an infinite gzip stream of zeros (a gzip bomb);
+//                           `?pace=<KB per 10 ms>` paced, so that a reader that keeps up shows on the server's count
+//                           what it read, not what the kernel's socket buffers held
+//   /to?location=<url>      302 (or `?code=`) to exactly that Location: redirects to any host and spelling
 //   /empty                  200 with an empty body
 //   /status/<code>          that status; `?retry-after=` sets Retry-After (seconds or an HTTP date)
 //   /reset                  destroys the socket without answering
@@ -23,7 +26,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 
 export const FIXTURE_FEEDS_DIR = fileURLToPath(new URL('../fixtures/feeds/', import.meta.url));
 
@@ -46,6 +49,8 @@ export interface FixtureServer {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
   url: string;
   requests: LoggedRequest[];
+  /** Bytes the server wrote on each /endless response, counted when its socket closed. */
+  endlessSent: Array<{ path: string; bytes: number }>;
   setFile(name: string, content: string | Buffer): void;
   close(): Promise<void>;
 }
@@ -69,6 +74,7 @@ export async function start(opts: FixtureServerOptions = {}): Promise<FixtureSer
   const dir = opts.dir ?? FIXTURE_FEEDS_DIR;
   const lastModified = opts.lastModified ?? 'Wed, 09 Oct 2024 12:00:00 GMT';
   const requests: LoggedRequest[] = [];
+  const endlessSent: FixtureServer['endlessSent'] = [];
   const memory = new Map<string, Buffer>();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -141,7 +147,10 @@ export async function start(opts: FixtureServerOptions = {}): Promise<FixtureSer
       return;
     }
     if (p === '/trickle') return trickle(res, entry, Number(q.get('ms') ?? 500));
-    if (p === '/endless') return endless(res, entry);
+    if (p === '/endless') return endless(res, entry, q);
+    if (p === '/to') {
+      return send(res, entry, Number(q.get('code') ?? 302), { Location: q.get('location') ?? '/' }, 'moved');
+    }
     if (p === '/empty') return send(res, entry, 200, { 'Content-Type': 'application/rss+xml' }, '');
     if (segments[0] === 'status' && segments[1]) {
       const code = Number(segments[1]);
@@ -193,14 +202,38 @@ export async function start(opts: FixtureServerOptions = {}): Promise<FixtureSer
     });
   }
 
-  function endless(res: http.ServerResponse, entry: LoggedRequest): void {
+  function endless(res: http.ServerResponse, entry: LoggedRequest, query: URLSearchParams): void {
     entry.status = 200;
-    res.writeHead(200, { 'Content-Type': 'application/rss+xml' });
-    const chunk = Buffer.alloc(64 * 1024, '<item><title>again</title></item>\n');
-    res.write('<?xml version="1.0"?><rss version="2.0"><channel>');
+    const gzip = query.get('gzip') === '1';
+    const pace = Number(query.get('pace') ?? 0);
+    res.writeHead(200, { 'Content-Type': 'application/rss+xml', ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) });
+    const socket = res.socket!;
+    socket.once('close', () => endlessSent.push({ path: entry.path, bytes: socket.bytesWritten }));
+    // A gzip bomb: 64 KB of zeros compress to ~70 bytes, so the wire carries little and the body is endless.
+    const gz = gzip ? createGzip() : undefined;
+    if (gz) {
+      gz.pipe(res);
+      gz.on('error', () => undefined);
+      res.once('close', () => gz.destroy());
+    }
+    const sink: NodeJS.WritableStream = gz ?? res;
+    const chunk = Buffer.alloc(64 * 1024, gzip ? '\0' : '<item><title>again</title></item>\n');
+    sink.write('<?xml version="1.0"?><rss version="2.0"><channel>');
+    if (pace > 0) {
+      const timer = setInterval(() => {
+        if (res.destroyed) {
+          clearInterval(timer);
+          timers.delete(timer);
+          return;
+        }
+        sink.write(Buffer.alloc(pace * 1024, '<item><title>again</title></item>\n'));
+      }, 10);
+      timers.add(timer);
+      return;
+    }
     const pump = (): void => {
-      while (!res.destroyed && res.write(chunk));
-      if (!res.destroyed) res.once('drain', pump);
+      while (!res.destroyed && sink.write(chunk));
+      if (!res.destroyed) sink.once('drain', pump);
     };
     pump();
   }
@@ -223,6 +256,7 @@ export async function start(opts: FixtureServerOptions = {}): Promise<FixtureSer
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    endlessSent,
     setFile(name, content) {
       memory.set(name, Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'));
     },

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { classifyAddress } from '../../src/sources/address-class.js';
 import { ACCEPT, fetchFeed, parseRetryAfter, type FetchOptions, type FetchResult } from '../../src/sources/fetch-feed.js';
 import { FIXTURE_FEEDS_DIR, start, type FixtureServer } from '../helpers/fixture-server.js';
 
@@ -25,6 +26,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   server.requests.length = 0;
+  server.endlessSent.length = 0;
 });
 
 function expectKind<K extends FetchResult['kind']>(r: FetchResult, kind: K): Extract<FetchResult, { kind: K }> {
@@ -266,5 +268,154 @@ describe('parseRetryAfter', () => {
     { value: null, expected: undefined },
   ])('$value → $expected', ({ value, expected }) => {
     expect(parseRetryAfter(value, now)).toBe(expected);
+  });
+});
+
+describe('size cap on the wire', () => {
+  const MB = 1024 * 1024;
+  it('stops an endless body within the limit plus one read buffer, as the server counts what it sent', async () => {
+    // Paced at ~25 MB/s, below what the reader drains, so the count is what we read rather than what the
+    // kernel's socket buffers happened to hold (see docs/RELIABILITY.md for the unpaced figures).
+    const r = expectKind(await fetchFeed(`${server.url}/endless?pace=256`, {}, { ...OPTS, maxBytes: 4 * MB }), 'failed');
+    expect(r.code).toBe('too-large');
+    await expect.poll(() => server.endlessSent.length, { timeout: 3_000 }).toBe(1);
+    const sent = server.endlessSent[0]!.bytes;
+    expect(sent).toBeGreaterThan(4 * MB);
+    expect(sent).toBeLessThanOrEqual(5 * MB);
+  });
+
+  it('stops a gzip bomb on its decompressed size, after little on the wire', async () => {
+    const t0 = Date.now();
+    const r = expectKind(await fetchFeed(`${server.url}/endless?gzip=1`, {}, { ...OPTS, maxBytes: 4 * MB }), 'failed');
+    expect(r.code).toBe('too-large');
+    expect(Date.now() - t0).toBeLessThan(4_000);
+    await expect.poll(() => server.endlessSent.length, { timeout: 3_000 }).toBe(1);
+    expect(server.endlessSent[0]!.bytes).toBeLessThan(1 * MB);
+  });
+});
+
+describe('the SSRF guard', () => {
+  // Tests can only use 127.0.0.1, so they declare a DNS of their own: `public.test` and `other.test` resolve to
+  // 127.0.0.1 and are treated as public address space; every other name and address keeps its real class.
+  const DNS: Record<string, string[]> = {
+    'public.test': ['127.0.0.1'],
+    'other.test': ['127.0.0.1'],
+    'internal.test': ['127.0.0.1'],
+    'mixed.test': ['127.0.0.1', '10.0.0.1'],
+    'metadata.test': ['169.254.169.254'],
+    localhost: ['127.0.0.1', '::1'],
+  };
+  const lookups: string[] = [];
+  const resolve = async (hostname: string) => {
+    lookups.push(hostname);
+    const found = DNS[hostname];
+    if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    return found.map((address) => ({ address, family: (address.includes(':') ? 6 : 4) as 4 | 6 }));
+  };
+  const PUBLIC_NAMES = new Set(['public.test', 'other.test', 'mixed.test']);
+  const isPublicAddress = (address: string, hostname: string) =>
+    (PUBLIC_NAMES.has(hostname) && address === '127.0.0.1') || classifyAddress(address) === 'public';
+  const GUARDED: FetchOptions = { ...OPTS, resolve, isPublicAddress };
+  let port: string;
+  let publicUrl: string;
+  beforeAll(() => {
+    port = new URL(server.url).port;
+    publicUrl = `http://public.test:${port}`;
+  });
+  beforeEach(() => {
+    lookups.length = 0;
+  });
+  const via = (location: string) => `${publicUrl}/to?location=${encodeURIComponent(location)}`;
+
+  it('follows a redirect within the public host', async () => {
+    const r = expectKind(await fetchFeed(via('/nato.rss'), {}, GUARDED), 'fetched');
+    expect(r.finalUrl).toBe(`${publicUrl}/nato.rss`);
+    // DNS is asked at each connect, not once up front: a name cannot be rebound between a check and the use.
+    expect(lookups).toEqual(['public.test', 'public.test']);
+  });
+
+  it.each([
+    'http://127.0.0.1:PORT/nato.rss',
+    'http://2130706433:PORT/nato.rss',
+    'http://127.1:PORT/nato.rss',
+    'http://0x7f.0.0.1:PORT/nato.rss',
+    'http://0x7f000001:PORT/nato.rss',
+    'http://0177.0.0.1:PORT/nato.rss',
+    'http://017700000001:PORT/nato.rss',
+    'http://127.0.0.1.:PORT/nato.rss',
+    'http://0.0.0.0:PORT/nato.rss',
+    'http://0:PORT/nato.rss',
+    'http://[::1]:PORT/nato.rss',
+    'http://[::ffff:127.0.0.1]:PORT/nato.rss',
+    'http://[::ffff:7f00:1]:PORT/nato.rss',
+    'http://[64:ff9b::7f00:1]:PORT/nato.rss',
+    'http://[fe80::1]:PORT/nato.rss',
+    'http://[fd00::1]:PORT/nato.rss',
+    'http://169.254.169.254/latest/meta-data/',
+    'http://10.0.0.1/',
+    'http://192.168.1.1:PORT/',
+    'http://100.64.0.1/',
+    'http://localhost:PORT/nato.rss',
+    'http://metadata.test/latest/meta-data/',
+    'http://mixed.test:PORT/nato.rss',
+    'https://127.0.0.1:PORT/nato.rss',
+  ])('refuses a redirect to %s', async (spelling) => {
+    const r = expectKind(await fetchFeed(via(spelling.replace('PORT', port)), {}, GUARDED), 'failed');
+    expect(r).toMatchObject({ code: 'refused-address', message: 'redirect to a private address refused' });
+    expect(r.status).toBeUndefined();
+    expect(r.detail).toMatch(/redirect chain: http:\/\/public\.test/);
+    // The request never reached the internal service: only the public hop is in the server's log.
+    expect(server.requests.map((q) => q.path)).toEqual([new URL(via('x')).pathname + new URL(via(spelling.replace('PORT', port))).search]);
+  });
+
+  it('refuses a configured host name that resolves to a private address (DNS rebinding of the feed itself)', async () => {
+    const r = expectKind(await fetchFeed(`http://internal.test:${port}/nato.rss`, {}, GUARDED), 'failed');
+    expect(r.code).toBe('refused-address');
+    expect(r.message).toMatch(/resolves to a private address/);
+    expect(r.detail).toContain('internal.test resolves to 127.0.0.1 (loopback)');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('lets the operator allow a host by name or range (FETCH_ALLOW_HOSTS)', async () => {
+    const byName = await fetchFeed(via(`http://internal.test:${port}/nato.rss`), {}, { ...GUARDED, allowHosts: ['internal.test'] });
+    expect(expectKind(byName, 'fetched').finalUrl).toBe(`http://internal.test:${port}/nato.rss`);
+    const byRange = await fetchFeed(via(`http://2130706433:${port}/nato.rss`), {}, { ...GUARDED, allowHosts: ['127.0.0.0/8'] });
+    expect(expectKind(byRange, 'fetched').finalUrl).toBe(`http://127.0.0.1:${port}/nato.rss`);
+  });
+
+  it('with the production defaults, a private configured URL may use its own host, and only that', async () => {
+    expectKind(await fetchFeed(`http://localhost:${port}/nato.rss`, {}, OPTS), 'fetched');
+    const to = (location: string) => `${server.url}/to?location=${encodeURIComponent(location)}`;
+    expectKind(await fetchFeed(to(`${server.url}/nato.rss`), {}, OPTS), 'fetched');
+    for (const other of [`http://127.0.0.2:${port}/nato.rss`, `http://localhost:${port}/nato.rss`, 'http://169.254.169.254/']) {
+      const r = expectKind(await fetchFeed(to(other), {}, OPTS), 'failed');
+      expect(r).toMatchObject({ code: 'refused-address', message: 'redirect to a private address refused' });
+    }
+  });
+
+  it("publishes another host's failure by its reason class only: no status, no reason text, no URL", async () => {
+    for (const [target, code] of [
+      [`http://other.test:${port}/status/401`, 'http-error'],
+      [`http://other.test:${port}/status/429?retry-after=5`, 'rate-limited'],
+      [`http://other.test:${port}/html-page.html`, 'not-a-feed'],
+      [`http://other.test:${port}/loop/a`, 'redirect-loop'],
+      [`http://other.test:${port}/to?location=${encodeURIComponent('gopher://secret/')}`, 'http-error'],
+      [`http://nowhere.test:${port}/`, 'network'],
+    ] as const) {
+      const r = expectKind(await fetchFeed(via(target), {}, GUARDED), 'failed');
+      expect(r.code).toBe(code);
+      expect(r.message).toBe(`${code} at a redirect target on another host`);
+      expect(r.status).toBeUndefined();
+      expect(r.retryAfterMs).toBeUndefined();
+      expect(r.detail).toContain(target.includes('other.test') ? 'other.test' : 'nowhere.test');
+    }
+    // The configured host's own answers stay as they were.
+    const own = expectKind(await fetchFeed(`${publicUrl}/status/401`, {}, GUARDED), 'failed');
+    expect(own).toMatchObject({ code: 'http-error', status: 401, message: 'HTTP 401 Unauthorized' });
+  });
+
+  it('does not take a permanent redirect issued by another host as the feed having moved', async () => {
+    const r = await fetchFeed(via(`http://other.test:${port}/moved/nato.rss`), {}, GUARDED);
+    expect(expectKind(r, 'fetched').movedTo).toBeUndefined();
   });
 });
