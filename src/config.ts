@@ -24,6 +24,8 @@ export interface Config {
   /** Stories older than this many days are pruned (never one still listed in its feed); undefined keeps all. */
   retentionDays?: number;
   fetch: { timeoutMs: number; maxBytes: number; maxRedirects: number; concurrency: number; allowHosts?: string[] };
+  /** Parsing and normalising, on worker threads: the wall-clock budget of one source, and how many threads. */
+  parse: { budgetMs: number; threads: number };
   agencies: Agency[];
   /** Whose X-Forwarded-Proto / X-Forwarded-Host decide the base URL when PUBLIC_URL is unset (TRUST_PROXY). */
   trustProxy?: TrustProxy;
@@ -220,6 +222,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       maxRedirects: intVar(env, 'FETCH_MAX_REDIRECTS', 5, 0, 20),
       concurrency: intVar(env, 'FETCH_CONCURRENCY', 4, 1, 64),
       allowHosts: allowHosts(env),
+    },
+    parse: {
+      budgetMs: intVar(env, 'PARSE_BUDGET_MS', 10_000, 50, 600_000),
+      // One thread: the machine this runs on has few cores, and the thread serving HTTP needs one of them.
+      threads: intVar(env, 'PARSE_THREADS', 1, 1, 8),
     },
     agencies,
     trustProxy: trustProxyVar(env.TRUST_PROXY),

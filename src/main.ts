@@ -12,6 +12,7 @@ import { openStore, StoreError, type Store } from './store/store.js';
 import { createApp } from './web/app.js';
 import { tuneHeapForWebTier } from './web/heap.js';
 import { runIngest, type IngestReport } from './worker/ingest.js';
+import { createParsePool, type ParseRunner } from './worker/parse-pool.js';
 import { startSchedule, type Scheduler } from './worker/schedule.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
@@ -30,8 +31,9 @@ Commands:
   status          print each source's state from the store
 
 Environment: PORT, HOST, FEEDS_DIR, DATA_DIR, PUBLIC_URL, LOG_LEVEL, BULLETIN_SCHEDULE,
-  FETCH_TIMEOUT_MS, FETCH_MAX_BYTES, FETCH_MAX_REDIRECTS, FETCH_CONCURRENCY, TRUST_PROXY,
-  HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_IDLE_TIMEOUT_MS (see README).
+  FETCH_TIMEOUT_MS, FETCH_MAX_BYTES, FETCH_MAX_REDIRECTS, FETCH_CONCURRENCY, FETCH_ALLOW_HOSTS, TRUST_PROXY,
+  HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_IDLE_TIMEOUT_MS,
+  PARSE_BUDGET_MS, PARSE_THREADS (see README).
 `;
 
 /** Seconds between the two nearest runs of the most frequent schedule: how long a feed can be reused. */
@@ -61,6 +63,11 @@ function configOrExit(): Config {
     }
     throw e;
   }
+}
+
+/** The threads that parse and normalise every source, each under PARSE_BUDGET_MS (worker/parse-pool.ts). */
+function parsePool(config: Config): ParseRunner {
+  return createParsePool({ threads: config.parse.threads, budgetMs: config.parse.budgetMs });
 }
 
 function makeLog(config: Config) {
@@ -95,11 +102,13 @@ async function ingestOnce(): Promise<number> {
   const config = configOrExit();
   const log = makeLog({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const store = await openOrExit(config, true, log);
+  const parser = parsePool(config);
   try {
-    const report = await runIngest({ config, store, log, now: () => new Date(), userAgent: userAgent(config) }, { bulletins: true, feeds: 'all', force: true });
+    const report = await runIngest({ config, store, log, now: () => new Date(), userAgent: userAgent(config), parser }, { bulletins: true, feeds: 'all', force: true });
     printReport(report);
     return 0;
   } finally {
+    await parser.close();
     await store.close();
   }
 }
@@ -159,13 +168,13 @@ async function shareWorkerMetrics(config: Config, metrics: Metrics, log: Log): P
   }
 }
 
-function startWorker(config: Config, store: Store, log: Log, metrics: Metrics, onWrite: () => void = () => {}, shareMetrics = false): Scheduler {
+function startWorker(config: Config, store: Store, log: Log, metrics: Metrics, parser: ParseRunner, onWrite: () => void = () => {}, shareMetrics = false): Scheduler {
   routeCronLogs(log);
   metrics.observeStore(store.data);
   const scheduler = startSchedule(
     config,
     async (plan, signal) => {
-      const report = await runIngest({ config, store, log, now: () => new Date(), userAgent: userAgent(config), signal }, plan);
+      const report = await runIngest({ config, store, log, now: () => new Date(), userAgent: userAgent(config), signal, parser }, plan);
       metrics.observeIngest(report);
       if (report.wrote) {
         metrics.observeStore(store.data, fileSize(store.file));
@@ -297,10 +306,12 @@ async function start(): Promise<void> {
   const metrics = createMetrics('all');
   const { server, prerender } = await startWeb(config, store, log, metrics);
   process.send?.('ready');
-  const scheduler = startWorker(config, store, log, metrics, prerender);
+  const parser = parsePool(config);
+  const scheduler = startWorker(config, store, log, metrics, parser, prerender);
   onSignals(log, async () => {
     const closing = closeServer(server);
-    await scheduler.stop();
+    // The run in flight is aborted; a source on a parse thread is ended there, not waited for.
+    await Promise.all([scheduler.stop(), parser.close()]);
     await closing;
     await store.close();
   });
@@ -312,11 +323,12 @@ async function worker(): Promise<void> {
   const log = makeLog(config);
   const store = await openOrExit(config, true, log);
   const metrics = createMetrics('worker');
-  const scheduler = startWorker(config, store, log, metrics, () => {}, true);
+  const parser = parsePool(config);
+  const scheduler = startWorker(config, store, log, metrics, parser, () => {}, true);
   log.info({ data: config.dataDir }, 'pressroom worker running');
   process.send?.('ready');
   onSignals(log, async () => {
-    await scheduler.stop();
+    await Promise.all([scheduler.stop(), parser.close()]);
     await store.close();
   });
 }

@@ -167,6 +167,11 @@ export interface SourceState {
   recovered?: RecoveredIncident;
   /** When `movedTo` was first seen (ISO 8601); kept while it stays the same URL. */
   movedSince?: string;
+  /**
+   * A bulletin whose processing failed (too slow, crashed): the hash of that content. The same content waits
+   * for `nextAttempt`; an edited file is tried at once.
+   */
+  failedContentHash?: string;
 }
 
 export interface RecoveredIncident {

@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     logLevel: 'silent',
     bulletinSchedule: '*/5 * * * *',
     fetch: { timeoutMs: 20_000, maxBytes: 10 * 1024 * 1024, maxRedirects: 5, concurrency: 4 },
+    parse: { budgetMs: 60_000, threads: 1 },
     agencies,
   };
   // 127.0.0.x listen: the server bound 127.0.0.1 only; rebind on all loopback addresses.

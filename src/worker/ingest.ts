@@ -2,15 +2,12 @@
 import pLimit from 'p-limit';
 import type { Config } from '../config.js';
 import type { Agency, Incoming, RecoveredIncident, SourceState, StoreData } from '../model.js';
-import { parseBulletin } from '../sources/parse-bulletin.js';
-import { fetchFeed, type FetchResult } from '../sources/fetch-feed.js';
-import { parseFeed } from '../sources/parse-feed.js';
+import { fetchFeed } from '../sources/fetch-feed.js';
 import { listBulletins, readBulletin } from '../sources/read-bulletins.js';
-import { resolveAgency } from '../stories/agencies.js';
 import { mergeIncoming } from '../stories/merge.js';
-import { bulletinToIncoming, feedItemToIncoming } from '../stories/normalise.js';
 import type { Store } from '../store/store.js';
 import { nextAttemptAfterFailure } from './backoff.js';
+import { inlineParser, type ParseRunner } from './parse-pool.js';
 
 export interface Log {
   info(obj: object, msg: string): void;
@@ -55,7 +52,15 @@ export interface IngestDeps {
   now: () => Date;
   userAgent: string;
   signal?: AbortSignal;
+  /**
+   * Where sources are parsed and normalised: the daemon passes its thread pool (parse-pool.ts), which bounds
+   * each source's time. Without one the work runs inline, unbounded: for tests and benches of the merge.
+   */
+  parser?: ParseRunner;
 }
+
+/** A failure as the source's state records it: from the fetch, the parser or the parse thread. */
+type Failure = { code: string; message: string; status?: number; retryAfterMs?: number; movedTo?: string; detail?: string };
 
 /** The agencies a run knows: the configured ones plus those first named by bulletins. */
 function knownAgencies(config: Config, data: StoreData): Agency[] {
@@ -72,11 +77,13 @@ interface Collected {
   discovered: { id: string; name: string }[];
 }
 
-async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, agencies: Agency[], nowIso: string): Promise<Collected | undefined> {
+async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, agencies: Agency[], nowIso: string, force: boolean): Promise<Collected | undefined> {
   const prev = data.sources[`bulletin:${name}`];
   const file = await readBulletin(deps.config.bulletinsDir, name);
   const base: SourceState = { ...(prev ?? { consecutiveFailures: 0 }), kind: 'bulletin', key: name, lastAttempt: nowIso };
   if (file.ok && prev?.contentHash === file.hash) return undefined; // ingested once per content
+  // Content that was too slow or crashed its thread waits for its back-off; an edited file does not.
+  if (file.ok && !force && prev?.failedContentHash === file.hash && prev.nextAttempt && Date.parse(prev.nextAttempt) > deps.now().getTime()) return undefined;
   if (!file.ok) {
     deps.log.warn({ source: `bulletin:${name}`, reason: file.reason }, `bulletin ${name}: ${file.reason}`);
     return {
@@ -92,16 +99,23 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
       discovered: [],
     };
   }
-  const parsed = parseBulletin(file.text);
+  const result = await (deps.parser ?? inlineParser()).run({ kind: 'bulletin', text: file.text, file: name, agencies }, deps.signal);
+  if (!result.ok) {
+    if (result.code === 'aborted') return undefined; // shutting down: the file is read again next time
+    deps.log.warn({ source: `bulletin:${name}`, code: result.code, ms: Math.round(result.ms) }, `bulletin ${name}: ${result.message}`);
+    const now = deps.now();
+    return {
+      report: { kind: 'bulletin', key: name, outcome: 'failed', message: `${result.code}: ${result.message}`, items: 0, created: 0, updated: 0 },
+      state: { ...failureState(base, { code: result.code, message: result.message }, now), failedContentHash: file.hash },
+      incoming: [],
+      discovered: [],
+    };
+  }
+  const parsed = result.outcome;
   for (const w of parsed.warnings)
     deps.log.warn({ source: `bulletin:${name}`, line: w.line }, `bulletin ${name}${w.line ? ` line ${w.line}` : ''}: ${w.message}`);
-  const discovered: { id: string; name: string }[] = [];
-  const incoming = parsed.items.map((item) => {
-    const ref = resolveAgency(item.agencyName, agencies);
-    if (!ref.configured && !discovered.some((d) => d.id === ref.id)) discovered.push({ id: ref.id, name: ref.name });
-    return bulletinToIncoming(item, { file: name, agency: ref.id });
-  });
-  const { errorCode: _c, errorMessage: _m, failingSince: _f, ...clean } = base;
+  const { incoming, discovered } = parsed;
+  const { errorCode: _c, errorMessage: _m, failingSince: _f, nextAttempt: _n, failedContentHash: _h, ...clean } = base;
   return {
     report: { kind: 'bulletin', key: name, outcome: 'fetched', items: incoming.length, created: 0, updated: 0 },
     state: {
@@ -118,7 +132,7 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
   };
 }
 
-function failureState(last: SourceState, r: Extract<FetchResult, { kind: 'failed' }>, now: Date): SourceState {
+function failureState(last: SourceState, r: Failure, now: Date): SourceState {
   const { errorDetail: _stale, ...prev } = last;
   const failures = prev.consecutiveFailures + 1;
   const next = nextAttemptAfterFailure(failures, now, {
@@ -171,7 +185,7 @@ async function collectFeed(deps: IngestDeps, agency: Agency, url: string, data: 
     ...(prev.contentHash ? { contentHash: prev.contentHash } : {}),
   };
   const r = await fetchFeed(url, validators, { ...deps.config.fetch, userAgent: deps.userAgent, ...(deps.signal ? { signal: deps.signal } : {}) });
-  const fail = (res: Extract<FetchResult, { kind: 'failed' }>): Collected => {
+  const fail = (res: Failure): Collected => {
     deps.log.warn({ source: key, agency: agency.id, code: res.code, status: res.status, detail: res.detail }, `feed ${url}: ${res.message}`);
     return {
       report: { kind: 'feed', key: url, agency: agency.id, outcome: 'failed', message: `${res.code}: ${res.message}`, items: 0, created: 0, updated: 0 },
@@ -205,15 +219,17 @@ async function collectFeed(deps: IngestDeps, agency: Agency, url: string, data: 
       discovered: [],
     };
   }
-  const parsed = await parseFeed(r.body, r.finalUrl);
-  if (!parsed.ok) return fail({ kind: 'failed', code: parsed.code, message: parsed.message, status: r.status });
-  const incoming: Incoming[] = [];
-  const warnings = [...parsed.warnings];
-  parsed.items.forEach((item, i) => {
-    const n = feedItemToIncoming(item, i, { agency: agency.id, feedUrl: url, timeZone: agency.timezone, now });
-    warnings.push(...n.warnings);
-    if (n.incoming) incoming.push(n.incoming);
-  });
+  const result = await (deps.parser ?? inlineParser()).run(
+    { kind: 'feed', body: r.body, finalUrl: r.finalUrl, agency: agency.id, feedUrl: url, timeZone: agency.timezone, nowIso },
+    deps.signal,
+  );
+  // Stopped by a shutdown: nothing is recorded, the run writes nothing (the scheduler aborted it).
+  if (!result.ok && result.code === 'aborted') return undefined;
+  // Too slow or crashed its thread: a failure of this source like any other, with its back-off.
+  if (!result.ok) return fail({ code: result.code, message: result.message, status: r.status });
+  const parsed = result.outcome;
+  if (!parsed.ok) return fail({ code: parsed.code, message: parsed.message, status: r.status });
+  const { incoming, warnings } = parsed;
   for (const w of warnings.slice(0, 20)) deps.log.warn({ source: key }, `feed ${url}: ${w.message}`);
   return {
     report: { kind: 'feed', key: url, agency: agency.id, outcome: 'fetched', items: incoming.length, created: 0, updated: 0 },
@@ -241,7 +257,7 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
       if (deps.signal?.aborted) break;
       try {
         const t0 = performance.now();
-        const c = await collectBulletin(deps, name, start, agencies, nowIso);
+        const c = await collectBulletin(deps, name, start, agencies, nowIso, plan.force ?? false);
         if (c) collected.push({ ...c, report: { ...c.report, ms: performance.now() - t0 } });
       } catch (e) {
         // A parser bug must cost one file, never the run.
@@ -276,7 +292,7 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
             const now = deps.now();
             out.push({
               report: { kind: 'feed', key: f.url, agency: f.agency.id, outcome: 'failed', message: `internal: ${(e as Error).message}`, items: 0, created: 0, updated: 0 },
-              state: failureState({ ...prev, lastAttempt: now.toISOString() }, { kind: 'failed', code: 'malformed', message: `could not be processed: ${(e as Error).message}` }, now),
+              state: failureState({ ...prev, lastAttempt: now.toISOString() }, { code: 'malformed', message: `could not be processed: ${(e as Error).message}` }, now),
               incoming: [],
               discovered: [],
             });

@@ -1,4 +1,4 @@
-// Child processes in the store tests run the compiled modules: compile when dist/ is older than their sources.
+// Child processes in the store tests, and parse threads, run the compiled modules: compile when dist/ is older than their sources.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -18,8 +18,9 @@ const builtAt = (f: string) => {
 
 /** `npm test` compiles first (pretest); a lone `npx vitest run tests/store` may find dist/ stale. */
 export function ensureBuilt(): void {
-  const src = Math.max(newest(path.join(ROOT, 'src/store')), newest(path.join(ROOT, 'src/stories')), statSync(path.join(ROOT, 'src/model.ts')).mtimeMs);
-  if (Math.min(builtAt('store/store.js'), builtAt('stories/merge.js'), builtAt('stories/identity.js')) < src) {
+  // The parse threads run dist/worker/parse-thread.js and what it imports (sources/, stories/) even under vitest.
+  const src = Math.max(...['src/store', 'src/stories', 'src/sources', 'src/worker'].map((d) => newest(path.join(ROOT, d))), statSync(path.join(ROOT, 'src/model.ts')).mtimeMs);
+  if (Math.min(builtAt('store/store.js'), builtAt('stories/merge.js'), builtAt('stories/identity.js'), builtAt('worker/parse-thread.js'), builtAt('worker/parse-task.js')) < src) {
     try {
       execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json')], { stdio: 'pipe' });
     } catch {

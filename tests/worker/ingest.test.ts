@@ -1,5 +1,5 @@
 // Ingest runs against the loopback fixture server: agency feeds and the seed bulletin in, a store that loses nothing.
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,8 @@ import type { Config } from '../../src/config.js';
 import type { Agency, StoreData } from '../../src/model.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { runIngest, type IngestPlan, type IngestReport } from '../../src/worker/ingest.js';
+import { createParsePool, type ParseRunner } from '../../src/worker/parse-pool.js';
+import { ensureBuilt } from '../helpers/build.js';
 import { SEED } from '../helpers/daemon.js';
 import { start, type FixtureServer } from '../helpers/fixture-server.js';
 
@@ -21,6 +23,7 @@ function makeConfig(root: string, agencies: Agency[], fetch: Partial<Config['fet
     logLevel: 'silent',
     bulletinSchedule: '*/5 * * * *',
     fetch: { timeoutMs: 1500, maxBytes: 512 * 1024, maxRedirects: 5, concurrency: 4, ...fetch },
+    parse: { budgetMs: 10_000, threads: 1 },
     agencies,
   };
 }
@@ -49,8 +52,8 @@ describe('ingesting the agencies’ feeds', () => {
   let root: string;
   let store: Store;
   let config: Config;
-  const ingest = (plan: IngestPlan = { bulletins: true, feeds: 'all', force: true }, now = new Date('2024-10-10T08:00:00Z')): Promise<IngestReport> =>
-    runIngest({ config, store, log: silent, now: () => now, userAgent: 'Pressroom/test (+http://127.0.0.1/)' }, plan);
+  const ingest = (plan: IngestPlan = { bulletins: true, feeds: 'all', force: true }, now = new Date('2024-10-10T08:00:00Z'), parser?: ParseRunner): Promise<IngestReport> =>
+    runIngest({ config, store, log: silent, now: () => now, userAgent: 'Pressroom/test (+http://127.0.0.1/)', ...(parser ? { parser } : {}) }, plan);
 
   beforeEach(async () => {
     root = mkdtempSync(path.join(tmpdir(), 'pressroom-ingest-'));
@@ -174,5 +177,66 @@ describe('ingesting the agencies’ feeds', () => {
     const later = await ingest({ bulletins: false, feeds: 'all' }, new Date('2024-10-11T08:00:00Z'));
     expect(later.sources[0]!.outcome).toBe('failed');
     expect(store.data.sources[`feed:${server.url}/status/503`]!.consecutiveFailures).toBe(2);
+  });
+  describe('on the parse threads', () => {
+    let pool: ParseRunner;
+    beforeAll(() => {
+      ensureBuilt();
+      // 200 ms: far more than the fixtures need, far less than the hostile sources below.
+      pool = createParsePool({ threads: 1, budgetMs: 200 });
+    });
+    afterAll(() => pool.close());
+
+    /** Legal, and slow only by its size: ~1 s of parsing here. */
+    const manyItems = (n: number) =>
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>Many</title><link>https://many.example.org/</link><description>d</description>${Array.from(
+        { length: n },
+        (_, i) => `<item><title>Release ${i}</title><link>https://many.example.org/${i}</link><guid>many-${i}</guid></item>`,
+      ).join('')}</channel></rss>`;
+
+    it('records a feed past its budget as failing, backs it off, and changes no story', async () => {
+      server.setFile('many.rss', manyItems(20_000));
+      const nato = agency('nato', 'NATO', [`${server.url}/nato.rss`]);
+      config = makeConfig(root, [nato]);
+      await ingest(undefined, undefined, pool);
+      const before = visible(store.data);
+      expect(before.length).toBeGreaterThan(3);
+      config = makeConfig(root, [nato, agency('slow', 'Slow', [`${server.url}/many.rss`])], { maxBytes: 4 * 1024 * 1024 });
+
+      const r = await ingest({ bulletins: true, feeds: 'all' }, new Date('2024-10-10T08:00:00Z'), pool);
+      const slow = r.sources.find((s) => s.agency === 'slow')!;
+      expect(slow).toMatchObject({ outcome: 'failed', message: 'too-slow: processing took longer than 200 ms; stopped' });
+      expect(r.sources.find((s) => s.agency === 'nato')!.outcome).toMatch(/fetched|not-modified/);
+      const state = store.data.sources[`feed:${server.url}/many.rss`]!;
+      expect(state).toMatchObject({ errorCode: 'too-slow', errorMessage: 'processing took longer than 200 ms; stopped', consecutiveFailures: 1 });
+      expect(Date.parse(state.nextAttempt!)).toBeGreaterThan(Date.parse('2024-10-10T08:00:00Z'));
+      expect(visible(store.data)).toEqual(before);
+
+      const soon = await ingest({ bulletins: false, feeds: 'all' }, new Date('2024-10-10T08:00:10Z'), pool);
+      expect(soon.sources.find((s) => s.agency === 'slow')!.outcome).toBe('backing-off');
+    });
+
+    it('records a bulletin past its budget as failing, waits for its back-off, and tries an edited file at once', async () => {
+      await ingest(undefined, undefined, pool);
+      const before = visible(store.data);
+      const name = 'bulletin-2024-10-11.txt';
+      const body = Array.from({ length: 100_000 }, (_, i) => `Release ${i} about something\n\nSource: NATO\n\nBody of release ${i}, a sentence long.\n`).join('\n');
+      writeFileSync(path.join(config.bulletinsDir, name), body);
+      const r = await ingest({ bulletins: true, feeds: [] }, new Date('2024-10-11T08:00:00Z'), pool);
+      expect(r.sources.find((s) => s.key === name)).toMatchObject({ outcome: 'failed', message: 'too-slow: processing took longer than 200 ms; stopped' });
+      expect(store.data.sources[`bulletin:${name}`]).toMatchObject({ errorCode: 'too-slow', consecutiveFailures: 1 });
+      expect(visible(store.data)).toEqual(before);
+
+      const again = await ingest({ bulletins: true, feeds: [] }, new Date('2024-10-11T08:00:10Z'), pool);
+      expect(again.sources.find((s) => s.key === name)).toBeUndefined(); // same content, backing off
+
+      writeFileSync(path.join(config.bulletinsDir, name), 'Fixed release\n\nSource: NATO\n\nThe operator cut the file down.\n');
+      const fixed = await ingest({ bulletins: true, feeds: [] }, new Date('2024-10-11T08:00:20Z'), pool);
+      expect(fixed.sources.find((s) => s.key === name)).toMatchObject({ outcome: 'fetched', items: 1 });
+      const state = store.data.sources[`bulletin:${name}`]!;
+      expect(state.errorCode).toBeUndefined();
+      expect(state.failedContentHash).toBeUndefined();
+      expect(state.recovered).toMatchObject({ errorCode: 'too-slow', failures: 1 });
+    });
   });
 });

@@ -1,0 +1,74 @@
+// One source's text → its items as Incoming: the CPU-heavy part of an ingest, run on a parse thread (or inline).
+// Only strings and plain data go in and out: the task and its answer cross a thread boundary by structured clone.
+import type { Agency, Incoming, ParseWarning } from '../model.js';
+import { parseBulletin } from '../sources/parse-bulletin.js';
+import { parseFeed } from '../sources/parse-feed.js';
+import { resolveAgency } from '../stories/agencies.js';
+import { bulletinToIncoming, feedItemToIncoming } from '../stories/normalise.js';
+
+export interface FeedTask {
+  kind: 'feed';
+  /** The decoded body, as fetched. */
+  body: string;
+  /** Where the body came from after redirects: the base for relative links. */
+  finalUrl: string;
+  agency: string;
+  /** The configured URL: the source's key, and the base for links when the item names none. */
+  feedUrl: string;
+  timeZone: string;
+  nowIso: string;
+}
+
+export interface BulletinTask {
+  kind: 'bulletin';
+  text: string;
+  /** File name relative to feeds/bulletins (its date names the stories' day). */
+  file: string;
+  /** Configured and discovered agencies, for resolveAgency. */
+  agencies: Agency[];
+}
+
+export type ParseTask = FeedTask | BulletinTask;
+
+export type FeedOutcome =
+  | { kind: 'feed'; ok: true; incoming: Incoming[]; warnings: ParseWarning[] }
+  | { kind: 'feed'; ok: false; code: 'malformed' | 'not-a-feed'; message: string };
+
+export interface BulletinOutcome {
+  kind: 'bulletin';
+  incoming: Incoming[];
+  discovered: { id: string; name: string }[];
+  warnings: ParseWarning[];
+}
+
+export type ParseOutcome<T extends ParseTask> = T extends FeedTask ? FeedOutcome : BulletinOutcome;
+
+async function feedTask(t: FeedTask): Promise<FeedOutcome> {
+  const parsed = await parseFeed(t.body, t.finalUrl);
+  if (!parsed.ok) return { kind: 'feed', ok: false, code: parsed.code, message: parsed.message };
+  const now = new Date(t.nowIso);
+  const incoming: Incoming[] = [];
+  const warnings = [...parsed.warnings];
+  parsed.items.forEach((item, i) => {
+    const n = feedItemToIncoming(item, i, { agency: t.agency, feedUrl: t.feedUrl, timeZone: t.timeZone, now });
+    warnings.push(...n.warnings);
+    if (n.incoming) incoming.push(n.incoming);
+  });
+  return { kind: 'feed', ok: true, incoming, warnings };
+}
+
+function bulletinTask(t: BulletinTask): BulletinOutcome {
+  const parsed = parseBulletin(t.text);
+  const discovered: { id: string; name: string }[] = [];
+  const incoming = parsed.items.map((item) => {
+    const ref = resolveAgency(item.agencyName, t.agencies);
+    if (!ref.configured && !discovered.some((d) => d.id === ref.id)) discovered.push({ id: ref.id, name: ref.name });
+    return bulletinToIncoming(item, { file: t.file, agency: ref.id });
+  });
+  return { kind: 'bulletin', incoming, discovered, warnings: parsed.warnings };
+}
+
+/** Runs one task to the end on the calling thread. */
+export async function runParseTask<T extends ParseTask>(task: T): Promise<ParseOutcome<T>> {
+  return (task.kind === 'feed' ? await feedTask(task) : bulletinTask(task)) as ParseOutcome<T>;
+}
