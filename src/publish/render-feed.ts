@@ -383,6 +383,10 @@ function jsonItem(item: PreparedItem): Record<string, unknown> {
       sources: story.sources.map(cleanSource),
       teaser: story.teaser,
       date_source: story.dateSource,
+      // What a bulletin's day was read from (dateline, header, file-name, file-time), and a bulletin copy
+      // whose day the feed's date overrode.
+      ...(story.dateSource === 'bulletin' && story.dateBasis ? { date_basis: story.dateBasis } : {}),
+      ...(story.dateConflict ? { date_conflict: { day: story.dateConflict.day, basis: story.dateConflict.basis, file: clean(story.dateConflict.file) } } : {}),
     },
   };
 }

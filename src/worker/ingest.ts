@@ -99,7 +99,14 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
   const incoming = parsed.items.map((item) => {
     const ref = resolveAgency(item.agencyName, agencies);
     if (!ref.configured && !discovered.some((d) => d.id === ref.id)) discovered.push({ id: ref.id, name: ref.name });
-    return bulletinToIncoming(item, { file: name, agency: ref.id });
+    const timeZone = agencies.find((a) => a.id === ref.id)?.timezone ?? 'UTC';
+    return bulletinToIncoming(item, {
+      file: name,
+      agency: ref.id,
+      timeZone,
+      fileTime: file.mtime,
+      ...(parsed.header !== undefined ? { header: parsed.header } : {}),
+    });
   });
   const { errorCode: _c, errorMessage: _m, failingSince: _f, ...clean } = base;
   return {
