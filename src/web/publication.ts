@@ -87,6 +87,24 @@ export function lastChange(stories: readonly Story[]): Date | undefined {
   return Number.isFinite(max) ? new Date(max) : undefined;
 }
 
+/** The newest `updated` among stories: the `updated` the feed of them has (and an empty view of it gets). */
+function newestUpdated(stories: readonly Story[]): Date | undefined {
+  let max = -Infinity;
+  let maxIso = '';
+  for (const s of stories) {
+    const d = s.updated;
+    // toISOString() output compares as text (see lastChange): parse only the others.
+    if (d.length === 24 && d.endsWith('Z')) {
+      if (d > maxIso) maxIso = d;
+    } else {
+      const t = Date.parse(d);
+      if (t > max) max = t;
+    }
+  }
+  if (maxIso !== '') max = Math.max(max, Date.parse(maxIso));
+  return Number.isFinite(max) ? new Date(max) : undefined;
+}
+
 export interface Publication {
   baseUrl: string;
   /** Every default document by path: the feeds, /feeds/status.atom, / and /feeds.opml. */
@@ -184,7 +202,7 @@ export function buildPublication(
     // Every story of the current month is in the subscription document, however many: none of them is in an
     // archive yet (RFC 5005 §4), so a reader following prev-archive from here misses nothing.
     const stories = all.slice(0, Math.max(opts.limit, unarchivedCount(all, month)));
-    const meta: FeedMeta = { ...feedMeta(key, agencies, baseUrl, opts), emptyUpdated: lastChange(all) ?? changed };
+    const meta: FeedMeta = { ...feedMeta(key, agencies, baseUrl, opts), emptyUpdated: newestUpdated(all) ?? changed };
     // Cleaned once for the three formats, and only if one of them is rendered: a reader reads each story's body
     // from disk when it is first asked for (src/store/reader-stories.ts).
     let items: readonly PreparedItem[] | undefined;
@@ -256,7 +274,7 @@ export function renderVariant(pub: Publication, key: string, format: FeedFormat,
   const all = pub.lists.get(key) ?? [];
   const stories = selectStories(all, query, pub.agencyById);
   // A query that matches nothing is dated by its feed's newest change: what it would have shown changed then.
-  const meta: FeedMeta = { ...feedMeta(key, pub.agencies, pub.baseUrl, pub.opts), emptyUpdated: lastChange(all) ?? pub.changed };
+  const meta: FeedMeta = { ...feedMeta(key, pub.agencies, pub.baseUrl, pub.opts), emptyUpdated: newestUpdated(all) ?? pub.changed };
   return feedDoc(
     format,
     { ...meta, title: `${meta.title}${describeQuery(query)}`, selfUrl: `${feedUrl(pub.baseUrl, key, format)}?${canonical}` },
