@@ -70,6 +70,22 @@ export type StorySource =
 export type DateSource = 'feed' | 'bulletin' | 'first-seen';
 
 /**
+ * Where a bulletin item's date came from, best first: a dateline opening the item ("Brussels, 9 October 2024 –"),
+ * a date in the bulletin's header (text above its first item), the file's name, the file's modification time.
+ * A bulletin date is a day, never a time of day.
+ */
+export type DateBasis = 'dateline' | 'header' | 'file-name' | 'file-time';
+
+/** A bulletin copy's day that the feed's date contradicts: the story keeps the feed's date and shows this. */
+export interface DateConflict {
+  /** The bulletin's day, `YYYY-MM-DD`. */
+  day: string;
+  basis: DateBasis;
+  /** The bulletin file that said so. */
+  file: string;
+}
+
+/**
  * Why a story's date is not its source's: the source's date was more than a day in the future when first seen
  * (held at first-seen), or could not be read at all (fell back to the bulletin's date or first-seen).
  */
@@ -84,6 +100,8 @@ export interface Incoming {
   published?: string;
   updated?: string;
   dateSource: DateSource;
+  /** With dateSource 'bulletin': what the bulletin's day was read from. */
+  dateBasis?: DateBasis;
   /** Set when the source gave a date that was not believed (see DateFlag). */
   dateFlag?: DateFlag;
   contentHtml: string;
@@ -113,8 +131,12 @@ export interface Story {
   updated: string;
   firstSeen: string;
   dateSource: DateSource;
+  /** With dateSource 'bulletin': what the bulletin's day was read from (`published` is then that day's midnight). */
+  dateBasis?: DateBasis;
   /** Set while `published` is first-seen or a bulletin's day because a feed's date was not believed. */
   dateFlag?: DateFlag;
+  /** A bulletin copy dated otherwise than the feed's date (kept): see merge.ts. */
+  dateConflict?: DateConflict;
   /** The newest update time a source declared for this release (Atom <updated>); feeds `updated` (see merge.ts). */
   declaredUpdated?: string;
   contentHtml: string;

@@ -68,26 +68,54 @@ export function indexMonthsByFeed(sorted: readonly Story[], agencyIds: readonly 
   return new Map([...byFeed].map(([feed, stories]) => [feed, { months: [...stories.keys()].sort().reverse(), stories }]));
 }
 
+/** The UTC month of `now`, `YYYY-MM`: the one month that is never an archive, since it is still growing. */
+export function currentMonth(now: Date): string {
+  return now.toISOString().slice(0, 7);
+}
+
 /**
- * The RFC 5005 links of one archive month: `prev-archive` to the next older month that has stories,
- * `next-archive` to the next newer one, `current` to the subscription feed. Every month with stories is an
- * archive, the current one included, so a reader who follows the chain from the subscription feed sees every
- * story even when more were published this month than the subscription feed holds.
+ * Months whose stories can no longer change by the calendar alone: every month before `current`, newest first.
+ * RFC 5005 §4: "archive documents ... are stable"; a reader that has fetched one need never fetch it again.
+ * So the current month (and, at a month's end, a story dated ahead into the next) is not an archive.
  */
-export function archiveHistory(index: MonthIndex, baseUrl: string, key: string, month: string): FeedHistory {
-  const at = index.months.indexOf(month);
-  const older = at >= 0 ? index.months[at + 1] : undefined;
-  const newer = at > 0 ? index.months[at - 1] : undefined;
+export function closedMonths(index: MonthIndex, current: string): string[] {
+  return index.months.filter((m) => m < current);
+}
+
+/**
+ * The RFC 5005 links of one closed month: `prev-archive` to the next older month that has stories and
+ * `current` to the subscription feed. No `next-archive` (the RFC makes it optional): it would have to be added
+ * to this month's document when the next one closes, and an archive's bytes must not change once its month
+ * has. They still change when a story in it is edited upstream (its `updated` moves), or when a story arrives
+ * dated in an older month that had none (the chain gains a link).
+ */
+export function archiveHistory(index: MonthIndex, baseUrl: string, key: string, month: string, current: string): FeedHistory {
+  const closed = closedMonths(index, current);
+  const at = closed.indexOf(month);
+  const older = at >= 0 ? closed[at + 1] : closed.find((m) => m < month);
   return {
     archive: true,
     current: feedUrl(baseUrl, key, 'atom'),
     ...(older !== undefined ? { prevArchive: archiveUrl(baseUrl, key, older) } : {}),
-    ...(newer !== undefined ? { nextArchive: archiveUrl(baseUrl, key, newer) } : {}),
   };
 }
 
-/** The subscription feed's link into the archives: `prev-archive` to the newest month (RFC 5005 §4). */
-export function subscriptionHistory(index: MonthIndex, baseUrl: string, key: string): FeedHistory | undefined {
-  const newest = index.months[0];
+/**
+ * The subscription feed's link into the archives: `prev-archive` to the newest *closed* month (RFC 5005 §4).
+ * The stories of the current month are all in the subscription document itself (see publication.ts).
+ */
+export function subscriptionHistory(index: MonthIndex, baseUrl: string, key: string, current: string): FeedHistory | undefined {
+  const newest = closedMonths(index, current)[0];
   return newest === undefined ? undefined : { archive: false, prevArchive: archiveUrl(baseUrl, key, newest) };
+}
+
+/** How many of a feed's stories (newest first) are of the current month or later: none of them is archived. */
+export function unarchivedCount(sorted: readonly Story[], current: string): number {
+  let n = 0;
+  for (const s of sorted) {
+    const m = monthOf(s);
+    if (m === undefined || m < current) break;
+    n++;
+  }
+  return n;
 }

@@ -97,7 +97,12 @@ ${sections}
 `;
 }
 
-/** OPML 2.0 (http://opml.org/spec2.opml): one subscription outline per feed, for importing them all at once. */
+/**
+ * OPML 2.0 (http://opml.org/spec2.opml): one subscription outline per feed, for importing them all at once.
+ * No `<docs>` in the head although OPML 2.0 defines it: the W3C feed validator's OPML head (feedvalidator
+ * opml.py, opmlHead) knows title, dateCreated, dateModified, ownerName/Email/Id, expansionState and the window
+ * elements only, and reports any other element as UndefinedElement. `docs` is optional and no reader needs it.
+ */
 export function renderOpml(baseUrl: string, feeds: readonly { id: string; name: string }[], dateModified: string): string {
   const t = Date.parse(dateModified);
   const date = new Date(Number.isNaN(t) ? 0 : t).toUTCString();
@@ -113,7 +118,6 @@ export function renderOpml(baseUrl: string, feeds: readonly { id: string; name: 
     <title>Pressroom feeds</title>
     <dateCreated>${date}</dateCreated>
     <dateModified>${date}</dateModified>
-    <docs>http://opml.org/spec2.opml</docs>
   </head>
   <body>
 ${outlines}

@@ -29,6 +29,12 @@ export interface FeedMeta {
   selfUrl?: string;
   /** RFC 5005 feed paging and archiving links; Atom only. */
   history?: FeedHistory;
+  /**
+   * The `updated` of the document when it has no stories: the newest change of its scope (the agency's newest
+   * story, else the store's newest change). Never the epoch (validator: ImplausibleDate) and never "now" (the
+   * bytes, and so the ETag, would change on every request).
+   */
+  emptyUpdated?: Date;
 }
 
 /** RFC 5005 §4 (archived feeds): what this document is in the chain of archives, and its neighbours. */
@@ -70,7 +76,21 @@ export function renderFeed(format: FeedFormat, meta: FeedMeta, stories: readonly
  * base URL only, so one list serves every format (and history) of a feed.
  */
 export function prepareItems(meta: FeedMeta, stories: readonly Story[]): readonly PreparedItem[] {
-  return stories.map((story) => prepareItem(meta, story));
+  const items = stories.map((story) => prepareItem(meta, story));
+  // Two entries of one document with the same `updated` read as one entry edited twice to some readers
+  // (validator: DuplicateUpdated). Stories rarely share one (bulletin stories of one day get distinct order
+  // stamps, see normalise.ts); when two do, the later-listed one is moved on by a second until it is alone. The
+  // list's order fixes which, so the bytes are the same on every render of the same stories.
+  const seen = new Set<number>();
+  for (const item of items) {
+    let t = item.updated.getTime();
+    if (seen.has(t)) {
+      while (seen.has(t)) t += 1000;
+      item.updated = new Date(t);
+    }
+    seen.add(t);
+  }
+  return items;
 }
 
 export function renderItems(format: FeedFormat, meta: FeedMeta, items: readonly PreparedItem[]): string {
@@ -85,8 +105,8 @@ export function renderItems(format: FeedFormat, meta: FeedMeta, items: readonly 
 }
 
 /**
- * The `updated` of a feed with no stories. It must not be "now": the bytes, and so the ETag, would change on
- * every request. A fixed value keeps an empty feed byte-identical until its first story arrives.
+ * The last resort for a date that cannot be read and for an empty feed given no `emptyUpdated`: fixed, so the
+ * bytes stay the same. Publication always passes `emptyUpdated`; this is for callers that render by hand.
  */
 const EMPTY_UPDATED = new Date('1970-01-01T00:00:00Z');
 
@@ -157,10 +177,10 @@ function uniqueNonEmpty(values: string[]): string[] {
   return [...new Set(values.map((v) => v.trim()).filter((v) => v !== ''))];
 }
 
-function feedUpdated(items: readonly PreparedItem[]): Date {
+function feedUpdated(items: readonly PreparedItem[], meta: FeedMeta): Date {
   let max: Date | undefined;
   for (const item of items) if (max === undefined || item.updated > max) max = item.updated;
-  return max ?? EMPTY_UPDATED;
+  return max ?? meta.emptyUpdated ?? EMPTY_UPDATED;
 }
 
 /** The newest `updated` per agency among the given items: the `updated` of each atom:source. */
@@ -223,7 +243,7 @@ function renderRss(meta: FeedMeta, items: readonly PreparedItem[]): string {
     language: rssText(languageOf(meta)),
     ttl: Number.isFinite(meta.ttlMinutes) && meta.ttlMinutes > 0 ? Math.round(meta.ttlMinutes) : undefined,
     // Always passed: the package stamps lastBuildDate with "now" otherwise.
-    updated: feedUpdated(items),
+    updated: feedUpdated(items, meta),
     generator: 'Pressroom',
     // Not `feed`: the package would make it the self link of every format.
     feedLinks: { rss: selfUrlOf(meta, 'rss') },
@@ -294,7 +314,7 @@ function renderAtom(meta: FeedMeta, items: readonly PreparedItem[]): string {
     el('id', {}, selfUrl),
     el('title', { type: 'text' }, clean(meta.title)),
     description !== '' && el('subtitle', { type: 'text' }, description),
-    el('updated', {}, feedUpdated(items).toISOString()),
+    el('updated', {}, feedUpdated(items, meta).toISOString()),
     el('link', { rel: 'self', type: ATOM_TYPE, href: selfUrl }),
     el('link', { rel: 'alternate', type: 'text/html', href: homePageOf(meta) }),
     historyLink('current', history?.current),
@@ -383,6 +403,10 @@ function jsonItem(item: PreparedItem): Record<string, unknown> {
       sources: story.sources.map(cleanSource),
       teaser: story.teaser,
       date_source: story.dateSource,
+      // What a bulletin's day was read from (dateline, header, file-name, file-time), and a bulletin copy
+      // whose day the feed's date overrode.
+      ...(story.dateSource === 'bulletin' && story.dateBasis ? { date_basis: story.dateBasis } : {}),
+      ...(story.dateConflict ? { date_conflict: { day: story.dateConflict.day, basis: story.dateConflict.basis, file: clean(story.dateConflict.file) } } : {}),
     },
   };
 }

@@ -122,11 +122,15 @@ export function sourceIncidents(sources: Readonly<Record<string, SourceState>>, 
 
 const ATOM_NS = 'http://www.w3.org/2005/Atom';
 
-/** The Atom document of the incidents; `updated` is the newest incident's, never "now". */
-export function renderStatusFeed(incidents: readonly Incident[], baseUrl: string): string {
+/**
+ * The Atom document of the incidents; `updated` is the newest incident's, never "now". With no incident it is
+ * `emptyUpdated` (the store's newest change), so a healthy service's status feed is not dated 1970.
+ */
+export function renderStatusFeed(incidents: readonly Incident[], baseUrl: string, emptyUpdated?: string): string {
   const self = `${baseUrl}/feeds/status.atom`;
   const statusUrl = `${baseUrl}/status`;
-  const updated = incidents.reduce((m, i) => (i.updated > m ? i.updated : m), EPOCH);
+  const newest = incidents.reduce((m, i) => (i.updated > m ? i.updated : m), '');
+  const updated = newest || emptyUpdated || EPOCH;
   const root = el(
     'feed',
     { xmlns: ATOM_NS, 'xml:lang': 'en' },

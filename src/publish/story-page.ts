@@ -1,6 +1,6 @@
 // Renders the server's own page for one story: the link target of items that have no upstream link.
 
-import type { Story, StorySource } from '../model.js';
+import type { DateBasis, Story, StorySource } from '../model.js';
 import { stripXmlInvalid } from '../stories/xml-chars.js';
 import { feedUrl, httpUrl, storyUrl } from './render-feed.js';
 
@@ -9,6 +9,7 @@ body{font:1.05rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;marg
 h1{font-size:1.45rem;line-height:1.25;margin:.5rem 0}
 nav{font-size:.9rem;margin:0 0 .5rem}
 .meta{color:#555;font-size:.9rem;margin:0 0 1rem}
+.provenance{color:#555;font-size:.85rem;margin:-.75rem 0 1rem}
 .teaser{background:#fff7e0;border-left:3px solid #e0a800;padding:.4rem .7rem;font-size:.9rem}
 article{overflow-wrap:anywhere}
 article img{max-width:100%;height:auto}
@@ -22,8 +23,12 @@ export function renderStoryPage(story: Story, agencyName: string, baseUrl: strin
   const title = text(story.title);
   const published = validIso(story.published);
   const updated = validIso(story.updated);
+  // A bulletin gives a day, not a time: shown as a date. Its `updated` carries the item's place in the bulletin
+  // (seconds after midnight), which is no change a reader should be told of.
+  const dateOnly = story.dateSource === 'bulletin';
   // Shown only when the story changed after it was published (a teaser replaced, a correction).
-  const showUpdated = updated !== undefined && published !== undefined && Date.parse(updated) - Date.parse(published) >= 60_000;
+  const showUpdated =
+    updated !== undefined && published !== undefined && Date.parse(updated) - Date.parse(published) >= (dateOnly ? DAY_MS : 60_000);
   const upstream = httpUrl(story.link);
   const lines = [
     '<!DOCTYPE html>',
@@ -41,8 +46,13 @@ export function renderStoryPage(story: Story, agencyName: string, baseUrl: strin
     '<main>',
     `<h1>${title}</h1>`,
     `<p class="meta">${text(agencyName)}${
-      published === undefined ? '' : ` · <time datetime="${attr(published)}">${text(humanDate(published))}</time>`
+      published === undefined
+        ? ''
+        : dateOnly
+          ? ` · <time datetime="${attr(bulletinDay(published))}">${text(humanDay(bulletinDay(published)))}</time>`
+          : ` · <time datetime="${attr(published)}">${text(humanDate(published))}</time>`
     }${showUpdated ? ` · updated <time datetime="${attr(updated)}">${text(humanDate(updated))}</time>` : ''}</p>`,
+    `<p class="provenance">${dateProvenance(story)}</p>`,
     story.teaser
       ? '<p class="teaser">Only the start of this press release was published; the full text is at the source.</p>'
       : '',
@@ -67,6 +77,42 @@ function sourceHtml(source: StorySource): string {
   const feed = url === undefined ? `<code>${text(source.url)}</code>` : `<a href="${attr(url)}">${text(source.url)}</a>`;
   return source.guid === undefined ? `Feed ${feed}` : `Feed ${feed}, guid <code>${text(source.guid)}</code>`;
 }
+
+const DAY_MS = 24 * 3600 * 1000;
+
+const BASIS: Record<DateBasis, string> = {
+  dateline: 'its dateline',
+  header: 'the heading of the bulletin it came in',
+  'file-name': 'the name of the bulletin file it came in',
+  'file-time': 'the day the bulletin file it came in was saved',
+};
+
+/** Where the date shown came from, and a bulletin's day that disagrees with it. */
+function dateProvenance(story: Story): string {
+  let out: string;
+  if (story.dateSource === 'feed') out = 'Date from the agency’s feed.';
+  else if (story.dateSource === 'bulletin') out = `Date from ${BASIS[story.dateBasis ?? 'file-name']}; the source gives no time of day.`;
+  else out = `No source gave a date${story.dateFlag === 'future' ? ' that could be believed (it was in the future)' : story.dateFlag === 'unparseable' ? ' that could be read' : ''}: this is when Pressroom first saw it.`;
+  const c = story.dateConflict;
+  if (c) out += ` The bulletin <code>${text(c.file)}</code> is dated ${text(humanDay(c.day))} (from ${BASIS[c.basis]}).`;
+  return out;
+}
+
+/**
+ * The calendar day a bulletin date names: stored as that day's midnight in the agency's zone, which lies within
+ * 12 hours of midnight UTC for every zone agencies use (UTC−11 to UTC+12).
+ */
+function bulletinDay(iso: string): string {
+  return new Date(Date.parse(iso) + 12 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** "9 October 2024" for `2024-10-09`. */
+function humanDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? day : `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()] ?? ''} ${d.getUTCFullYear()}`;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /** Text for HTML: controls and lone surrogates removed, markup characters escaped. */
 function text(s: string): string {

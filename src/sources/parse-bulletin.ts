@@ -4,6 +4,8 @@ import type { Block, BulletinItem, ParseWarning } from '../model.js';
 export interface ParsedBulletin {
   items: BulletinItem[];
   warnings: ParseWarning[];
+  /** The text above the first item (a digest's heading, often with its date), when there is any. */
+  header?: string;
 }
 
 // Bulletins are hand-pasted from agency web pages and mail clients: they carry C0/C1 controls, NULs,
@@ -69,7 +71,8 @@ export function parseBulletin(text: string): ParsedBulletin {
       teaser: isTeaser(blocks),
     });
   });
-  return { items, warnings };
+  const header = lines.slice(0, firstTitle).filter((l, i) => !isBlank(l) && !badSourceLines.has(i)).join('\n');
+  return header ? { items, warnings, header } : { items, warnings };
 }
 
 type ListBlock = Extract<Block, { kind: 'ul' | 'ol' }>;

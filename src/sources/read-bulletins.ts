@@ -7,7 +7,7 @@ import path from 'node:path';
 export const MAX_BULLETIN_BYTES = 32 * 1024 * 1024;
 
 export type BulletinFile =
-  | { name: string; ok: true; text: string; hash: string }
+  | { name: string; ok: true; text: string; hash: string; /** Modification time, ISO 8601: the last hint of the bulletin's date. */ mtime: string }
   | { name: string; ok: false; reason: string; hash?: string };
 
 /** Plain files in the folder, sorted; dot-files and editors' temporary files are ignored. */
@@ -35,7 +35,7 @@ export async function readBulletin(dir: string, name: string): Promise<BulletinF
     if (s.size > MAX_BULLETIN_BYTES) return { name, ok: false, reason: `file is ${s.size} bytes, over the ${MAX_BULLETIN_BYTES}-byte limit` };
     const bytes = await readFile(file);
     const hash = createHash('sha256').update(bytes).digest('hex');
-    return { name, ok: true, text: new TextDecoder('utf-8', { fatal: false }).decode(bytes), hash };
+    return { name, ok: true, text: new TextDecoder('utf-8', { fatal: false }).decode(bytes), hash, mtime: s.mtime.toISOString() };
   } catch (e) {
     return { name, ok: false, reason: `cannot read: ${(e as Error).message}` };
   }

@@ -26,8 +26,16 @@ const BODY_WINDOW_MS = 7 * DAY_MS;
  */
 const BULLETIN_BACK_MS = 14 * DAY_MS;
 const BULLETIN_AHEAD_MS = 2 * DAY_MS;
+/**
+ * A bulletin's date is a hint (a file is named by the day it was saved, or wrongly), so a copy that carries
+ * the same title and the same text is one release however far apart the two dates are, up to this. Beyond it
+ * an agency re-running a release word for word is the likelier story.
+ */
+const SAME_TEXT_WINDOW_MS = 60 * DAY_MS;
+/** Share of the shorter text's opening the other must carry (leadSimilarity) for the same-text window. */
+const SAME_TEXT_MIN = 0.7;
 /** The widest of the windows above: how far apart a copy's date can be, for finding candidates. */
-export const SEARCH_MS = BULLETIN_BACK_MS;
+export const SEARCH_MS = SAME_TEXT_WINDOW_MS;
 
 /** What a story or an item offers for comparison, computed once per object. */
 interface Profile {
@@ -38,18 +46,28 @@ interface Profile {
 }
 
 const profiles = new WeakMap<object, Profile>();
+const titleLists = new WeakMap<object, string[]>();
+
+/** Folded titles, current first, then the story's earlier ones: cheap, so far candidates are sifted by them. */
+function titlesOf(x: Story | Incoming): string[] {
+  let t = titleLists.get(x);
+  if (t) return t;
+  t = [...new Set([x.title, ...('history' in x ? x.history.map((h) => h.title) : [])].map((s) => stripAgencyPrefix(foldTitle(s), x.agency)))];
+  titleLists.set(x, t);
+  return t;
+}
 
 function profileOf(x: Story | Incoming): Profile {
   let p = profiles.get(x);
   if (p) return p;
-  const titles = [x.title, ...('history' in x ? x.history.map((h) => h.title) : [])].map((t) => stripAgencyPrefix(foldTitle(t), x.agency));
+  const titles = titlesOf(x);
   const current = titles[0] ?? '';
   const leads: Lead[] = [];
   for (const text of [x.summary, plainLead(x.contentHtml)]) {
     const l = prepareLead(text);
     if (l && !leads.some((o) => o.compact === l.compact)) leads.push(l);
   }
-  p = { titles: [...new Set(titles)], countries: countriesIn(current), numbers: numbersIn(current), leads };
+  p = { titles, countries: countriesIn(current), numbers: numbersIn(current), leads };
   profiles.set(x, p);
   return p;
 }
@@ -74,14 +92,17 @@ function bestLeads(a: Profile, b: Profile): { similarity: number; contradict: bo
 export function copyEvidence(story: Story, inc: Incoming, when: number): number {
   if (story.agency !== inc.agency) return 0;
   const [near, nearText] = windows(story, inc, when);
-  if (!near && !nearText) return 0;
+  const far = Math.abs(Date.parse(story.published) - when) <= SAME_TEXT_WINDOW_MS;
+  if (!near && !nearText && !far) return 0;
+  const [incTitle] = titlesOf(inc);
+  if (incTitle === undefined) return 0;
+  // Outside the date windows only the strongest evidence counts: compare the titles before the texts.
+  if (!near && !nearText && !titlesOf(story).includes(incTitle)) return 0;
   const ps = profileOf(story);
   const pi = profileOf(inc);
   if (contradict(ps.countries, pi.countries) || contradict(ps.numbers, pi.numbers)) return 0;
   const lead = bestLeads(ps, pi);
   if (lead.contradict) return 0;
-  const [incTitle] = pi.titles;
-  if (incTitle === undefined) return 0;
   let exact = false;
   let similarity = 0;
   let overlap = 0;
@@ -98,13 +119,24 @@ export function copyEvidence(story: Story, inc: Incoming, when: number): number 
   if (similarity >= 0.85 && near && (lead.similarity >= 0.5 || (!bothHaveText && similarity >= 0.9))) return 2 + similarity;
   // Lightly edited text under a reworded title.
   if (lead.similarity >= 0.7 && overlap >= 0.5 && near) return 1 + lead.similarity;
+  // The same title and the same text, dated further apart than any window above allows: the dates are what is
+  // wrong (a bulletin named for the day before its releases). Scored below every dated match, so a copy
+  // inside the windows always wins.
+  if (exact && bothHaveText && lead.similarity >= SAME_TEXT_MIN && far) return lead.similarity / 2;
   return 0;
+}
+
+/** A feed's date fits a bulletin's day: the release is at most a fortnight older than the digest, never much newer. */
+const pair = (feedMs: number, bulletinMs: number) => feedMs >= bulletinMs - BULLETIN_BACK_MS && feedMs <= bulletinMs + BULLETIN_AHEAD_MS;
+
+/** Whether a bulletin dated `bulletinIso` could carry a release the agency's feed dates `feedIso`. */
+export function bulletinDateFits(feedIso: string, bulletinIso: string): boolean {
+  return pair(Date.parse(feedIso), Date.parse(bulletinIso));
 }
 
 /** Whether two copies are dated close enough for title evidence, and for text evidence. */
 function windows(story: Story, inc: Incoming, when: number): [boolean, boolean] {
   const storyMs = Date.parse(story.published);
-  const pair = (feedMs: number, bulletinMs: number) => feedMs >= bulletinMs - BULLETIN_BACK_MS && feedMs <= bulletinMs + BULLETIN_AHEAD_MS;
   if (inc.dateSource === 'bulletin' && story.dateSource === 'feed') {
     const ok = pair(storyMs, when);
     return [ok, ok];

@@ -126,3 +126,73 @@ export function dateInFileName(name: string): { y: number; m: number; d: number 
   if (y < 1970 || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) return undefined;
   return { y, m: mo, d };
 }
+
+/** A calendar day, as bulletins give dates: no time of day. `m` is 1-based. */
+export interface Day {
+  y: number;
+  m: number;
+  d: number;
+}
+
+const dayIso = (day: Day) => `${day.y}-${String(day.m).padStart(2, '0')}-${String(day.d).padStart(2, '0')}`;
+export { dayIso };
+
+/** The instant `day` begins in `timeZone` (00:00 local), ISO 8601 UTC. */
+export function startOfDay(day: Day, timeZone: string): string {
+  return new Date(localToUtc(day.y, day.m - 1, day.d, 0, 0, 0, timeZone)).toISOString();
+}
+
+/** The calendar day of the instant `utcMs` in `timeZone`. */
+export function dayIn(utcMs: number, timeZone: string): Day {
+  const local = new Date(utcMs + zoneOffsetMinutes(timeZone, utcMs) * 60000);
+  return { y: local.getUTCFullYear(), m: local.getUTCMonth() + 1, d: local.getUTCDate() };
+}
+
+function realDay(y: number, m: number, d: number): Day | undefined {
+  const probe = new Date(Date.UTC(y, m - 1, d));
+  if (y < 1970 || y > 9999 || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d) return undefined;
+  return { y, m, d };
+}
+
+const MONTH_WORD = '(January|February|March|April|May|June|July|August|September|October|November|December)';
+// "9 October 2024", "October 9, 2024", "2024-10-09". Numeric day/month orders (08/10/2024) are left out: a
+// European and an American reader disagree on them. Each pattern is bounded, with no nested repetition.
+const DAY_FIRST = new RegExp(`\\b(\\d{1,2}) ${MONTH_WORD},? (\\d{4})\\b`, 'i');
+const MONTH_FIRST_DAY = new RegExp(`\\b${MONTH_WORD} (\\d{1,2}),? (\\d{4})\\b`, 'i');
+const ISO_DAY = /\b(\d{4})-(\d{2})-(\d{2})\b/;
+
+function monthNumber(word: string): number {
+  return (MONTHS[word.slice(0, 3).toLowerCase()] ?? -1) + 1;
+}
+
+/** The first calendar date written in `text` (whitespace collapsed first), or undefined. */
+export function firstDayIn(text: string): Day | undefined {
+  const s = text.slice(0, 4000).replace(/\s+/g, ' ');
+  const found: { at: number; day: Day | undefined }[] = [];
+  let m = DAY_FIRST.exec(s);
+  if (m) found.push({ at: m.index, day: realDay(Number(m[3]), monthNumber(m[2]!), Number(m[1])) });
+  m = MONTH_FIRST_DAY.exec(s);
+  if (m) found.push({ at: m.index, day: realDay(Number(m[3]), monthNumber(m[1]!), Number(m[2])) });
+  m = ISO_DAY.exec(s);
+  if (m) found.push({ at: m.index, day: realDay(Number(m[1]), Number(m[2]), Number(m[3])) });
+  found.sort((a, b) => a.at - b.at);
+  return found.find((f) => f.day !== undefined)?.day;
+}
+
+// A press release's dateline: an optional place, then the date, then a dash or colon, at the very start of its
+// first paragraph ("Brussels, 9 October 2024 – The Council…", "THE HAGUE, 8 October 2024: …", "9 October 2024 –").
+// Not "From 5 to 9 October 2024, the Director…" or "On 10 and 11 October 2024, …": a date in a sentence names
+// when something happens, not when the text was issued.
+const DATELINE = new RegExp(
+  `^(?:[A-Z][A-Za-z.'’ -]{0,40}, )?(?:(\\d{1,2}) ${MONTH_WORD}|${MONTH_WORD} (\\d{1,2}),?) (\\d{4}) ?[-–—:] `,
+  'i',
+);
+
+/** The day of the dateline opening `paragraph`, or undefined. */
+export function datelineDay(paragraph: string): Day | undefined {
+  const m = DATELINE.exec(paragraph.slice(0, 120).replace(/\s+/g, ' ').trim());
+  if (!m) return undefined;
+  const day = Number(m[1] ?? m[4]);
+  const month = monthNumber((m[2] ?? m[3])!);
+  return realDay(Number(m[5]), month, day);
+}

@@ -1,8 +1,8 @@
 // Incoming items → stored stories: one story per press release, whichever sources carried it, in any order.
-import type { Incoming, StoreData, Story, StorySource } from '../model.js';
+import type { DateConflict, Incoming, StoreData, Story, StorySource } from '../model.js';
 import { extendAliases, lookupAlias } from './alias-table.js';
 import { identityChain, mintId, resolveByKeys } from './identity.js';
-import { confirms, copyEvidence, SEARCH_MS } from './copy-evidence.js';
+import { bulletinDateFits, confirms, copyEvidence, SEARCH_MS } from './copy-evidence.js';
 import { candidatesIn, deriveIndex, indexes, noteInIndex, positionOf } from './story-index.js';
 
 export { copyEvidence } from './copy-evidence.js';
@@ -119,10 +119,16 @@ function applyTo(story: Story, inc: Incoming, run: RunContext): Story {
   if (claim && (DATE_RANK[claimSource] > DATE_RANK[story.dateSource] || (claimSource === story.dateSource && isOwner && claim !== story.published))) {
     next.published = claim;
     next.dateSource = claimSource;
+    if (claimSource === 'bulletin' && inc.dateBasis) next.dateBasis = inc.dateBasis;
+    else delete next.dateBasis;
     visible ||= claim !== story.published;
   }
   if (next.dateSource === 'feed') delete next.dateFlag;
   else if (flag && !next.dateFlag) next.dateFlag = flag;
+  // A bulletin copy dated where no bulletin could carry the feed's release (a file named days early): the
+  // feed's date stands, and the bulletin's day is kept beside it so the story page can say so.
+  const conflict = dateConflictOf(next, story, inc);
+  if (conflict && JSON.stringify(conflict) !== JSON.stringify(story.dateConflict)) next.dateConflict = conflict;
 
   // Body: the fullest copy; the source it came from may edit it.
   const edit = story.bodyFrom === sk && !!inc.contentHtml && (inc.contentHtml !== story.contentHtml || inc.teaser !== story.teaser);
@@ -143,11 +149,44 @@ function applyTo(story: Story, inc: Incoming, run: RunContext): Story {
   }
 
   // Only with a change of its own: some CMSs stamp <updated> with the time of every fetch.
-  if ((firstRun || visible) && inc.updated && inc.updated > (story.declaredUpdated ?? '')) next.declaredUpdated = inc.updated;
-  if (firstRun) next.updated = maxIso(next.published, next.declaredUpdated);
+  const declared = declaredUpdated(inc);
+  if ((firstRun || visible) && declared && declared > (story.declaredUpdated ?? '')) next.declaredUpdated = declared;
+  if (firstRun) {
+    const stamp = orderStamp(next, inc, run) ?? (next.dateSource === 'bulletin' && next.published === story.published ? story.updated : undefined);
+    next.updated = maxIso(next.published, next.declaredUpdated, stamp);
+  }
   else if (visible) next.updated = maxIso(story.updated, run.nowIso, next.published);
 
   return changed(story, next) ? next : story;
+}
+
+/** The bulletin day that contradicts the feed's date of `next`, from the copy merged now or the story before. */
+function dateConflictOf(next: Story, before: Story, inc: Incoming): DateConflict | undefined {
+  if (next.dateSource !== 'feed') return undefined;
+  const bulletin =
+    inc.dateSource === 'bulletin' && inc.published && inc.dateBasis && inc.source.kind === 'bulletin'
+      ? { iso: inc.published, basis: inc.dateBasis, file: inc.source.file }
+      : before.dateSource === 'bulletin' && before.dateBasis && before.sources.find((s) => s.kind === 'bulletin')
+        ? { iso: before.published, basis: before.dateBasis, file: (before.sources.find((s) => s.kind === 'bulletin') as { file: string }).file }
+        : undefined;
+  if (!bulletin || bulletinDateFits(next.published, bulletin.iso)) return undefined;
+  // The bulletin's day as written: its midnight in the agency's zone lies within 12 hours of UTC's.
+  const day = new Date(Date.parse(bulletin.iso) + 12 * 3600_000).toISOString().slice(0, 10);
+  return { day, basis: bulletin.basis, file: bulletin.file };
+}
+
+/** The update time a feed declared. A bulletin declares none: its `updated` is an order stamp (orderStamp). */
+function declaredUpdated(inc: Incoming): string | undefined {
+  return inc.source.kind === 'bulletin' ? undefined : inc.updated;
+}
+
+/**
+ * A bulletin item's order stamp (normalise.ts: the day's midnight plus seconds, so stories of one day have
+ * distinct `updated` in the bulletin's order), while the story is dated by that bulletin day; never past now.
+ */
+function orderStamp(story: Story, inc: Incoming, run: RunContext): string | undefined {
+  if (inc.source.kind !== 'bulletin' || story.dateSource !== 'bulletin' || inc.published !== story.published) return undefined;
+  return inc.updated && inc.updated <= run.nowIso ? inc.updated : undefined;
 }
 
 function changed(a: Story, b: Story): boolean {
@@ -164,6 +203,7 @@ function changed(a: Story, b: Story): boolean {
 
 function newStory(inc: Incoming, id: string, seq: number, run: RunContext): Story {
   const published = inc.published ?? run.nowIso;
+  const declared = declaredUpdated(inc);
   return {
     id,
     seq,
@@ -171,11 +211,12 @@ function newStory(inc: Incoming, id: string, seq: number, run: RunContext): Stor
     title: inc.title,
     ...(inc.link ? { link: inc.link } : {}),
     published,
-    updated: maxIso(published, inc.updated),
+    updated: maxIso(published, declared, inc.dateSource === 'bulletin' && inc.published && inc.updated && inc.updated <= run.nowIso ? inc.updated : undefined),
     firstSeen: run.nowIso,
     dateSource: inc.published ? inc.dateSource : 'first-seen',
+    ...(inc.published && inc.dateSource === 'bulletin' && inc.dateBasis ? { dateBasis: inc.dateBasis } : {}),
     ...(inc.dateFlag && inc.dateSource !== 'feed' ? { dateFlag: inc.dateFlag } : {}),
-    ...(inc.updated ? { declaredUpdated: inc.updated } : {}),
+    ...(declared ? { declaredUpdated: declared } : {}),
     contentHtml: inc.contentHtml,
     summary: inc.summary,
     teaser: inc.teaser,

@@ -1,7 +1,7 @@
 // Bulletin items and feed items → Incoming, the one shape stories are made of. Every fallback is decided here.
-import type { BulletinItem, DateFlag, FeedItem, Incoming, ParseWarning } from '../model.js';
+import type { BulletinItem, DateBasis, DateFlag, FeedItem, Incoming, ParseWarning } from '../model.js';
 import { renderBlocks } from '../sources/parse-bulletin.js';
-import { dateInFileName, parseDate } from './dates.js';
+import { dateInFileName, datelineDay, dayIn, dayIso, firstDayIn, parseDate, startOfDay, type Day } from './dates.js';
 import { identityChain, keys } from './identity.js';
 import { sanitiseHtml } from './sanitise-html.js';
 import { htmlToSummary } from './summary.js';
@@ -14,23 +14,64 @@ function blocksText(item: BulletinItem): string {
   return item.blocks.map((b) => (b.kind === 'p' ? b.text : b.items.join(' '))).join(' ');
 }
 
-export function bulletinToIncoming(item: BulletinItem, ctx: { file: string; agency: string }): Incoming {
+export interface BulletinContext {
+  /** File name in the drop folder. */
+  file: string;
+  agency: string;
+  /** The agency's IANA zone: a bulletin's day begins at 00:00 there. Default UTC. */
+  timeZone?: string;
+  /** The text above the bulletin's first item (ParsedBulletin.header). */
+  header?: string;
+  /** The file's modification time (ISO 8601), from read-bulletins. */
+  fileTime?: string;
+}
+
+/**
+ * A bulletin's days are a hint of who wrote them, so they come with their evidence, best first:
+ *  1. a dateline opening the item ("Brussels, 9 October 2024 – …"): the release's own date;
+ *  2. a date in the bulletin's header ("Press digest, 9 October 2024");
+ *  3. the date in the file's name (the user's choice when saving it, often the day after or before);
+ *  4. the day of the file's modification time, in the agency's zone;
+ *  5. none: the story keeps its first-seen time.
+ */
+export function bulletinDay(item: BulletinItem, ctx: BulletinContext): { day: Day; basis: DateBasis } | undefined {
+  const first = item.blocks[0];
+  const dateline = first?.kind === 'p' ? datelineDay(first.text) : undefined;
+  if (dateline) return { day: dateline, basis: 'dateline' };
+  const header = ctx.header ? firstDayIn(ctx.header) : undefined;
+  if (header) return { day: header, basis: 'header' };
+  const named = dateInFileName(ctx.file);
+  if (named) return { day: named, basis: 'file-name' };
+  const t = ctx.fileTime ? Date.parse(ctx.fileTime) : NaN;
+  if (Number.isFinite(t) && t > 0) return { day: dayIn(t, ctx.timeZone ?? 'UTC'), basis: 'file-time' };
+  return undefined;
+}
+
+/**
+ * Stories of one bulletin day share `published` (the day at 00:00 in the agency's zone) and are told apart by
+ * `updated`: one second per line before this item's line runs out, so the first item of a bulletin is the
+ * newest and a reader sorting by date keeps the bulletin's order. Derived from the line, it is the same on
+ * every run.
+ */
+const DAY_ORDER_SECONDS = 3600;
+
+export function bulletinToIncoming(item: BulletinItem, ctx: BulletinContext): Incoming {
   const title = cleanTitle(item.title);
-  const day = dateInFileName(ctx.file);
-  // The bulletin's own date is the day its file is named for; without one the story keeps its first-seen time.
-  const published = day ? new Date(Date.UTC(day.y, day.m - 1, day.d)).toISOString() : undefined;
+  const dated = bulletinDay(item, ctx);
+  const published = dated ? startOfDay(dated.day, ctx.timeZone ?? 'UTC') : undefined;
+  const updated = published ? new Date(Date.parse(published) + Math.max(0, DAY_ORDER_SECONDS - item.line) * 1000).toISOString() : undefined;
   const text = stripXmlInvalid(blocksText(item)).replace(/\s+/g, ' ').trim();
   return {
     agency: ctx.agency,
     title,
-    ...(published ? { published } : {}),
+    ...(published ? { published, updated, dateBasis: dated!.basis } : {}),
     dateSource: published ? 'bulletin' : 'first-seen',
     contentHtml: stripXmlInvalid(renderBlocks(item.blocks)),
     summary: text.length > 500 ? `${text.slice(0, 500).replace(/\s+\S*$/, '')}…` : text,
     teaser: item.teaser,
     categories: [],
     source: { kind: 'bulletin', file: ctx.file, line: item.line },
-    keys: [keys.bulletin(ctx.agency, published?.slice(0, 10), title)],
+    keys: [keys.bulletin(ctx.agency, dated ? dayIso(dated.day) : undefined, title)],
   };
 }
 

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { StoreData, Story } from '../model.js';
-import { MONTH_RE } from '../publish/archives.js';
+import { currentMonth, MONTH_RE } from '../publish/archives.js';
 import type { FeedFormat } from '../publish/render-feed.js';
 import { CpuBudget } from './cpu-budget.js';
 import { parseFeedQuery } from './feed-query.js';
@@ -43,6 +43,8 @@ export interface WebDeps {
   onPublish?: (info: { baseUrl: string; version: number; documents: number; ms: number }) => void;
   /** Query variants and archives kept per base URL and store version (default 200). */
   variantCacheSize?: number;
+  /** The clock, for which month is still open (no archive yet). Default: the system clock. */
+  now?: () => Date;
 }
 
 /**
@@ -143,9 +145,16 @@ export function createApp(deps: WebDeps): Web {
       forOrigins.clear();
       cachedVersion = version;
     }
-    if (!current || current.version !== version) {
+    const now = deps.now?.() ?? new Date();
+    // A new UTC month turns the last one into an archive: the documents are rebuilt as for a new store version.
+    if (current && current.pub.month !== currentMonth(now)) {
+      variants.clear();
+      storyPages.clear();
+      forOrigins.clear();
+    }
+    if (!current || current.version !== version || current.pub.month !== currentMonth(now)) {
       const t0 = performance.now();
-      const pub = buildPublication(data, deps.agencies, renderBase, deps.publish, current?.pub);
+      const pub = buildPublication(data, deps.agencies, renderBase, deps.publish, current?.pub, now);
       deps.onPublish?.({ baseUrl: renderBase, version, documents: pub.docs.size, ms: performance.now() - t0 });
       current = { version, pub };
     }
@@ -241,6 +250,12 @@ export function createApp(deps: WebDeps): Web {
       if (!file || !MONTH_RE.test(file[1]!)) throw notFound(`archives are named YYYY-MM.atom, e.g. /feeds/${key}/archive/2024-10.atom`);
       if (file[2] !== 'atom') throw notFound(`archives are Atom documents: /feeds/${key}/archive/${file[1]}.atom`);
       noQuery();
+      // The current month is no archive: it still grows, and RFC 5005 §4 lets a reader fetch an archive once and
+      // never again. Its URL answers 404 (not cached) until the month closes, then the archive itself; its
+      // stories are in the subscription feed meanwhile. A non-archive document under an archive's URL would be
+      // taken for the archive by caches and by anyone who bookmarks the link.
+      if (file[1]! >= e.pub.month)
+        throw notFound(`${file[1]} has not ended (UTC), so it has no archive yet: its stories are in /feeds/${key}.atom; closed months are linked from there by rel="prev-archive"`);
       const cacheKey = `/feeds/${key}/archive/${file[1]}.atom`;
       let doc = variants.get(cacheKey);
       if (!doc) {

@@ -1,7 +1,7 @@
 // Every default document for one base URL, rendered once per store change: the table the web tier serves from,
 // plus the indexes that query variants, archives and story pages are rendered from on demand.
 import type { StoreData, Story } from '../model.js';
-import { archiveHistory, archiveUrl, indexMonthsByFeed, monthName, subscriptionHistory, type MonthIndex } from '../publish/archives.js';
+import { archiveHistory, archiveUrl, closedMonths, currentMonth, indexMonthsByFeed, monthName, subscriptionHistory, unarchivedCount, type MonthIndex } from '../publish/archives.js';
 import { renderFrontPage, renderOpml } from '../publish/pages.js';
 import { CONTENT_TYPES, feedUrl, prepareItems, renderItems, type FeedFormat, type FeedMeta, type PreparedItem } from '../publish/render-feed.js';
 import { selectStories, type StoryQuery } from '../publish/select-stories.js';
@@ -87,6 +87,24 @@ export function lastChange(stories: readonly Story[]): Date | undefined {
   return Number.isFinite(max) ? new Date(max) : undefined;
 }
 
+/** The newest `updated` among stories: the `updated` the feed of them has (and an empty view of it gets). */
+function newestUpdated(stories: readonly Story[]): Date | undefined {
+  let max = -Infinity;
+  let maxIso = '';
+  for (const s of stories) {
+    const d = s.updated;
+    // toISOString() output compares as text (see lastChange): parse only the others.
+    if (d.length === 24 && d.endsWith('Z')) {
+      if (d > maxIso) maxIso = d;
+    } else {
+      const t = Date.parse(d);
+      if (t > max) max = t;
+    }
+  }
+  if (maxIso !== '') max = Math.max(max, Date.parse(maxIso));
+  return Number.isFinite(max) ? new Date(max) : undefined;
+}
+
 export interface Publication {
   baseUrl: string;
   /** Every default document by path: the feeds, /feeds/status.atom, / and /feeds.opml. */
@@ -104,6 +122,25 @@ export interface Publication {
   opts: PublishOptions;
   /** What each default feed document was rendered from, so the next publication can reuse it unchanged. */
   inputs: Map<string, FeedInputs>;
+  /** The UTC month this publication was built in: it is no archive yet; the web tier rebuilds when it ends. */
+  month: string;
+  /** The store's newest change: the date of a document whose scope has no stories (see FeedMeta.emptyUpdated). */
+  changed: Date;
+}
+
+/**
+ * When the store last changed as far as its contents tell: the newest story change, else the newest attempt
+ * at any source (an ingest that found nothing still committed its source states). A store that never ingested
+ * anything has neither; its documents are then dated when this process first published them, once, not per
+ * request.
+ */
+function storeChanged(sorted: readonly Story[], data: StoreData, builtAt: Date): Date {
+  const fromStories = lastChange(sorted);
+  if (fromStories) return fromStories;
+  let max = '';
+  for (const s of Object.values(data.sources)) if (s.lastAttempt && s.lastAttempt > max) max = s.lastAttempt;
+  const t = Date.parse(max);
+  return Number.isFinite(t) ? new Date(t) : builtAt;
 }
 
 interface FeedInputs {
@@ -120,7 +157,7 @@ function sameStories(a: readonly Story[], b: readonly Story[]): boolean {
 }
 
 function feedDoc(format: FeedFormat, meta: FeedMeta, stories: readonly Story[], cacheControl: string, items = prepareItems(meta, stories)): Prepared {
-  const changed = lastChange(stories);
+  const changed = lastChange(stories) ?? meta.emptyUpdated;
   return prepare(renderItems(format, meta, items), CONTENT_TYPES[format], { ...(changed ? { lastModified: changed } : {}), cacheControl, cors: true });
 }
 
@@ -129,10 +166,19 @@ function feedDoc(format: FeedFormat, meta: FeedMeta, stories: readonly Story[], 
  * A feed document of `previous` whose inputs are unchanged is kept as it is (with the compressed bytes it has
  * made so far): an ingest run usually changes the merged feed and one or two agencies', not all of them.
  */
-export function buildPublication(data: StoreData, configured: readonly AgencyInfo[], baseUrl: string, opts: PublishOptions, previous?: Publication): Publication {
+export function buildPublication(
+  data: StoreData,
+  configured: readonly AgencyInfo[],
+  baseUrl: string,
+  opts: PublishOptions,
+  previous?: Publication,
+  now: Date = new Date(),
+): Publication {
   const agencies = publishedAgencies(configured, data);
   const agencyById = Object.fromEntries(agencies.map((a) => [a.id, a]));
   const sorted = sortStories(data.stories);
+  const month = currentMonth(now);
+  const changed = storeChanged(sorted, data, previous?.changed ?? now);
   const docs = new Map<string, Prepared>();
   const cacheControl = `public, max-age=${opts.maxAgeSeconds}`;
 
@@ -153,13 +199,15 @@ export function buildPublication(data: StoreData, configured: readonly AgencyInf
   const inputs = new Map<string, FeedInputs>();
   for (const [key, all] of lists) {
     const index = months.get(key) ?? { months: [], stories: new Map() };
-    const stories = all.slice(0, opts.limit);
-    const meta = feedMeta(key, agencies, baseUrl, opts);
+    // Every story of the current month is in the subscription document, however many: none of them is in an
+    // archive yet (RFC 5005 §4), so a reader following prev-archive from here misses nothing.
+    const stories = all.slice(0, Math.max(opts.limit, unarchivedCount(all, month)));
+    const meta: FeedMeta = { ...feedMeta(key, agencies, baseUrl, opts), emptyUpdated: newestUpdated(all) ?? changed };
     // Cleaned once for the three formats, and only if one of them is rendered: a reader reads each story's body
     // from disk when it is first asked for (src/store/reader-stories.ts).
     let items: readonly PreparedItem[] | undefined;
     for (const format of FORMATS) {
-      const history = format === 'atom' ? subscriptionHistory(index, baseUrl, key) : undefined;
+      const history = format === 'atom' ? subscriptionHistory(index, baseUrl, key, month) : undefined;
       const m = history ? { ...meta, history } : meta;
       const path = `/feeds/${key}.${format}`;
       const input = { meta: JSON.stringify([format, cacheControl, m]), stories };
@@ -178,8 +226,8 @@ export function buildPublication(data: StoreData, configured: readonly AgencyInf
   for (const i of incidents) if (i.kind === 'failing' && i.state.lastAttempt) statusChanged = Math.max(statusChanged, Date.parse(i.state.lastAttempt));
   docs.set(
     '/feeds/status.atom',
-    prepare(renderStatusFeed(incidents, baseUrl), CONTENT_TYPES.atom, {
-      ...(Number.isFinite(statusChanged) ? { lastModified: new Date(statusChanged) } : {}),
+    prepare(renderStatusFeed(incidents, baseUrl, changed.toISOString()), CONTENT_TYPES.atom, {
+      lastModified: Number.isFinite(statusChanged) ? new Date(statusChanged) : changed,
       cacheControl,
       cors: true,
     }),
@@ -194,7 +242,8 @@ export function buildPublication(data: StoreData, configured: readonly AgencyInf
         baseUrl,
         feeds: feeds.map((f) => {
           const list = lists.get(f.id) ?? [];
-          const newestArchive = months.get(f.id)?.months[0];
+          const m = months.get(f.id);
+          const newestArchive = m ? closedMonths(m, month)[0] : undefined;
           return { id: f.id, name: f.name, stories: list.slice(0, 5), total: list.length, ...(newestArchive ? { newestArchive } : {}) };
         }),
       }),
@@ -204,10 +253,10 @@ export function buildPublication(data: StoreData, configured: readonly AgencyInf
   );
   docs.set(
     '/feeds.opml',
-    prepare(renderOpml(baseUrl, feeds, (newest ?? new Date(0)).toISOString()), 'text/x-opml; charset=utf-8', { cacheControl, cors: true }),
+    prepare(renderOpml(baseUrl, feeds, (newest ?? changed).toISOString()), 'text/x-opml; charset=utf-8', { lastModified: newest ?? changed, cacheControl, cors: true }),
   );
 
-  return { baseUrl, docs, agencies, agencyById, sorted, lists, months, story, opts, inputs };
+  return { baseUrl, docs, agencies, agencyById, sorted, lists, months, story, opts, inputs, month, changed };
 }
 
 /** What a query variant's title adds, so a reader's list tells two variants of one feed apart. */
@@ -222,8 +271,10 @@ function describeQuery(query: StoryQuery): string {
 
 /** A feed with query parameters; `canonical` is the normalised query string (not empty). */
 export function renderVariant(pub: Publication, key: string, format: FeedFormat, query: StoryQuery, canonical: string): Prepared {
-  const stories = selectStories(pub.lists.get(key) ?? [], query, pub.agencyById);
-  const meta = feedMeta(key, pub.agencies, pub.baseUrl, pub.opts);
+  const all = pub.lists.get(key) ?? [];
+  const stories = selectStories(all, query, pub.agencyById);
+  // A query that matches nothing is dated by its feed's newest change: what it would have shown changed then.
+  const meta: FeedMeta = { ...feedMeta(key, pub.agencies, pub.baseUrl, pub.opts), emptyUpdated: newestUpdated(all) ?? pub.changed };
   return feedDoc(
     format,
     { ...meta, title: `${meta.title}${describeQuery(query)}`, selfUrl: `${feedUrl(pub.baseUrl, key, format)}?${canonical}` },
@@ -232,8 +283,9 @@ export function renderVariant(pub: Publication, key: string, format: FeedFormat,
   );
 }
 
-/** The Atom archive of one month of a feed, or undefined when that month has no stories. */
+/** The Atom archive of one closed month of a feed, or undefined when that month has no stories or is not closed. */
 export function renderArchive(pub: Publication, key: string, month: string): Prepared | undefined {
+  if (month >= pub.month) return undefined;
   const index = pub.months.get(key);
   const stories = index?.stories.get(month);
   if (index === undefined || stories === undefined) return undefined;
@@ -245,7 +297,7 @@ export function renderArchive(pub: Publication, key: string, month: string): Pre
       ...meta,
       title: `${name}: press releases of ${monthName(month)} (Pressroom archive)`,
       selfUrl: archiveUrl(pub.baseUrl, key, month),
-      history: archiveHistory(index, pub.baseUrl, key, month),
+      history: archiveHistory(index, pub.baseUrl, key, month, pub.month),
     },
     stories,
     `public, max-age=${pub.opts.maxAgeSeconds}`,

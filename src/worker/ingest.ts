@@ -99,7 +99,7 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
       discovered: [],
     };
   }
-  const result = await (deps.parser ?? inlineParser()).run({ kind: 'bulletin', text: file.text, file: name, agencies }, deps.signal);
+  const result = await (deps.parser ?? inlineParser()).run({ kind: 'bulletin', text: file.text, file: name, fileTime: file.mtime, agencies }, deps.signal);
   if (!result.ok) {
     if (result.code === 'aborted') return undefined; // shutting down: the file is read again next time
     deps.log.warn({ source: `bulletin:${name}`, code: result.code, ms: Math.round(result.ms) }, `bulletin ${name}: ${result.message}`);

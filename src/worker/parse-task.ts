@@ -24,6 +24,8 @@ export interface BulletinTask {
   text: string;
   /** File name relative to feeds/bulletins (its date names the stories' day). */
   file: string;
+  /** The file's modification time (ISO 8601): the last hint of the bulletin's day. */
+  fileTime?: string;
   /** Configured and discovered agencies, for resolveAgency. */
   agencies: Agency[];
 }
@@ -63,7 +65,14 @@ function bulletinTask(t: BulletinTask): BulletinOutcome {
   const incoming = parsed.items.map((item) => {
     const ref = resolveAgency(item.agencyName, t.agencies);
     if (!ref.configured && !discovered.some((d) => d.id === ref.id)) discovered.push({ id: ref.id, name: ref.name });
-    return bulletinToIncoming(item, { file: t.file, agency: ref.id });
+    const timeZone = t.agencies.find((a) => a.id === ref.id)?.timezone ?? 'UTC';
+    return bulletinToIncoming(item, {
+      file: t.file,
+      agency: ref.id,
+      timeZone,
+      ...(t.fileTime !== undefined ? { fileTime: t.fileTime } : {}),
+      ...(parsed.header !== undefined ? { header: parsed.header } : {}),
+    });
   });
   return { kind: 'bulletin', incoming, discovered, warnings: parsed.warnings };
 }

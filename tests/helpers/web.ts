@@ -168,3 +168,12 @@ export function rawRequest(base: string, path: string, opts: { method?: string; 
     req.end();
   });
 }
+
+/** Atom entry ids as written (`&amp;` read back). */
+export const atomIds = (xml: string): string[] => [...xml.matchAll(/<entry>\s*<id>([^<]*)<\/id>/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+
+/** Every `<link rel=… href=…/>` directly under the Atom feed element, as rel → href. */
+export function feedLinks(xml: string): Record<string, string> {
+  const head = xml.slice(0, xml.indexOf('<entry>') < 0 ? xml.length : xml.indexOf('<entry>'));
+  return Object.fromEntries([...head.matchAll(/<link rel="([^"]+)" type="[^"]*" href="([^"]+)"\/>/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
+}

@@ -1,6 +1,6 @@
 // Month index and RFC 5005 links; query selection over stories.
 import { describe, expect, it } from 'vitest';
-import { archiveHistory, indexMonths, monthName, subscriptionHistory } from '../../src/publish/archives.js';
+import { archiveHistory, closedMonths, indexMonths, monthName, subscriptionHistory, unarchivedCount } from '../../src/publish/archives.js';
 import { selectStories } from '../../src/publish/select-stories.js';
 import type { Story } from '../../src/model.js';
 import { makeStory } from '../helpers/web.js';
@@ -23,18 +23,22 @@ describe('indexMonths and archive links', () => {
     expect(index.stories.get('2024-09')!.map((x) => x.id)).toEqual(['b']);
   });
 
-  it('links each month to its neighbours and the subscription feed', () => {
+  it('links each closed month to the next older one and the subscription feed; the current month is no archive', () => {
     const B = 'http://h';
-    expect(archiveHistory(index, B, 'nato', '2024-09')).toEqual({
+    const NOW = '2025-01';
+    expect(closedMonths(index, NOW)).toEqual(['2024-10', '2024-09', '2024-06']);
+    expect(archiveHistory(index, B, 'nato', '2024-09', NOW)).toEqual({
       archive: true,
       current: 'http://h/feeds/nato.atom',
       prevArchive: 'http://h/feeds/nato/archive/2024-06.atom',
-      nextArchive: 'http://h/feeds/nato/archive/2024-10.atom',
     });
-    expect(archiveHistory(index, B, 'nato', '2025-01').nextArchive).toBeUndefined();
-    expect(archiveHistory(index, B, 'nato', '2024-06').prevArchive).toBeUndefined();
-    expect(subscriptionHistory(index, B, 'nato')).toEqual({ archive: false, prevArchive: 'http://h/feeds/nato/archive/2025-01.atom' });
-    expect(subscriptionHistory(indexMonths([]), B, 'nato')).toBeUndefined();
+    expect(archiveHistory(index, B, 'nato', '2024-06', NOW).prevArchive).toBeUndefined();
+    // prev-archive names the newest closed month, not the current one.
+    expect(subscriptionHistory(index, B, 'nato', NOW)).toEqual({ archive: false, prevArchive: 'http://h/feeds/nato/archive/2024-10.atom' });
+    expect(subscriptionHistory(index, B, 'nato', '2025-02')).toEqual({ archive: false, prevArchive: 'http://h/feeds/nato/archive/2025-01.atom' });
+    expect(subscriptionHistory(indexMonths([]), B, 'nato', NOW)).toBeUndefined();
+    expect(subscriptionHistory(indexMonths([stories[0]!]), B, 'nato', NOW)).toBeUndefined();
+    expect(unarchivedCount(stories, NOW)).toBe(1);
     expect(monthName('2024-10')).toBe('October 2024');
   });
 });

@@ -331,7 +331,10 @@ describe('renderStoryPage', () => {
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page).not.toContain('<script>');
     expect(page).toContain('Council of the EU &amp; &lt;Friends&gt;');
-    expect(page).toContain('<time datetime="2024-10-09T06:00:00.000Z">9 October 2024, 06:00 UTC</time>');
+    // A bulletin gives a day: the page shows a date, no time of day, and says where it came from.
+    expect(page).toContain('<time datetime="2024-10-09">9 October 2024</time>');
+    expect(page).not.toContain('UTC</time>');
+    expect(page).toContain('Date from the name of the bulletin file it came in; the source gives no time of day.');
     expect(page).toContain('<b>bold</b>');
     expect(page).toContain('<code>bulletins/2024-10-09.txt</code>, line 12');
     expect(page).toContain('guid <code>c&amp;&lt;1&gt;</code>');

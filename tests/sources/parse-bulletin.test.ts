@@ -17,7 +17,7 @@ const simple = [item(1, 'Title', 'NATO', [p('Para one wrapped'), p('Para two')])
 interface Case {
   description: string;
   input: string;
-  expected: { items: BulletinItem[]; warnings: ParseWarning[] };
+  expected: { items: BulletinItem[]; warnings: ParseWarning[]; header?: string };
 }
 
 const cases: Case[] = [
@@ -117,6 +117,8 @@ const cases: Case[] = [
     expected: {
       items: [item(4, 'Title', 'NATO', [p('Body')])],
       warnings: [{ line: 1, message: 'text before first item ignored' }],
+      // Not an item, but reported: a digest's heading may carry its date (normalise.ts bulletinDay).
+      header: 'DAILY DIGEST\nOctober',
     },
   },
   {

@@ -48,13 +48,16 @@ describe('validators', () => {
     expect(r.body).toContain(`<updated>${nato.map((x) => x.updated).sort().at(-1)}</updated>`);
   });
 
-  it('an empty feed has an ETag but no Last-Modified, and is still byte-stable', async () => {
+  it('an empty feed is dated by the store’s newest change (never 1970, never now) and is byte-stable', async () => {
     const empty = await serveApp({ ...sampleStore(), stories: [] });
     try {
       const r = await rawRequest(empty.url, '/feeds/nato.atom');
       expect(r.status).toBe(200);
-      expect(r.headers['last-modified']).toBeUndefined();
-      expect(r.body).toContain('<updated>1970-01-01T00:00:00.000Z</updated>');
+      // No story: the newest attempt at a source is the store's last change.
+      expect(r.headers['last-modified']).toBe('Sun, 20 Oct 2024 10:00:00 GMT');
+      expect(r.body).toContain('<updated>2024-10-20T10:00:00.000Z</updated>');
+      expect((await rawRequest(empty.url, '/feeds/status.atom')).body).not.toContain('1970');
+      expect((await rawRequest(empty.url, '/feeds.opml')).body).not.toContain('1970');
       expect((await rawRequest(empty.url, '/feeds/nato.atom', { headers: { 'If-None-Match': r.headers.etag! } })).status).toBe(304);
     } finally {
       await empty.close();
