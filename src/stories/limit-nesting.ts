@@ -2,15 +2,16 @@
 //
 // Measured here (Node 20): 1 MB of `<b>` (333,000 unclosed elements) takes sanitize-html ~56 s, 1 MB of nested
 // `<table><tr><td>` ~19 s, and html-to-text throws "Maximum call stack size exceeded" from 100 KB of `<div>` on.
-// htmlparser2 keeps its open elements in an array it `unshift`s, and both libraries walk that depth again. A
-// press release nests a few dozen elements at most; past MAX_NESTING the start tags are dropped (their text is
-// kept), so every later tag costs at most MAX_NESTING steps and the whole body stays linear.
+// htmlparser2 (under both) keeps its open elements in an array it `unshift`s, and both libraries walk that depth
+// again. A press release nests a few dozen elements at most; past MAX_NESTING the start tags are dropped (their
+// text is kept), so every later tag costs at most MAX_NESTING steps and the whole body stays linear.
 //
-// The model follows htmlparser2's: void elements never open, the start tags that close an open `<p>`, `<li>`,
-// `<td>`… close them (its openImpliesClose table), an end tag closes up to the nearest open element of its name,
-// and script/style/title/textarea/xmp hold raw text. Where it is wrong it can only count too deep, never too
-// shallow, and only drops start tags, never text; the sanitiser still decides what is safe.
-import { Finder } from '../sources/scan-text.js';
+// The tags are read by htmlparser2's own Tokenizer (linear; the same 10.x copy sanitize-html and html-to-text
+// parse with), so comments, raw text (`<script>`, `<title>`…) and quoted `>` split the text exactly as they will.
+// The open elements are followed as its Parser follows them: void elements never open, start tags close the
+// open `<p>`, `<li>`, `<td>`… they imply (its openImpliesClose table), an end tag closes up to the nearest open
+// element of its name, and `/>` closes only inside `<svg>`/`<math>`.
+import { Tokenizer } from 'htmlparser2';
 
 export const MAX_NESTING = 256;
 
@@ -33,116 +34,90 @@ const VOID = new Set([
 ]);
 const RAW_TEXT = new Set(['script', 'style', 'title', 'textarea', 'xmp']);
 
-const isNameStart = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-// htmlparser2 ends a tag name at white space, `/` or `>`.
-const isSpace = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
-const endsName = (c: number) => c === 0x2f || c === 0x3e || isSpace(c);
+const FOREIGN = new Set(['math', 'svg']);
+const INTEGRATION = new Set(['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation-xml', 'foreignobject', 'desc', 'title']);
 
 /** `html` with start tags nested deeper than `maxDepth` removed; the very same string when none is. */
 export function limitNesting(html: string, maxDepth = MAX_NESTING): string {
   if (html.length < maxDepth * 3) return html; // too short to nest that deep ("<b>" is three characters)
-  const commentEnds = new Finder(html, '-->');
-  const gts = new Finder(html, '>');
-  const quotes = { '"': new Finder(html, '"'), "'": new Finder(html, "'") };
-  const rawEnds = new Map<string, RegExp>();
-  const rawMissFrom = new Map<string, number>();
-  const stack: string[] = [];
+  const stack: string[] = []; // innermost last
   const open = new Map<string, number>(); // how many of each name the stack holds
-  const push = (n: string) => {
-    stack.push(n);
-    open.set(n, (open.get(n) ?? 0) + 1);
-  };
+  const foreign: boolean[] = [false]; // innermost last, as htmlparser2's foreignContext
   const pop = () => {
     const n = stack.pop()!;
     open.set(n, open.get(n)! - 1);
     return n;
   };
+  const drops: number[] = []; // [start, end) pairs of dropped start tags
+  let tag = '';
+  let tagStart = -1;
+  let dropping = false;
+  const endTag = (end: number) => {
+    if (dropping) drops.push(tagStart, end + 1);
+    dropping = false;
+    tag = '';
+  };
+  const noop = () => {};
+  const tokenizer = new Tokenizer(
+    { xmlMode: false, decodeEntities: true },
+    {
+      onopentagname(start, end) {
+        const name = html.slice(start, end).toLowerCase();
+        tag = name;
+        tagStart = start - 1;
+        // The open elements this start tag closes, as the Parser closes them (only if the tag is kept).
+        const implied = IMPLIES_CLOSE.get(name);
+        let closes = 0;
+        if (implied) while (closes < stack.length && implied.has(stack[stack.length - 1 - closes]!)) closes++;
+        const isVoid = VOID.has(name);
+        // A raw-text element is never dropped: without its start tag its text would be read as markup. It holds
+        // no tags, so it nests at most one deeper than the cap.
+        if (!isVoid && !RAW_TEXT.has(name) && stack.length - closes >= maxDepth) {
+          dropping = true;
+          return;
+        }
+        for (; closes > 0; closes--) pop();
+        if (isVoid) return;
+        stack.push(name);
+        open.set(name, (open.get(name) ?? 0) + 1);
+        if (FOREIGN.has(name)) foreign.push(true);
+        else if (INTEGRATION.has(name)) foreign.push(false);
+      },
+      onopentagend: endTag,
+      onselfclosingtag(end) {
+        // Inside svg/math `<x/>` closes itself; elsewhere the slash means nothing.
+        if (!dropping && foreign[foreign.length - 1] && stack[stack.length - 1] === tag) pop();
+        endTag(end);
+      },
+      onclosetag(start, end) {
+        const name = html.slice(start, end).toLowerCase();
+        if (FOREIGN.has(name) || INTEGRATION.has(name)) {
+          if (foreign.length > 1) foreign.pop();
+        }
+        if (!VOID.has(name) && (open.get(name) ?? 0) > 0) while (pop() !== name);
+      },
+      onattribdata: noop,
+      onattribentity: noop,
+      onattribend: noop,
+      onattribname: noop,
+      oncdata: noop,
+      oncomment: noop,
+      ondeclaration: noop,
+      onend: noop,
+      onprocessinginstruction: noop,
+      ontext: noop,
+      ontextentity: noop,
+    },
+  );
+  tokenizer.write(html);
+  tokenizer.end();
+  if (drops.length === 0) return html;
+  // Each dropped tag becomes an empty comment, so the text on either side cannot join into a new tag (`<<b>a>`).
   let out = '';
   let kept = 0;
-  let pos = 0;
-  const n = html.length;
-  while (pos < n) {
-    const lt = html.indexOf('<', pos);
-    if (lt < 0) break;
-    pos = lt + 1;
-    const c = html.charCodeAt(lt + 1);
-    if (c === 0x21 /* ! */) {
-      if (html.startsWith('<!--', lt)) {
-        const close = commentEnds.find(lt + 4);
-        if (close < 0) break; // the rest is a comment
-        pos = close + 3;
-      } else {
-        const gt = gts.find(lt + 2);
-        if (gt < 0) break;
-        pos = gt + 1;
-      }
-      continue;
-    }
-    if (c === 0x3f /* ? */) {
-      const gt = gts.find(lt + 2);
-      if (gt < 0) break;
-      pos = gt + 1;
-      continue;
-    }
-    const closing = c === 0x2f;
-    const nameAt = closing ? lt + 2 : lt + 1;
-    if (!isNameStart(html.charCodeAt(nameAt))) continue;
-    let i = nameAt + 1;
-    while (i < n && !endsName(html.charCodeAt(i))) i++;
-    const name = html.slice(nameAt, i).toLowerCase();
-    // The end of the tag: the first `>` outside a quoted attribute value.
-    let end = -1;
-    while (i < n) {
-      const ch = html[i];
-      if (ch === '>') {
-        end = i;
-        break;
-      }
-      if (ch === '=' && !closing) {
-        // An attribute value: `="…"`, `= '…'` (white space allowed before the quote) or unquoted.
-        let j = i + 1;
-        while (j < n && isSpace(html.charCodeAt(j))) j++;
-        const q = html[j];
-        if (q === '"' || q === "'") {
-          const close = quotes[q].find(j + 1);
-          if (close < 0) break;
-          i = close + 1;
-        } else i = j;
-        continue;
-      }
-      i++;
-    }
-    if (end < 0) break; // an unfinished tag at the end of the text
-    pos = end + 1;
-    if (closing) {
-      if ((open.get(name) ?? 0) > 0) while (pop() !== name);
-      continue;
-    }
-    // The open elements this start tag closes, as htmlparser2 closes them (only if the tag is kept).
-    const implied = IMPLIES_CLOSE.get(name);
-    let closes = 0;
-    if (implied) while (closes < stack.length && implied.has(stack[stack.length - 1 - closes]!)) closes++;
-    if (!VOID.has(name) && stack.length - closes >= maxDepth) {
-      out += html.slice(kept, lt);
-      kept = pos;
-      continue;
-    }
-    for (; closes > 0; closes--) pop();
-    if (VOID.has(name)) continue;
-    push(name);
-    if (RAW_TEXT.has(name)) {
-      // Raw text up to `</name`, any case; remembered when missing, as a Finder does.
-      if ((rawMissFrom.get(name) ?? Infinity) <= pos) break;
-      let re = rawEnds.get(name);
-      if (!re) rawEnds.set(name, (re = new RegExp(`</${name}`, 'gi')));
-      re.lastIndex = pos;
-      const m = re.exec(html);
-      if (!m) {
-        rawMissFrom.set(name, pos);
-        break;
-      }
-      pos = m.index;
-    }
+  for (let i = 0; i < drops.length; i += 2) {
+    out += `${html.slice(kept, drops[i])}<!---->`;
+    kept = drops[i + 1]!;
   }
-  return kept === 0 ? html : out + html.slice(kept);
+  return out + html.slice(kept);
 }
