@@ -2,6 +2,7 @@
 // rss-parser's parseString, then read every field raw and validate each item on its own.
 import Parser from 'rss-parser';
 import type { FeedItem, ParseWarning } from '../model.js';
+import { Finder, isJsSpace, removeComments, replaceTags } from './scan-text.js';
 
 export type ParseFeedResult =
   | { ok: true; title?: string; link?: string; items: FeedItem[]; warnings: ParseWarning[] }
@@ -33,7 +34,7 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParseFeed
     if (error instanceof TypeError) {
       return { ok: false, code: 'malformed', message: `malformed feed: unexpected structure (${message})` };
     }
-    return { ok: false, code: 'malformed', message: `malformed XML: ${message.replace(/\s*\n\s*/g, ', ')}` };
+    return { ok: false, code: 'malformed', message: `malformed XML: ${joinLines(message)}` };
   }
 
   const warnings: ParseWarning[] = [...repaired.warnings];
@@ -108,7 +109,7 @@ function repairXml(text: string): Repaired | { refused: string } {
 
   // Split into CDATA sections (left alone but for control characters) and the rest (entities repaired).
   // Removing characters never removes a line break, so offsets within a piece give the right line.
-  const pieces = out.split(/(<!\[CDATA\[[\s\S]*?\]\]>)/);
+  const pieces = splitCdata(out);
   let pieceLine = 1;
   out = pieces
     .map((piece, i) => {
@@ -167,6 +168,23 @@ function repairXml(text: string): Repaired | { refused: string } {
   return { text: protectXhtml(out), warnings };
 }
 
+/**
+ * What `text.split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)` returns (text, CDATA section, text, …), in one pass: once a
+ * `<![CDATA[` has no `]]>` after it, no later one has either, and the rest is text.
+ */
+function splitCdata(text: string): string[] {
+  const pieces: string[] = [];
+  let pos = 0;
+  for (let open = text.indexOf('<![CDATA['); open >= 0; open = text.indexOf('<![CDATA[', pos)) {
+    const close = text.indexOf(']]>', open + 9);
+    if (close < 0) break;
+    pieces.push(text.slice(pos, open), text.slice(open, close + 3));
+    pos = close + 3;
+  }
+  pieces.push(text.slice(pos));
+  return pieces;
+}
+
 /** C0 controls but tab/LF/CR, U+FFFE/U+FFFF and lone surrogates: never allowed in XML 1.0 (§2.2). */
 const INVALID_XML_CHARS =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -187,43 +205,96 @@ function isXmlChar(code: number): boolean {
  * external entities (`<!ENTITY xxe SYSTEM "file:///etc/passwd">`) arrive: the document is refused before any
  * parser sees it. Others (the RSS 0.91 Netscape DTD) are blanked out, keeping their line breaks.
  */
+const DOCTYPE_AT = /<!DOCTYPE/iy;
+
 function removeDoctype(text: string): { text: string; removed: boolean; line: number } | { refused: string } {
-  // A `<!DOCTYPE html>` inside a CDATA description or a comment is content, not a declaration.
-  const re = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<!DOCTYPE/gi;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) && !/^<!DOCTYPE$/i.test(m[0]));
-  if (!m) return { text, removed: false, line: 0 };
-  const start = m.index;
-  // Find the end of the DOCTYPE: the first `>` outside quotes and outside the `[ ... ]` internal subset.
-  let i = start + '<!DOCTYPE'.length;
-  let quote: string | undefined;
-  let depth = 0;
-  for (; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '[') depth++;
-    else if (c === ']') depth = Math.max(0, depth - 1);
-    else if (c === '>' && depth === 0) break;
+  // A `<!DOCTYPE html>` inside a CDATA description or a comment is content, not a declaration. One pass: the
+  // Finders remember that a `-->` or `]]>` is missing, so a run of unclosed `<!--` is not rescanned each time.
+  const comments = new Finder(text, '-->');
+  const cdataEnds = new Finder(text, ']]>');
+  let out = '';
+  let kept = 0;
+  let line = 0;
+  let pos = 0;
+  while (pos < text.length) {
+    const lt = text.indexOf('<!', pos);
+    if (lt < 0) break;
+    if (text.startsWith('<!--', lt)) {
+      const close = comments.find(lt + 4);
+      pos = close < 0 ? lt + 1 : close + 3;
+      continue;
+    }
+    if (text.startsWith('<![CDATA[', lt)) {
+      const close = cdataEnds.find(lt + 9);
+      pos = close < 0 ? lt + 1 : close + 3;
+      continue;
+    }
+    DOCTYPE_AT.lastIndex = lt;
+    if (!DOCTYPE_AT.test(text)) {
+      pos = lt + 1;
+      continue;
+    }
+    // Find the end of the DOCTYPE: the first `>` outside quotes and outside the `[ ... ]` internal subset.
+    let i = lt + '<!DOCTYPE'.length;
+    let quote: string | undefined;
+    let depth = 0;
+    for (; i < text.length; i++) {
+      const c = text[i];
+      if (quote) {
+        if (c === quote) quote = undefined;
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === '[') depth++;
+      else if (c === ']') depth = Math.max(0, depth - 1);
+      else if (c === '>' && depth === 0) break;
+    }
+    const doctype = text.slice(lt, i + 1);
+    const entity = entityDeclared(doctype);
+    if (entity !== undefined) {
+      return {
+        refused:
+          `malformed XML: DOCTYPE declares entities${entity ? ` (${entity})` : ''}; refused: ` +
+          'entity expansion and external entities are never processed',
+      };
+    }
+    // Blank it out keeping its line breaks; a second DOCTYPE (not well-formed anyway) is checked the same way.
+    if (line === 0) line = 1 + countNewlines(text.slice(0, lt));
+    out += text.slice(kept, lt) + '\n'.repeat(countNewlines(doctype));
+    kept = pos = i + 1;
   }
-  const doctype = text.slice(start, i + 1);
-  if (/<!ENTITY/i.test(doctype)) {
-    const name = /<!ENTITY\s+%?\s*([^\s>]+)/i.exec(doctype)?.[1];
-    return {
-      refused:
-        `malformed XML: DOCTYPE declares entities${name ? ` (${name})` : ''}; refused: ` +
-        'entity expansion and external entities are never processed',
+  if (line === 0) return { text, removed: false, line: 0 };
+  return { text: out + text.slice(kept), removed: true, line };
+}
+
+/**
+ * Whether a DOCTYPE declares entities, and the name of the first: `''` when `<!ENTITY` has no readable name,
+ * undefined when there is no `<!ENTITY`. Read as `/<!ENTITY\s+%?\s*([^\s>]+)/i` reads it, without its
+ * backtracking (quadratic on `<!ENTITY` and a long run of spaces).
+ */
+function entityDeclared(doctype: string): string | undefined {
+  const re = /<!ENTITY/gi;
+  let found = false;
+  for (let m = re.exec(doctype); m; m = re.exec(doctype)) {
+    found = true;
+    let i = m.index + m[0].length;
+    const spaceStart = i;
+    while (i < doctype.length && isJsSpace(doctype.charCodeAt(i))) i++;
+    if (i === spaceStart) continue;
+    const name = (from: number): string => {
+      let j = from;
+      while (j < doctype.length && doctype[j] !== '>' && !isJsSpace(doctype.charCodeAt(j))) j++;
+      return doctype.slice(from, j);
     };
+    if (doctype[i] === '%') {
+      let k = i + 1;
+      while (k < doctype.length && isJsSpace(doctype.charCodeAt(k))) k++;
+      const after = name(k);
+      // `%?` gives the `%` back when no name follows it: the `%` is then the start of the name.
+      return after || name(i);
+    }
+    const n = name(i);
+    if (n) return n;
   }
-  // Blank it out keeping its line breaks; a second DOCTYPE (not well-formed anyway) is checked the same way.
-  const rest = removeDoctype(text.slice(i + 1));
-  if ('refused' in rest) return rest;
-  return {
-    text: text.slice(0, start) + doctype.replace(/[^\n]/g, '') + rest.text,
-    removed: true,
-    line: 1 + countNewlines(text.slice(0, start)),
-  };
+  return found ? '' : undefined;
 }
 
 /**
@@ -231,12 +302,46 @@ function removeDoctype(text: string): { text: string; removed: boolean; line: nu
  * `type="xhtml"` construct is wrapped in CDATA before parsing and read back as markup.
  */
 function protectXhtml(text: string): string {
-  return text.replace(
-    /<(title|subtitle|summary|content|rights)((?:\s[^>]*?)?\btype\s*=\s*["']xhtml["'][^>]*?)(?<!\/)>([\s\S]*?)<\/\1>/g,
-    (_m, tag: string, attrs: string, inner: string) =>
-      `<${tag}${attrs} pressroom-xhtml="1"><![CDATA[${inner.replaceAll(']]>', ']]]]><![CDATA[>')}]]></${tag}>`,
-  );
+  // One pass doing what this did:
+  //   text.replace(/<(title|subtitle|summary|content|rights)((?:\s[^>]*?)?\btype\s*=\s*["']xhtml["'][^>]*?)(?<!\/)>([\s\S]*?)<\/\1>/g, …)
+  // which rescans to the end of the document from every such start tag whose end tag is missing.
+  const gts = new Finder(text, '>');
+  const ends = new Map(XHTML_CONSTRUCTS.map((tag) => [tag, new Finder(text, `</${tag}>`)] as const));
+  // For the start tag ending at `>` index g: the last `type="xhtml"` in it (start tags nested in attribute
+  // values share their `>`, so it is computed once per `>`).
+  let typeFor = -1;
+  let lastType = -1;
+  let out = '';
+  let kept = 0;
+  let pos = 0;
+  for (let lt = text.indexOf('<', pos); lt >= 0; lt = text.indexOf('<', pos)) {
+    pos = lt + 1;
+    const tag = XHTML_CONSTRUCTS.find((t) => text.startsWith(t, lt + 1));
+    if (!tag) continue;
+    const nameEnd = lt + 1 + tag.length;
+    if (!isJsSpace(text.charCodeAt(nameEnd))) continue;
+    const g = gts.find(nameEnd);
+    if (g < 0) continue;
+    if (typeFor !== g) {
+      typeFor = g;
+      lastType = -1;
+      const re = /\btype\s*=\s*["']xhtml["']/g;
+      const region = text.slice(lt, g);
+      for (let m = re.exec(region); m; m = re.exec(region)) lastType = lt + m.index;
+    }
+    if (lastType <= nameEnd || text[g - 1] === '/') continue;
+    const close = ends.get(tag)!.find(g + 1);
+    if (close < 0) continue;
+    const inner = text.slice(g + 1, close);
+    out +=
+      text.slice(kept, lt) +
+      `<${tag}${text.slice(nameEnd, g)} pressroom-xhtml="1"><![CDATA[${inner.replaceAll(']]>', ']]]]><![CDATA[>')}]]></${tag}>`;
+    kept = pos = close + tag.length + 3;
+  }
+  return kept === 0 ? text : out + text.slice(kept);
 }
+
+const XHTML_CONSTRUCTS = ['title', 'subtitle', 'summary', 'content', 'rights'];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parsing. rss-parser recognises the format and finds the items; every field is read raw through customFields.
@@ -419,7 +524,8 @@ function unwrapXhtmlDiv(markup: string): string {
   const m = /^\s*<(?:([A-Za-z_][\w.-]*):)?div\b[^>]*>([\s\S]*)<\/(?:[A-Za-z_][\w.-]*:)?div>\s*$/.exec(markup);
   if (!m) return markup;
   const inner = m[2] ?? '';
-  return m[1] ? inner.replace(new RegExp(`(</?)${m[1]}:`, 'g'), '$1') : inner;
+  // The prefix may hold a `.`: escaped, so `a.b:` does not also match `axb:`.
+  return m[1] ? inner.replace(new RegExp(`(</?)${m[1].replace(/\./g, '\\.')}:`, 'g'), '$1') : inner;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -494,8 +600,29 @@ function markupOf(node: XNode | undefined, depth = 0): string | undefined {
 const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
 
 function rootName(text: string): string | undefined {
-  const withoutProlog = text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, '');
-  return /<([A-Za-z_][\w.:-]*)[\s>/]/.exec(withoutProlog)?.[1];
+  return /<([A-Za-z_][\w.:-]*)[\s>/]/.exec(withoutPisAndComments(text))?.[1];
+}
+
+/**
+ * What `text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, '')` returns, in one pass: an unclosed `<?` or `<!--`
+ * stays as text, and the Finders remember the missing `?>` or `-->` for the ones after it.
+ */
+function withoutPisAndComments(text: string): string {
+  const piEnds = new Finder(text, '?>');
+  const commentEnds = new Finder(text, '-->');
+  let out = '';
+  let kept = 0;
+  let pos = 0;
+  for (let lt = text.indexOf('<', pos); lt >= 0; lt = text.indexOf('<', pos)) {
+    pos = lt + 1;
+    const pi = text.startsWith('<?', lt);
+    if (!pi && !text.startsWith('<!--', lt)) continue;
+    const close = pi ? piEnds.find(lt + 2) : commentEnds.find(lt + 4);
+    if (close < 0) continue;
+    out += text.slice(kept, lt);
+    kept = pos = close + (pi ? 2 : 3);
+  }
+  return kept === 0 ? text : out + text.slice(kept);
 }
 
 /** xml:base on the root element (rss-parser hands over the channel's attributes, not the `<rss>` element's). */
@@ -504,17 +631,31 @@ function rootXmlBase(text: string): string | undefined {
   return root ? /\bxml:base\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(root)?.slice(1).find((v) => v !== undefined) : undefined;
 }
 
-/** 1-based line of each `<item>`/`<entry>` start tag, skipping CDATA and comments. */
+/** 1-based line of each `<item>`/`<entry>` start tag, skipping CDATA and comments (unclosed ones are text). */
 function itemLines(text: string, tag: 'item' | 'entry'): number[] {
   const lines: number[] = [];
-  const re = new RegExp(`<!\\[CDATA\\[[\\s\\S]*?\\]\\]>|<!--[\\s\\S]*?-->|<${tag}[\\s>/]`, 'g');
+  const cdataEnds = new Finder(text, ']]>');
+  const commentEnds = new Finder(text, '-->');
+  const open = `<${tag}`;
   let line = 1;
   let last = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (!m[0].startsWith(`<${tag}`)) continue;
-    line += countNewlines(text.slice(last, m.index));
-    last = m.index;
-    lines.push(line);
+  let pos = 0;
+  for (let lt = text.indexOf('<', pos); lt >= 0; lt = text.indexOf('<', pos)) {
+    pos = lt + 1;
+    if (text.startsWith('<![CDATA[', lt)) {
+      const close = cdataEnds.find(lt + 9);
+      if (close >= 0) pos = close + 3;
+    } else if (text.startsWith('<!--', lt)) {
+      const close = commentEnds.find(lt + 4);
+      if (close >= 0) pos = close + 3;
+    } else if (text.startsWith(open, lt)) {
+      const next = text.charCodeAt(lt + open.length);
+      if (next === 0x3e || next === 0x2f || isJsSpace(next)) {
+        line += countNewlines(text.slice(last, lt));
+        last = lt;
+        lines.push(line);
+      }
+    }
   }
   return lines;
 }
@@ -585,7 +726,7 @@ function escapeText(text: string): string {
 
 /** Tags dropped, character references decoded: for titles given as HTML or XHTML. */
 function htmlToText(html: string): string {
-  return decodeEntities(html.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]*>/g, ''));
+  return decodeEntities(replaceTags(removeComments(html), ''));
 }
 
 function decodeEntities(text: string): string {
@@ -597,6 +738,22 @@ function decodeEntities(text: string): string {
     const code = dec !== undefined ? Number(dec) : parseInt(hex ?? '', 16);
     return isXmlChar(code) ? String.fromCodePoint(code) : '';
   });
+}
+
+// Each run of white space holding a line break becomes ", ": what a `\s*\n\s*` replace did, without its
+// backtracking (quadratic on a long run of spaces with no line break).
+function joinLines(s: string): string {
+  let out = '';
+  let i = 0;
+  for (let nl = s.indexOf('\n', i); nl >= 0; nl = s.indexOf('\n', i)) {
+    let a = nl;
+    while (a > i && isJsSpace(s.charCodeAt(a - 1))) a--;
+    let b = nl + 1;
+    while (b < s.length && isJsSpace(s.charCodeAt(b))) b++;
+    out += `${s.slice(i, a)}, `;
+    i = b;
+  }
+  return out + s.slice(i);
 }
 
 function countNewlines(s: string): number {

@@ -1,5 +1,6 @@
 // Incoming items → stored stories: one story per press release, whichever sources carried it, in any order.
 import type { DateConflict, Incoming, StoreData, Story, StorySource } from '../model.js';
+import { replaceTags } from '../sources/scan-text.js';
 import { extendAliases, lookupAlias } from './alias-table.js';
 import { identityChain, mintId, resolveByKeys } from './identity.js';
 import { bulletinDateFits, confirms, copyEvidence, SEARCH_MS } from './copy-evidence.js';
@@ -53,7 +54,7 @@ function withSource(sources: readonly StorySource[], src: StorySource): readonly
 }
 
 /** Characters of text in an HTML body: how full a body is. */
-const textLength = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().length;
+const textLength = (html: string) => replaceTags(html, ' ').replace(/\s+/g, ' ').trim().length;
 
 /**
  * Orders two bodies, > 0 when `a` is the fuller: a complete text beats a teaser, then more text, then the

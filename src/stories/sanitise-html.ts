@@ -1,5 +1,6 @@
 // Cleans upstream HTML down to a small allowlist, with absolute http(s)/mailto links, safe to republish in feeds.
 import sanitizeHtml from 'sanitize-html';
+import { limitNesting } from './limit-nesting.js';
 import { stripXmlInvalid } from './xml-chars.js';
 
 const ALLOWED_TAGS = [
@@ -37,7 +38,8 @@ function absolutise(attr: string, baseUrl: string | undefined): sanitizeHtml.Tra
 
 export function sanitiseHtml(html: string, baseUrl?: string): string {
   // Stripping first as well: a NUL inside a tag name (`<scr\0ipt>`) must not hide a script from the allowlist.
-  const clean = sanitizeHtml(stripXmlInvalid(html), {
+  // Nesting capped: sanitize-html costs O(depth) per tag (limit-nesting.ts).
+  const clean = sanitizeHtml(limitNesting(stripXmlInvalid(html)), {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
       a: ['href', 'title'],

@@ -1,5 +1,6 @@
 // Turns an HTML body into a short plain-text summary for feed entries and listings.
 import { compile } from 'html-to-text';
+import { limitNesting } from './limit-nesting.js';
 import { stripXmlInvalid } from './xml-chars.js';
 
 const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } }));
@@ -21,7 +22,9 @@ const OPTIONS = {
 const toText = compile(OPTIONS);
 
 export function htmlToSummary(html: string, maxChars = 500): string {
-  const text = stripXmlInvalid(toText(html)).replace(/\s+/g, ' ').trim();
+  // Nesting capped: html-to-text recurses once per level ("Maximum call stack size exceeded" past a few
+  // thousand) and its parser costs O(depth) per tag (limit-nesting.ts).
+  const text = stripXmlInvalid(toText(limitNesting(html))).replace(/\s+/g, ' ').trim();
   if (text.length <= maxChars) return text;
   if (maxChars <= 1) return maxChars === 1 ? '…' : '';
   // Keep room for the ellipsis; never cut a surrogate pair in half.

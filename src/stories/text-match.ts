@@ -1,5 +1,6 @@
 // Evidence that two copies are one press release: folded titles, the lead of the body text, places and numbers.
 import { distance } from 'fastest-levenshtein';
+import { replaceTags } from '../sources/scan-text.js';
 
 /**
  * Folds a title for comparison: NFKC, case folding, quotes (’ ' “ "), dashes and colons (– — - :), and runs of
@@ -26,11 +27,21 @@ export function stripAgencyPrefix(folded: string, agency: string): string {
   return folded.startsWith(prefix) && folded.length > prefix.length + 10 ? folded.slice(prefix.length) : folded;
 }
 
-/** Normalised edit distance similarity of two folded titles, 1 = equal. */
+/**
+ * Characters of each title that the edit distance compares. Edit distance costs length × length (Myers'
+ * bit-vector: /32): two 1 MB titles would take hours, two of this length ~30 µs. Press-release titles are far
+ * shorter (the longest seen are ~250 characters), so only hostile titles lose their tails here.
+ */
+export const MAX_COMPARED_TITLE = 1000;
+
+/** Normalised edit distance similarity of two folded titles, 1 = equal (their first MAX_COMPARED_TITLE characters). */
 export function titleSimilarity(a: string, b: string): number {
   if (a === b) return 1;
-  const longest = Math.max(a.length, b.length);
-  return longest === 0 ? 1 : 1 - distance(a, b) / longest;
+  const x = a.length > MAX_COMPARED_TITLE ? a.slice(0, MAX_COMPARED_TITLE) : a;
+  const y = b.length > MAX_COMPARED_TITLE ? b.slice(0, MAX_COMPARED_TITLE) : b;
+  if (x === y) return 1;
+  const longest = Math.max(x.length, y.length);
+  return longest === 0 ? 1 : 1 - distance(x, y) / longest;
 }
 
 const contentWords = (folded: string) => new Set(folded.split(' ').filter((w) => w && !STOPWORDS.has(w)));
@@ -54,9 +65,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
  * Good enough to compare two copies' leads, which are folded the same way; never shown to anyone.
  */
 export function plainLead(html: string, maxChars = 1500): string {
-  return html
-    .slice(0, maxChars * 3)
-    .replace(/<[^>]*>/g, ' ')
+  return replaceTags(html.slice(0, maxChars * 3), ' ')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
       if (e[0] === '#') {
         const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
@@ -69,7 +78,10 @@ export function plainLead(html: string, maxChars = 1500): string {
 
 /** A text folded to words: what survives re-typing, re-wrapping and re-punctuating between channels. */
 export function foldText(text: string): string {
-  return foldTitle(text.replace(/(…|\.\.\.)\s*$/, ''));
+  // A closing ellipsis and the white space after it dropped (`/(…|\.\.\.)\s*$/`, by trimming the end instead).
+  const t = text.trimEnd();
+  const cut = t.endsWith('…') ? 1 : t.endsWith('...') ? 3 : 0;
+  return foldTitle(cut ? t.slice(0, t.length - cut) : text);
 }
 
 /**
