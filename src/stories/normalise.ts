@@ -8,7 +8,24 @@ import { htmlToSummary } from './summary.js';
 import { stripXmlInvalid } from './xml-chars.js';
 import { isJsSpace } from '../sources/scan-text.js';
 
-const cleanTitle = (t: string) => stripXmlInvalid(t).replace(/\s+/g, ' ').trim();
+const foldSpace = (t: string) => stripXmlInvalid(t).replace(/\s+/g, ' ').trim();
+const cleanTitle = (t: string) => capTitle(foldSpace(t));
+
+/**
+ * The longest title kept. Agencies' titles run to ~200 characters (NATO's longest in a year of its feed: 160); a
+ * title of megabytes is a hostile feed, and it would be copied into every document and identity key. Longer ones
+ * are cut at a word boundary near the cap, with an ellipsis.
+ */
+export const MAX_TITLE_CHARS = 1000;
+
+function capTitle(t: string): string {
+  if (t.length <= MAX_TITLE_CHARS) return t;
+  let end = t.lastIndexOf(' ', MAX_TITLE_CHARS);
+  if (end < MAX_TITLE_CHARS * 0.8) end = MAX_TITLE_CHARS;
+  const code = t.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--; // never split a surrogate pair
+  return `${t.slice(0, end).trimEnd()}…`;
+}
 
 /** The plain text of a bulletin body, for summaries and matching. */
 function blocksText(item: BulletinItem): string {
@@ -130,7 +147,9 @@ export function feedItemToIncoming(item: FeedItem, index: number, ctx: FeedConte
   const content = contentHtml?.trim() ? sanitiseHtml(contentHtml, item.link ?? ctx.feedUrl) : '';
   const summaryHtml = summarySource?.trim() ? sanitiseHtml(summarySource, item.link ?? ctx.feedUrl) : '';
   const body = content || summaryHtml;
-  let title = item.title ? cleanTitle(item.title) : '';
+  const fullTitle = item.title ? foldSpace(item.title) : '';
+  let title = capTitle(fullTitle);
+  if (title !== fullTitle) warnings.push({ line: 0, message: `item ${index + 1}: title of ${fullTitle.length} characters cut to ${title.length}` });
   // Some feeds publish untitled items; the start of the text names them better than nothing.
   if (!title) title = htmlToSummary(body, 80);
   if (!title) {
