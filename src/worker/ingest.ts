@@ -125,7 +125,7 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
       consecutiveFailures: 0,
       contentHash: file.hash,
       itemsLastFetch: incoming.length,
-      warnings: parsed.warnings.slice(0, 20).map((w) => (w.line ? `line ${w.line}: ${w.message}` : w.message)),
+      warnings: parsed.warnings.map((w) => (w.line ? `line ${w.line}: ${w.message}` : w.message)),
     },
     incoming,
     discovered,
@@ -230,10 +230,10 @@ async function collectFeed(deps: IngestDeps, agency: Agency, url: string, data: 
   const parsed = result.outcome;
   if (!parsed.ok) return fail({ code: parsed.code, message: parsed.message, status: r.status });
   const { incoming, warnings } = parsed;
-  for (const w of warnings.slice(0, 20)) deps.log.warn({ source: key }, `feed ${url}: ${w.message}`);
+  for (const w of warnings) deps.log.warn({ source: key }, `feed ${url}: ${w.message}`);
   return {
     report: { kind: 'feed', key: url, agency: agency.id, outcome: 'fetched', items: incoming.length, created: 0, updated: 0 },
-    state: ok({ lastStatus: r.status, contentHash: r.contentHash, itemsLastFetch: incoming.length, warnings: warnings.slice(0, 20).map((w) => w.message) }),
+    state: ok({ lastStatus: r.status, contentHash: r.contentHash, itemsLastFetch: incoming.length, warnings: warnings.map((w) => w.message) }),
     incoming,
     discovered: [],
   };

@@ -56,7 +56,7 @@ async function feedTask(t: FeedTask): Promise<FeedOutcome> {
     warnings.push(...n.warnings);
     if (n.incoming) incoming.push(n.incoming);
   });
-  return { kind: 'feed', ok: true, incoming, warnings };
+  return { kind: 'feed', ok: true, incoming, warnings: boundWarnings(warnings) };
 }
 
 function bulletinTask(t: BulletinTask): BulletinOutcome {
@@ -74,7 +74,20 @@ function bulletinTask(t: BulletinTask): BulletinOutcome {
       ...(parsed.header !== undefined ? { header: parsed.header } : {}),
     });
   });
-  return { kind: 'bulletin', incoming, discovered, warnings: parsed.warnings };
+  return { kind: 'bulletin', incoming, discovered, warnings: boundWarnings(parsed.warnings) };
+}
+
+/** Warnings kept per source: what /status shows and the log gets, and what crosses back from the thread. */
+export const MAX_WARNINGS = 20;
+
+/**
+ * A hostile source can earn a warning per line or per item (a bulletin of 100,000 stray `Source:` lines): logged
+ * one by one, they stalled the thread that serves HTTP for a second. The first ones say what is wrong; a last
+ * one says how many more there were.
+ */
+function boundWarnings(warnings: ParseWarning[]): ParseWarning[] {
+  if (warnings.length <= MAX_WARNINGS) return warnings;
+  return [...warnings.slice(0, MAX_WARNINGS), { line: 0, message: `… and ${warnings.length - MAX_WARNINGS} more warnings` }];
 }
 
 /** Runs one task to the end on the calling thread. */
