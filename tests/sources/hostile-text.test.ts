@@ -6,7 +6,7 @@ import { parseBulletin } from '../../src/sources/parse-bulletin.js';
 import { parseFeed } from '../../src/sources/parse-feed.js';
 import { parseDate } from '../../src/stories/dates.js';
 import { limitNesting, MAX_NESTING } from '../../src/stories/limit-nesting.js';
-import { feedItemToIncoming, MAX_BODY_CHARS } from '../../src/stories/normalise.js';
+import { feedItemToIncoming, MAX_BODY_CHARS, MAX_TITLE_CHARS } from '../../src/stories/normalise.js';
 import { sanitiseHtml } from '../../src/stories/sanitise-html.js';
 import { htmlToSummary } from '../../src/stories/summary.js';
 import { foldText, foldTitle, plainLead, titleSimilarity } from '../../src/stories/text-match.js';
@@ -102,7 +102,9 @@ describe('normalising hostile items', () => {
     const r = await timed(() =>
       feedItemToIncoming({ kind: 'feed', title: rep('x', 2 * MB), published: rep(' (', MB), categories: [rep('c', MB)] }, 0, ctx),
     );
-    expect(r.incoming?.title.length).toBe(2 * MB);
+    // Cut to MAX_TITLE_CHARS with an ellipsis (tests/stories/titles.test.ts has the rules), with a warning.
+    expect(r.incoming?.title).toBe(`${rep('x', MAX_TITLE_CHARS)}…`);
+    expect(r.warnings.map((w) => w.message)).toContain(`item 1: title of ${2 * MB} characters cut to ${MAX_TITLE_CHARS + 1}`);
     expect(r.incoming?.dateFlag).toBe('unparseable');
   });
 });
