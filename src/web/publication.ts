@@ -70,35 +70,26 @@ export function feedMeta(key: string, agencies: readonly AgencyInfo[], baseUrl: 
  * document without moving any `updated`; a reader revalidating with If-Modified-Since alone must still see it.
  */
 export function lastChange(stories: readonly Story[]): Date | undefined {
+  return newestOf(stories, (s) => [s.updated, s.firstSeen]);
+}
+
+/** The newest `updated` among stories: the `updated` the feed of them has (and an empty view of it gets). */
+function newestUpdated(stories: readonly Story[]): Date | undefined {
+  return newestOf(stories, (s) => [s.updated]);
+}
+
+function newestOf(stories: readonly Story[], dates: (s: Story) => readonly string[]): Date | undefined {
   let max = -Infinity;
   // Stored dates are nearly always `toISOString()` output, which compares as text: parse only when one is not.
   let maxIso = '';
   for (const s of stories) {
-    for (const d of [s.updated, s.firstSeen]) {
+    for (const d of dates(s)) {
       if (d.length === 24 && d.endsWith('Z')) {
         if (d > maxIso) maxIso = d;
       } else {
         const t = Date.parse(d);
         if (t > max) max = t;
       }
-    }
-  }
-  if (maxIso !== '') max = Math.max(max, Date.parse(maxIso));
-  return Number.isFinite(max) ? new Date(max) : undefined;
-}
-
-/** The newest `updated` among stories: the `updated` the feed of them has (and an empty view of it gets). */
-function newestUpdated(stories: readonly Story[]): Date | undefined {
-  let max = -Infinity;
-  let maxIso = '';
-  for (const s of stories) {
-    const d = s.updated;
-    // toISOString() output compares as text (see lastChange): parse only the others.
-    if (d.length === 24 && d.endsWith('Z')) {
-      if (d > maxIso) maxIso = d;
-    } else {
-      const t = Date.parse(d);
-      if (t > max) max = t;
     }
   }
   if (maxIso !== '') max = Math.max(max, Date.parse(maxIso));

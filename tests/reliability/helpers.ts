@@ -283,6 +283,49 @@ export async function loadGenerator(opts: { base: string; paths: readonly string
   return { requests: sent, latenciesMs, sentAtMs, slowest: slow.sort((a, b) => b.ms - a.ms).slice(0, 5), statuses, errors, wallMs: Date.now() - t0 };
 }
 
+export interface Polled {
+  /** Answer times in ms, per path. */
+  ms: Record<string, number[]>;
+  /** Failed polls: a status other than 200, a socket error, no answer in 10 s. */
+  errors: string[];
+  /** Answers slower than 200 ms, with when they were asked: to find what the daemon was doing then. */
+  slow: string[];
+}
+
+/**
+ * Polls each path on its own loop (a new connection per request, as a feed reader's cron job does) every
+ * `everyMs`, until stopped: the latency a reader sees while the daemon is busy.
+ */
+export function pollLatency(base: string, paths: readonly string[], everyMs = 20): { stop(): Promise<Polled> } {
+  let stopped = false;
+  const out: Polled = { ms: Object.fromEntries(paths.map((p) => [p, []])), errors: [], slow: [] };
+  const loop = async (path: string) => {
+    while (!stopped) {
+      try {
+        const r = await get(base + path, { timeoutMs: 10_000 });
+        if (r.status !== 200) out.errors.push(`${path}: HTTP ${r.status}`);
+        out.ms[path]!.push(r.ms);
+        if (r.ms > 200) out.slow.push(`${path} ${Math.round(r.ms)} ms at ${new Date(Date.now() - r.ms).toISOString()}`);
+      } catch (e) {
+        out.errors.push(`${path}: ${(e as Error).message}`);
+      }
+      await sleep(everyMs);
+    }
+  };
+  const loops = paths.map(loop);
+  return {
+    async stop() {
+      stopped = true;
+      await Promise.all(loops);
+      return out;
+    },
+  };
+}
+
+/** "n samples, p50 …, p99 …, max …" for a report line. */
+export const latencySummary = (xs: readonly number[]) =>
+  `${xs.length} samples, p50 ${round(percentile(xs, 50))} ms, p99 ${round(percentile(xs, 99))} ms, max ${round(Math.max(...xs))} ms`;
+
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);

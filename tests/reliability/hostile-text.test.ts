@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../helpers/daemon.js';
 import { start as startFixtures, type FixtureServer } from '../helpers/fixture-server.js';
-import { get, getJson, percentile, round, sleep, spawnDaemon, stopDaemon, until, type DaemonProc, type JsonFeed, type StatusDoc } from './helpers.js';
+import { getJson, latencySummary, percentile, pollLatency, round, sleep, spawnDaemon, stopDaemon, until, type DaemonProc, type JsonFeed, type StatusDoc } from './helpers.js';
 
 const MB = 1024 * 1024;
 const head = (name: string) =>
@@ -41,7 +41,6 @@ const HOSTILE: Record<string, { body: (name: string) => string; readable: boolea
   'char-refs': { body: (n) => head(n) + item(n, { description: '&#'.repeat(2 * MB) }) + tail, readable: true },
 };
 const GOOD = ['nato', 'europol'] as const;
-const POLL_EVERY_MS = 20;
 
 /** A bulletin built to stall a line-by-line parser: a megabyte title, a white-space run, 100,000 Source lines. */
 const hostileBulletin = () =>
@@ -100,25 +99,7 @@ describe('hostile text against the real daemon', () => {
     daemons.push(d);
     base = await d.listening;
     expect(base, d.logs()).toBeDefined();
-    const healthz: number[] = [];
-    const feed: number[] = [];
-    const errors: string[] = [];
-    const slow: string[] = [];
-    let stopped = false;
-    const loop = async (p: string, into: number[]) => {
-      while (!stopped) {
-        try {
-          const r = await get(base + p, { timeoutMs: 10_000 });
-          if (r.status !== 200) errors.push(`${p}: HTTP ${r.status}`);
-          into.push(r.ms);
-          if (r.ms > 200) slow.push(`${p} ${Math.round(r.ms)} ms at ${new Date(Date.now() - r.ms).toISOString()}`);
-        } catch (e) {
-          errors.push(`${p}: ${(e as Error).message}`);
-        }
-        await sleep(POLL_EVERY_MS);
-      }
-    };
-    const loops = [loop('/healthz', healthz), loop('/feeds/all.atom', feed)];
+    const sampler = pollLatency(base!, ['/healthz', '/feeds/all.atom']);
     const t0 = Date.now();
     const status = await until(async () => {
       const s = await getJson<StatusDoc>(`${base}/status`);
@@ -132,11 +113,11 @@ describe('hostile text against the real daemon', () => {
     const wallMs = Date.now() - t0;
     // A little longer, so that the samples also cover the commit and the new publication.
     await sleep(1000);
-    stopped = true;
-    await Promise.all(loops);
-    const p = (xs: number[]) => `${xs.length} samples, p50 ${round(percentile(xs, 50))} ms, p99 ${round(percentile(xs, 99))} ms, max ${round(Math.max(...xs))} ms`;
+    const { ms, errors, slow } = await sampler.stop();
+    const healthz = ms['/healthz']!;
+    const feed = ms['/feeds/all.atom']!;
     process.stdout.write(
-      `[reliability] hostile text: ${Object.keys(HOSTILE).length} feeds (${round(total / MB)} MB) and a ${round(bulletin.length / MB)} MB bulletin processed in ${round(wallMs / 1000)} s; slow: ${slow.join(', ')}; /healthz ${p(healthz)}; /feeds/all.atom ${p(feed)}; ${errors.length} errors\n`,
+      `[reliability] hostile text: ${Object.keys(HOSTILE).length} feeds (${round(total / MB)} MB) and a ${round(bulletin.length / MB)} MB bulletin processed in ${round(wallMs / 1000)} s; /healthz ${latencySummary(healthz)}; /feeds/all.atom ${latencySummary(feed)}; ${errors.length} errors; slower than 200 ms: ${slow.join(', ') || 'none'}\n`,
     );
 
     for (const [n, h] of Object.entries(HOSTILE)) {

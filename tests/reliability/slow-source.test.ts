@@ -9,13 +9,12 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../helpers/daemon.js';
 import { start as startFixtures, type FixtureServer } from '../helpers/fixture-server.js';
-import { get, getJson, percentile, round, sleep, spawnDaemon, stopDaemon, until, type DaemonProc, type JsonFeed, type StatusDoc } from './helpers.js';
+import { get, getJson, latencySummary as summary, percentile, pollLatency, round, sleep, spawnDaemon, stopDaemon, until, type DaemonProc, type JsonFeed, type StatusDoc } from './helpers.js';
 
 const HOSTILE = ['slow-a', 'slow-b', 'slow-c'] as const;
 const GOOD = ['nato', 'europol', 'eurojust'] as const;
 /** Each hostile source is stopped after this; three of them keep the daemon busy for ~3 × this long. */
 const BUDGET_MS = 3000;
-const POLL_EVERY_MS = 20;
 
 function hostileFeed(items: number): string {
   const parts = ['<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Slow</title><link>https://slow.example.org/</link><description>d</description>\n'];
@@ -30,40 +29,6 @@ const smallFeed = (name: string) =>
 
 /** What a reader sees of the stored stories. */
 const visible = (f: JsonFeed) => f.items.map((i) => ({ id: i.id, title: i.title, url: i.url, content_html: i.content_html })).sort((a, b) => a.id.localeCompare(b.id));
-
-interface Sampled {
-  healthz: number[];
-  feed: number[];
-  errors: string[];
-}
-
-/** Polls /healthz and a feed, each on its own keep-alive-free loop every ~20 ms, until stopped. */
-function poll(base: string): { stop(): Promise<Sampled> } {
-  let stopped = false;
-  const out: Sampled = { healthz: [], feed: [], errors: [] };
-  const loop = async (path: string, into: number[]) => {
-    while (!stopped) {
-      try {
-        const r = await get(base + path, { timeoutMs: 10_000 });
-        if (r.status !== 200) out.errors.push(`${path}: HTTP ${r.status}`);
-        into.push(r.ms);
-      } catch (e) {
-        out.errors.push(`${path}: ${(e as Error).message}`);
-      }
-      await sleep(POLL_EVERY_MS);
-    }
-  };
-  const loops = [loop('/healthz', out.healthz), loop('/feeds/all.atom', out.feed)];
-  return {
-    async stop() {
-      stopped = true;
-      await Promise.all(loops);
-      return out;
-    },
-  };
-}
-
-const summary = (xs: number[]) => `${xs.length} samples, p50 ${round(percentile(xs, 50))} ms, p99 ${round(percentile(xs, 99))} ms, max ${round(Math.max(...xs))} ms`;
 
 describe('a source whose processing is slow', () => {
   let fx: FixtureServer;
@@ -116,7 +81,7 @@ describe('a source whose processing is slow', () => {
 
   /** Waits until every hostile source is reported too slow, polling meanwhile; checks what the reader sees. */
   async function underHostileRun(base: string, mode: string): Promise<void> {
-    const sampler = poll(base);
+    const sampler = pollLatency(base, ['/healthz', '/feeds/all.atom']);
     const t0 = Date.now();
     const status = await until(async () => {
       const s = await getJson<StatusDoc>(`${base}/status`);
@@ -124,7 +89,8 @@ describe('a source whose processing is slow', () => {
       return failing.length === HOSTILE.length ? s : undefined;
     }, 120_000, 'every hostile source reported too slow', 250);
     const wallMs = Date.now() - t0;
-    const s = await sampler.stop();
+    const polled = await sampler.stop();
+    const s = { healthz: polled.ms['/healthz']!, feed: polled.ms['/feeds/all.atom']!, errors: polled.errors };
     process.stdout.write(`[reliability] slow source, ${mode}: ${Math.round(wallMs / 1000)} s of hostile processing; /healthz ${summary(s.healthz)}; /feeds/all.atom ${summary(s.feed)}; ${s.errors.length} errors\n`);
 
     for (const h of HOSTILE) {
