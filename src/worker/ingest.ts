@@ -11,6 +11,7 @@ import { mergeIncoming } from '../stories/merge.js';
 import { bulletinToIncoming, feedItemToIncoming } from '../stories/normalise.js';
 import type { Store } from '../store/store.js';
 import { nextAttemptAfterFailure } from './backoff.js';
+import { completeTeasers, type FulltextDeps, type PageReport } from './fulltext.js';
 
 export interface Log {
   info(obj: object, msg: string): void;
@@ -24,6 +25,8 @@ export interface IngestPlan {
   feeds: string[] | 'all';
   /** Poll even sources that are backing off (the one-shot command). */
   force?: boolean;
+  /** Page fetches for teaser stories after the merge (worker/fulltext.ts); on unless `false`. */
+  fulltext?: false | { backfill?: boolean };
 }
 
 export interface SourceReport {
@@ -46,6 +49,8 @@ export interface IngestReport {
   wrote: boolean;
   aborted: boolean;
   writeMs?: number;
+  /** One entry per story page attempted this run. */
+  pages?: PageReport[];
 }
 
 export interface IngestDeps {
@@ -55,6 +60,8 @@ export interface IngestDeps {
   now: () => Date;
   userAgent: string;
   signal?: AbortSignal;
+  /** Tests only: DNS and address classes for page fetches (worker/fulltext.ts). */
+  pageFetch?: FulltextDeps['pageFetch'];
 }
 
 /** The agencies a run knows: the configured ones plus those first named by bulletins. */
@@ -307,7 +314,14 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
     }
     data.sources[`${c.report.kind}:${c.report.key}`] = c.state;
   }
-  const changed = collected.length > 0;
+  let pages: PageReport[] = [];
+  if (plan.fulltext !== false) {
+    const f = await completeTeasers(deps, data, now, { backfill: plan.fulltext?.backfill ?? false });
+    data = f.data;
+    pages = f.pages;
+    if (deps.signal?.aborted) return { sources: collected.map((c) => c.report), created: 0, updated: 0, wrote: false, aborted: true };
+  }
+  const changed = collected.length > 0 || pages.length > 0;
   let writeMs: number | undefined;
   if (changed) {
     const t0 = performance.now();
@@ -319,5 +333,5 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
       { source: `${c.report.kind}:${c.report.key}`, agency: c.report.agency, outcome: c.report.outcome, items: c.report.items, created: c.report.created, updated: c.report.updated },
       `${c.report.kind} ${c.report.key}: ${c.report.outcome}${c.report.message ? ` (${c.report.message})` : ''}, ${c.report.created} new, ${c.report.updated} updated`,
     );
-  return { sources: collected.map((c) => c.report), created, updated, wrote: changed, aborted: false, ...(writeMs !== undefined ? { writeMs } : {}) };
+  return { sources: collected.map((c) => c.report), created, updated, wrote: changed, aborted: false, ...(writeMs !== undefined ? { writeMs } : {}), ...(pages.length ? { pages } : {}) };
 }
