@@ -3,6 +3,7 @@ import type { Story, StorySource } from '../model.js';
 import { htmlToSummary } from './summary.js';
 
 const DAY_MS = 24 * 3600 * 1000;
+const SUMMARY_SOURCE = 16 * 1024;
 
 export interface PageText {
   /** The page as fetched (its final URL after redirects: what was read). */
@@ -27,7 +28,8 @@ export function applyPageText(story: Story, page: PageText, now: Date): Story {
   const next: Story = {
     ...story,
     contentHtml: page.html,
-    summary: htmlToSummary(page.html),
+    // The summary is the first 500 characters: its text is in the first few KB of the HTML, not the whole page.
+    summary: htmlToSummary(page.html.length > SUMMARY_SOURCE ? page.html.slice(0, SUMMARY_SOURCE) : page.html),
     teaser: false,
     bodyFrom: `page:${page.url}`,
     sources: [...story.sources.filter((s) => s.kind !== 'page'), src],
