@@ -9,7 +9,7 @@
 // pool with the parsers once that exists.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import pLimit from 'p-limit';
-import type { Config } from '../config.js';
+import type { Config, FulltextConfig } from '../config.js';
 import type { Agency, FulltextState, PageCounts, PageState, StoreData, Story } from '../model.js';
 import { extractArticle, teaserEvidence } from '../sources/extract-article.js';
 import { fetchPage } from '../sources/fetch-page.js';
@@ -41,7 +41,11 @@ const DAY_MS = 24 * 3600 * 1000;
 /** First wait after a failed or refused page; doubles each time (backoff.ts). A new release's page often lags its feed item. */
 const PAGE_BACKOFF_MS = 15 * 60_000;
 
-const textLength = (html: string) => htmlToSummary(html, Number.MAX_SAFE_INTEGER).length;
+/**
+ * Characters of text in a stored body, roughly (tags out, white space folded): cheap enough for every recent
+ * story. Stored bodies are sanitised, so every `<` opens a tag that a `>` closes and the scan stays linear.
+ */
+const textLength = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().length;
 
 const isHttp = (link: string | undefined): link is string => {
   if (!link) return false;
@@ -54,14 +58,15 @@ const isHttp = (link: string | undefined): link is string => {
 };
 
 /** Stories worth a page fetch now, newest first, at most `limit`. */
-export function pickStories(data: StoreData, agencies: readonly Agency[], cfg: Config['fulltext'] & object, now: Date, backfill: boolean): Story[] {
+export function pickStories(data: StoreData, agencies: readonly Agency[], cfg: FulltextConfig, now: Date, backfill: boolean): Story[] {
   const off = new Set(agencies.filter((a) => a.fulltext === false).map((a) => a.id));
   const oldest = now.getTime() - cfg.maxAgeDays * DAY_MS;
   const pages = data.fulltext?.pages ?? {};
   const due: Story[] = [];
   for (const s of data.stories) {
-    if (off.has(s.agency) || !isHttp(s.link) || s.bodyFrom.startsWith('page:')) continue;
+    // Cheapest tests first: this runs over every stored story on every run.
     if (!backfill && Date.parse(s.published) < oldest) continue;
+    if (off.has(s.agency) || s.bodyFrom.startsWith('page:') || !isHttp(s.link)) continue;
     const p = pages[s.id];
     if (p && (p.outcome === 'accepted' || p.nextAttempt === undefined || Date.parse(p.nextAttempt) > now.getTime())) continue;
     if (!s.teaser && textLength(s.contentHtml) >= cfg.minChars) continue;
@@ -118,25 +123,28 @@ export async function completeTeasers(deps: FulltextDeps, data: StoreData, now: 
   const pages = { ...prev.pages };
   const counts: Record<string, PageCounts> = { ...prev.counts };
   const stories = data.stories.slice();
-  const ix = deriveIndex(data.stories);
+  const ix = attempts.some((a) => a.completed) ? deriveIndex(data.stories) : undefined;
   const positions = new Map(data.stories.map((s, i) => [s.id, i]));
   let replaced = false;
   for (const a of attempts) {
     pages[a.story.id] = a.state;
-    const c = { ...(counts[a.story.agency] ?? { fetches: 0, accepted: 0, refused: 0, failed: 0 }) };
-    if (a.report.reason !== 'no-teaser-text') c.fetches++;
-    c[a.report.outcome]++;
-    counts[a.story.agency] = c;
+    // A teaser too short to be evidence was never fetched: it is in the story's page state, not in the counts.
+    if (a.report.reason !== 'no-teaser-text') {
+      const c = { ...(counts[a.story.agency] ?? { fetches: 0, accepted: 0, refused: 0, failed: 0 }) };
+      c.fetches++;
+      c[a.report.outcome]++;
+      counts[a.story.agency] = c;
+    }
     if (a.completed) {
       const at = positions.get(a.story.id)!;
       stories[at] = a.completed;
-      if (a.completed.published !== a.story.published) noteInIndex(ix, a.completed, at, false);
+      if (a.completed.published !== a.story.published) noteInIndex(ix!, a.completed, at, false);
       replaced = true;
     }
   }
   // Page states of stories no longer stored (retention) go with them.
   for (const id of Object.keys(pages)) if (!positions.has(id)) delete pages[id];
-  if (replaced) indexes.set(stories, ix);
+  if (replaced) indexes.set(stories, ix!);
   return {
     data: { ...data, ...(replaced ? { stories } : {}), fulltext: { pages, counts } },
     pages: attempts.map((a) => a.report),
@@ -147,7 +155,7 @@ async function attemptPage(
   deps: FulltextDeps,
   story: Story,
   prev: PageState | undefined,
-  cfg: NonNullable<Config['fulltext']>,
+  cfg: FulltextConfig,
   now: Date,
   selector: string | undefined,
 ): Promise<Attempt> {
