@@ -191,6 +191,17 @@ describe('completing teasers from their pages', () => {
     expect((r.pages ?? []).filter((p) => p.outcome === 'accepted').length).toBe(2);
   });
 
+  it('a teaser too short to recognise the page by is not fetched at all', async () => {
+    server.setFile('teasers.rss', rss([item('Short', pub('/nato-news.html'), 'NATO Defence Ministers meet…', 'n9')]));
+    server.requests.length = 0;
+    const r = await ingest({ bulletins: false, feeds: [`${server.url}/teasers.rss`], force: true }, new Date('2024-10-17T10:00:00Z'));
+    expect(r.pages?.map((p) => p.reason)).toEqual(['no-teaser-text']);
+    expect(server.requests.filter((q) => q.path.endsWith('.html'))).toEqual([]);
+    expect(store.data.fulltext!.pages[byTitle('Short').id]).toMatchObject({ outcome: 'refused', reason: 'no-teaser-text' });
+    expect(store.data.fulltext!.pages[byTitle('Short').id]!.nextAttempt).toBeUndefined();
+    expect(store.data.fulltext!.counts).toEqual({});
+  });
+
   it('without a test DNS, a link to a private address is refused at connect time', async () => {
     server.setFile('teasers.rss', rss([item('Defence Ministers meet', `${server.url}/nato-news.html`, NATO_TEASER, 'n1')]));
     const r = await runIngest({ config, store, log: silent, now: () => new Date('2024-10-17T10:00:00Z'), userAgent: 'Pressroom/test' }, { bulletins: false, feeds: [`${server.url}/teasers.rss`], force: true });
