@@ -74,10 +74,10 @@ export type StorySource =
   /** The story's own page, fetched because all we held was a teaser (worker/fulltext.ts). */
   | { kind: 'page'; url: string; fetchedAt: string };
 
-/** `page`: the article page's own date, which replaced a date known only from a bulletin's file name. */
 /** What an incoming item can come from: a page is never an item, it only completes a story (worker/fulltext.ts). */
 export type ItemSource = Exclude<StorySource, { kind: 'page' }>;
 
+/** `page`: the article page's own date, which replaced a date known only from a bulletin's file name. */
 export type DateSource = 'feed' | 'page' | 'bulletin' | 'first-seen';
 
 /**

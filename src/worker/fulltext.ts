@@ -4,14 +4,14 @@
 // Bounded: at most FULLTEXT_MAX_PER_RUN fetches a run, newest stories first, one request at a time per host,
 // never a story older than FULLTEXT_MAX_AGE_DAYS (unless backfilling), never again once accepted, and after a
 // failure or refusal only after a back-off, FulltextConfig.maxAttempts times in all. Extraction is synchronous
-// CPU work on upstream text (parse + Readability, ~10–60 ms for a 200 KB page, docs/PERFORMANCE.md): pages are
+// CPU work on upstream text (parse + Readability, 17–72 ms for a 200 KB page, docs/PERFORMANCE.md): pages are
 // capped at FULLTEXT_MAX_BYTES and the event loop gets a turn between pages. It belongs in the worker-thread
 // pool with the parsers once that exists.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type { Config, FulltextConfig } from '../config.js';
 import type { Agency, FulltextState, PageCounts, PageState, StoreData, Story } from '../model.js';
-import { extractArticle, teaserEvidence } from '../sources/extract-article.js';
+import { extractArticle, MIN_EVIDENCE, teaserEvidence } from '../sources/extract-article.js';
 import { fetchPage } from '../sources/fetch-page.js';
 import type { FetchOptions, FetchResult } from '../sources/fetch-feed.js';
 import { applyPageText } from '../stories/page-text.js';
@@ -185,7 +185,7 @@ async function attemptPage(
   };
 
   // Nothing to recognise the page by: not worth a request.
-  if (teaserEvidence(teaser).length < 40) return done('refused', { reason: 'no-teaser-text', message: 'the teaser is too short to recognise the release by' });
+  if (teaserEvidence(teaser).length < MIN_EVIDENCE) return done('refused', { reason: 'no-teaser-text', message: 'the teaser is too short to recognise the release by' });
 
   const validators = { ...(prev?.etag ? { etag: prev.etag } : {}), ...(prev?.lastModified ? { lastModified: prev.lastModified } : {}) };
   const r: FetchResult = await fetchPage(url, validators, {
