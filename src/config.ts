@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { validate as validateCron } from 'node-cron';
+import { parseHTML } from 'linkedom';
 import { z } from 'zod';
 import type { Agency } from './model.js';
 import { parseAllowEntry } from './sources/address-class.js';
@@ -29,9 +30,26 @@ export interface Config {
   agencies: Agency[];
   /** Whose X-Forwarded-Proto / X-Forwarded-Host decide the base URL when PUBLIC_URL is unset (TRUST_PROXY). */
   trustProxy?: TrustProxy;
+  /** Fetching a story's page when all we hold is a teaser (FULLTEXT_DEFAULTS when absent): see worker/fulltext.ts. */
+  fulltext?: FulltextConfig;
   /** How long the HTTP server waits on a client (HTTP_DEFAULTS when absent): see startWeb in main.ts. */
   http?: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; idleTimeoutMs: number };
 }
+
+export interface FulltextConfig {
+  /** Page fetches per ingest run, all agencies together (FULLTEXT_MAX_PER_RUN); 0 turns the feature off. */
+  maxPerRun: number;
+  /** A complete text shorter than this many characters is treated as a teaser (FULLTEXT_MIN_CHARS). */
+  minChars: number;
+  /** Stories published longer ago than this are left alone, unless `pressroom fulltext --backfill` (FULLTEXT_MAX_AGE_DAYS). */
+  maxAgeDays: number;
+  /** Largest page accepted, in bytes (FULLTEXT_MAX_BYTES): the DOM costs many times the page. */
+  maxBytes: number;
+  /** Failed or refused attempts per story before it is left a teaser for good. */
+  maxAttempts: number;
+}
+
+export const FULLTEXT_DEFAULTS: FulltextConfig = { maxPerRun: 10, minChars: 600, maxAgeDays: 14, maxBytes: 2 * 1024 * 1024, maxAttempts: 4 };
 
 /** A configuration problem: one line naming the file (or variable), the key and the problem. */
 export class ConfigError extends Error {
@@ -65,6 +83,22 @@ const httpUrl = z.string().refine((s) => {
 
 const cronExpr = z.string().refine((s) => validateCron(s), 'not a valid cron expression');
 
+/** A selector the DOM accepts (linkedom, the one the extractor uses), checked once at start-up. */
+const isSelector = (s: string): boolean => {
+  try {
+    parseHTML('<!DOCTYPE html><html><body></body></html>').document.querySelector(s);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** `false` turns page fetching off for the agency; a selector names its article body (the extractor's guess otherwise). */
+const fulltextKey = z.union([
+  z.literal(false),
+  z.strictObject({ selector: z.string().trim().min(1, 'must not be empty').refine(isSelector, 'not a valid CSS selector') }),
+], { error: 'must be false or { "selector": "<css>" }' });
+
 const idPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 const agencyFile = z.strictObject({
@@ -81,6 +115,7 @@ const agencyFile = z.strictObject({
       }),
     )
     .default([]),
+  fulltext: fulltextKey.optional(),
 });
 
 /** The path of the first zod issue as `feeds[0].schedule`. */
@@ -148,6 +183,7 @@ export function loadAgencies(agenciesDir: string, displayDir = agenciesDir): Age
       aliases: parsed.data.aliases,
       timezone: parsed.data.timezone,
       feeds: parsed.data.feeds,
+      ...(parsed.data.fulltext !== undefined ? { fulltext: parsed.data.fulltext } : {}),
       configured: true,
     });
   }
@@ -230,6 +266,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     agencies,
     trustProxy: trustProxyVar(env.TRUST_PROXY),
+    fulltext: {
+      maxPerRun: intVar(env, 'FULLTEXT_MAX_PER_RUN', FULLTEXT_DEFAULTS.maxPerRun, 0, 1000),
+      minChars: intVar(env, 'FULLTEXT_MIN_CHARS', FULLTEXT_DEFAULTS.minChars, 0, 100_000),
+      maxAgeDays: intVar(env, 'FULLTEXT_MAX_AGE_DAYS', FULLTEXT_DEFAULTS.maxAgeDays, 1, 36500),
+      maxBytes: intVar(env, 'FULLTEXT_MAX_BYTES', FULLTEXT_DEFAULTS.maxBytes, 1024, 64 * 1024 * 1024),
+      maxAttempts: FULLTEXT_DEFAULTS.maxAttempts,
+    },
     http: httpVars(env),
   };
 }

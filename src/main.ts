@@ -27,13 +27,15 @@ Commands:
   worker          only the worker: schedule, fetching, every store write (one instance)
   web             only the read-only web server (as many instances as you like)
   ingest --once   run every source once, print a line per source, exit
+  fulltext [--backfill]  fetch the pages of teaser stories now (--backfill: older ones too), print a line per page
   check-config    validate feeds/ and print what was found (exit 1 with the reason otherwise)
   status          print each source's state from the store
 
 Environment: PORT, HOST, FEEDS_DIR, DATA_DIR, PUBLIC_URL, LOG_LEVEL, BULLETIN_SCHEDULE,
   FETCH_TIMEOUT_MS, FETCH_MAX_BYTES, FETCH_MAX_REDIRECTS, FETCH_CONCURRENCY, FETCH_ALLOW_HOSTS, TRUST_PROXY,
   HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_IDLE_TIMEOUT_MS,
-  PARSE_BUDGET_MS, PARSE_THREADS (see README).
+  PARSE_BUDGET_MS, PARSE_THREADS, FULLTEXT_MAX_PER_RUN, FULLTEXT_MIN_CHARS, FULLTEXT_MAX_AGE_DAYS, FULLTEXT_MAX_BYTES
+  (see README).
 `;
 
 /** Seconds between the two nearest runs of the most frequent schedule: how long a feed can be reused. */
@@ -95,7 +97,22 @@ function printReport(r: IngestReport): void {
     const what = s.outcome === 'failed' ? `failed: ${s.message}` : s.outcome === 'backing-off' ? `skipped, ${s.message}` : s.outcome;
     process.stdout.write(`${s.kind} ${s.key}: ${what}; ${s.items} items, ${s.created} new, ${s.updated} updated\n`);
   }
+  for (const p of r.pages ?? []) process.stdout.write(`page ${p.url} (${p.agency}): ${p.outcome}${p.reason ? ` (${p.reason})` : ''}\n`);
   process.stdout.write(`ingest: ${r.created} new, ${r.updated} updated stories${r.wrote ? '' : ' (nothing written)'}\n`);
+}
+
+/** `pressroom fulltext [--backfill]`: only the page step, now; with --backfill stories of any age. */
+async function fulltextOnce(backfill: boolean): Promise<number> {
+  const config = configOrExit();
+  const log = makeLog({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const store = await openOrExit(config, true, log);
+  try {
+    const report = await runIngest({ config, store, log, now: () => new Date(), userAgent: userAgent(config) }, { bulletins: false, feeds: [], fulltext: { backfill } });
+    printReport(report);
+    return 0;
+  } finally {
+    await store.close();
+  }
 }
 
 async function ingestOnce(): Promise<number> {
@@ -366,7 +383,7 @@ async function webOnly(): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { once: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { once: { type: 'boolean' }, backfill: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   const cmd = positionals[0] ?? 'start';
   if (values.help || cmd === 'help') {
     process.stdout.write(HELP);
@@ -381,6 +398,9 @@ async function main(argv: string[]): Promise<void> {
       return webOnly();
     case 'ingest':
       process.exitCode = await ingestOnce();
+      return;
+    case 'fulltext':
+      process.exitCode = await fulltextOnce(values.backfill === true);
       return;
     case 'check-config':
       process.exitCode = await checkConfig();

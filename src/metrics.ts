@@ -51,6 +51,12 @@ export function createMetrics(role: MetricsRole): Metrics {
   const webSide = role !== 'worker' ? [registry] : [];
   collectDefaultMetrics({ register: registry, prefix: role === 'all' ? 'pressroom_process_' : `pressroom_${role}_process_` });
   const fetches = new Counter({ name: 'pressroom_fetches_total', help: 'Source fetches by agency and outcome', labelNames: ['agency', 'kind', 'outcome'], registers: workerSide });
+  const pageFetches = new Counter({
+    name: 'pressroom_page_fetches_total',
+    help: 'Story pages fetched for their full text, by agency and outcome (accepted, refused, failed)',
+    labelNames: ['agency', 'outcome'],
+    registers: workerSide,
+  });
   const fetchDuration = new Histogram({
     name: 'pressroom_fetch_duration_seconds',
     help: 'Time to fetch and parse one source',
@@ -110,6 +116,7 @@ export function createMetrics(role: MetricsRole): Metrics {
         fetches.inc({ agency: s.agency ?? 'bulletin', kind: s.kind, outcome: s.outcome });
         if (s.ms !== undefined) fetchDuration.observe({ agency: s.agency ?? 'bulletin' }, s.ms / 1000);
       }
+      for (const p of report.pages ?? []) if (p.reason !== 'no-teaser-text') pageFetches.inc({ agency: p.agency, outcome: p.outcome });
       if (report.writeMs !== undefined) writeDuration.observe(report.writeMs / 1000);
     },
     observeStore(data, sizeBytes) {

@@ -16,6 +16,11 @@ export interface Agency {
   /** IANA zone used to read zone-less upstream times. */
   timezone: string;
   feeds: FeedConfig[];
+  /**
+   * Page fetching for teaser stories (feeds/agencies/<id>.json `fulltext`): absent = on, with the extractor's
+   * guess of the article block; `false` = off; a selector = that element is the article body.
+   */
+  fulltext?: false | { selector: string };
   /** false for an agency first named by a bulletin (`Source: Frontex`) that no config file declares. */
   configured: boolean;
 }
@@ -65,9 +70,15 @@ export interface FeedItem {
 
 export type StorySource =
   | { kind: 'bulletin'; file: string; line: number }
-  | { kind: 'feed'; url: string; guid?: string };
+  | { kind: 'feed'; url: string; guid?: string }
+  /** The story's own page, fetched because all we held was a teaser (worker/fulltext.ts). */
+  | { kind: 'page'; url: string; fetchedAt: string };
 
-export type DateSource = 'feed' | 'bulletin' | 'first-seen';
+/** What an incoming item can come from: a page is never an item, it only completes a story (worker/fulltext.ts). */
+export type ItemSource = Exclude<StorySource, { kind: 'page' }>;
+
+/** `page`: the article page's own date, which replaced a date known only from a bulletin's file name. */
+export type DateSource = 'feed' | 'page' | 'bulletin' | 'first-seen';
 
 /**
  * Where a bulletin item's date came from, best first: a dateline opening the item ("Brussels, 9 October 2024 –"),
@@ -108,7 +119,7 @@ export interface Incoming {
   summary: string;
   teaser: boolean;
   categories: string[];
-  source: StorySource;
+  source: ItemSource;
   /** Upstream identity keys, strongest first (guid, canonical link, bulletin key). */
   keys: string[];
 }
@@ -206,6 +217,37 @@ export interface RecoveredIncident {
   errorMessage?: string;
 }
 
+/** One story's page fetches (worker/fulltext.ts): at most one success, retries with back-off, then none. */
+export interface PageState {
+  agency: string;
+  url: string;
+  attempts: number;
+  lastAttempt: string;
+  /** Not before this (back-off); absent once accepted or given up. */
+  nextAttempt?: string;
+  outcome: 'accepted' | 'refused' | 'failed';
+  /** The refusal reason (extract-article.ts) or the fetch error code; safe to publish. */
+  reason?: string;
+  message?: string;
+  /** Validators of the last page fetched, for a conditional GET on a retry. */
+  etag?: string;
+  lastModified?: string;
+}
+
+export interface PageCounts {
+  fetches: number;
+  accepted: number;
+  refused: number;
+  failed: number;
+}
+
+export interface FulltextState {
+  /** Story id → its page fetches. */
+  pages: Record<string, PageState>;
+  /** Agency id → page fetches since the store began. */
+  counts: Record<string, PageCounts>;
+}
+
 /** 1: one pressroom.json holding everything. 2: a manifest plus one partition file per month (src/store/). */
 export const SCHEMA_VERSION = 2;
 
@@ -226,4 +268,6 @@ export interface StoreData {
    * still in its source feed would only come back under a new id.
    */
   inFeed?: Record<string, string[]>;
+  /** Page fetches for teaser stories (worker/fulltext.ts); absent until the first. */
+  fulltext?: FulltextState;
 }

@@ -1,9 +1,9 @@
 // The environment keys of the web tier: TRUST_PROXY and the HTTP server's timeouts, each refused with the key named.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HTTP_DEFAULTS, loadConfig } from '../src/config.js';
+import { FULLTEXT_DEFAULTS, HTTP_DEFAULTS, loadAgencies, loadConfig } from '../src/config.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'pressroom-config-'));
 mkdirSync(path.join(root, 'feeds', 'agencies'), { recursive: true });
@@ -50,5 +50,38 @@ describe('HTTP server timeouts', () => {
     { env: { HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }, error: /HTTP_REQUEST_TIMEOUT_MS: 10000 is shorter than HTTP_HEADERS_TIMEOUT_MS/ },
   ] as { env: Record<string, string>; error: RegExp }[])('$env is refused naming the key', ({ env, error }) => {
     expect(() => load(env)).toThrow(error);
+  });
+});
+
+describe('full text of teasers', () => {
+  it('FULLTEXT_* have defaults and are read from the environment', () => {
+    expect(load({}).fulltext).toEqual(FULLTEXT_DEFAULTS);
+    expect(load({ FULLTEXT_MAX_PER_RUN: '0', FULLTEXT_MIN_CHARS: '300', FULLTEXT_MAX_AGE_DAYS: '3', FULLTEXT_MAX_BYTES: '65536' }).fulltext).toMatchObject({
+      maxPerRun: 0,
+      minChars: 300,
+      maxAgeDays: 3,
+      maxBytes: 65536,
+    });
+    expect(() => load({ FULLTEXT_MAX_PER_RUN: 'ten' })).toThrow(/^environment: FULLTEXT_MAX_PER_RUN: /);
+  });
+
+  const agencyDir = (json: object) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-agencies-'));
+    writeFileSync(path.join(dir, 'nato.json'), JSON.stringify({ name: 'NATO', ...json }));
+    return dir;
+  };
+  it.each([
+    { description: 'absent: on, the extractor guesses', json: {}, expected: undefined },
+    { description: 'false: off', json: { fulltext: false }, expected: false },
+    { description: 'a selector', json: { fulltext: { selector: 'article .field--name-body' } }, expected: { selector: 'article .field--name-body' } },
+  ])('fulltext $description', ({ json, expected }) => {
+    expect(loadAgencies(agencyDir(json))[0]!.fulltext).toEqual(expected);
+  });
+  it.each([
+    { description: 'true', json: { fulltext: true }, problem: /fulltext: must be false or/ },
+    { description: 'a bad selector', json: { fulltext: { selector: 'div[[' } }, problem: /fulltext\.selector: not a valid CSS selector/ },
+    { description: 'an unknown key', json: { fulltext: { selector: 'main', mode: 'x' } }, problem: /fulltext/ },
+  ])('fulltext: $description stops start-up naming the key', ({ json, problem }) => {
+    expect(() => loadAgencies(agencyDir(json))).toThrow(problem);
   });
 });

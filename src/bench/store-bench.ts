@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getHeapSpaceStatistics } from 'node:v8';
-import type { Incoming, StoreData, Story } from '../model.js';
+import type { Incoming, ItemSource, StoreData, Story } from '../model.js';
 import { keys } from '../stories/identity.js';
 import { mergeIncoming, sourceKey } from '../stories/merge.js';
 import { emptyStore, openStore } from '../store/store.js';
@@ -91,7 +91,7 @@ function feedFetch(data: StoreData, run: number, agency: string, fresh: number, 
     summary: s.summary,
     teaser: false,
     categories: s.categories,
-    source: s.sources[0]!,
+    source: s.sources[0] as ItemSource,
     keys: (s.keys ?? []).slice(0, 3),
   });
   const out: Incoming[] = [];

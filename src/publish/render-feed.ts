@@ -413,6 +413,7 @@ function jsonItem(item: PreparedItem): Record<string, unknown> {
 
 function cleanSource(source: StorySource): StorySource {
   if (source.kind === 'bulletin') return { kind: 'bulletin', file: clean(source.file), line: source.line };
+  if (source.kind === 'page') return { kind: 'page', url: clean(source.url), fetchedAt: source.fetchedAt };
   return source.guid === undefined
     ? { kind: 'feed', url: clean(source.url) }
     : { kind: 'feed', url: clean(source.url), guid: clean(source.guid) };

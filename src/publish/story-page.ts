@@ -74,6 +74,10 @@ function sourceHtml(source: StorySource): string {
     return `Bulletin <code>${text(source.file)}</code>, line ${source.line}`;
   }
   const url = httpUrl(source.url);
+  if (source.kind === 'page') {
+    const page = url === undefined ? `<code>${text(source.url)}</code>` : `<a href="${attr(url)}">${text(source.url)}</a>`;
+    return `Full text from the page ${page}, fetched ${text(source.fetchedAt)}`;
+  }
   const feed = url === undefined ? `<code>${text(source.url)}</code>` : `<a href="${attr(url)}">${text(source.url)}</a>`;
   return source.guid === undefined ? `Feed ${feed}` : `Feed ${feed}, guid <code>${text(source.guid)}</code>`;
 }

@@ -18,6 +18,25 @@ export function decodeBody(bytes: Buffer, contentType?: string): string {
   return stripBom(decodeAs(bytes, label));
 }
 
+/**
+ * Decodes an HTML page: BOM, then the HTTP charset, then a `<meta charset>` or `<meta http-equiv
+ * content-type>` in the first 1024 bytes (the WHATWG prescan's window), then UTF-8.
+ */
+export function decodeHtml(bytes: Buffer, contentType?: string): string {
+  const label = bomEncoding(bytes) ?? httpCharset(contentType) ?? metaCharset(bytes) ?? 'utf-8';
+  return stripBom(decodeAs(bytes, label));
+}
+
+function metaCharset(bytes: Buffer): string | undefined {
+  const head = bytes.subarray(0, 1024).toString('latin1');
+  // Each <meta …> tag on its own (bounded, no nested quantifiers), then its charset= anywhere inside.
+  for (const m of head.matchAll(/<meta\s[^>]{0,512}>/gi)) {
+    const c = /charset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})/i.exec(m[0]);
+    if (c?.[1]) return c[1];
+  }
+  return undefined;
+}
+
 function decodeAs(bytes: Buffer, label: string): string {
   const name = label.trim().toLowerCase();
   if (UTF8_LABELS.has(name)) return bytes.toString('utf8');

@@ -116,13 +116,36 @@ export const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const PERMANENT_REDIRECTS = new Set([301, 308]);
 
-export async function fetchFeed(url: string, validators: Validators, opts: FetchOptions): Promise<FetchResult> {
+/**
+ * What a caller of fetchText wants back: feeds (fetchFeed) refuse an HTML page; article pages (fetch-page.ts)
+ * want exactly that, with the HTML charset rules.
+ */
+export interface BodyKind {
+  accept: string;
+  /** Refuse a body that is an HTML page (`not-a-feed`). */
+  refuseHtml: boolean;
+  decode: (bytes: Buffer, contentType: string | undefined) => string;
+  /**
+   * The URL is the operator's own (a configured feed), so a private address written in it is allowed. A page
+   * link comes from upstream content: it gets no such trust, only FETCH_ALLOW_HOSTS.
+   */
+  operatorUrl: boolean;
+}
+
+const FEED_BODY: BodyKind = { accept: ACCEPT, refuseHtml: true, decode: decodeBody, operatorUrl: true };
+
+export function fetchFeed(url: string, validators: Validators, opts: FetchOptions): Promise<FetchResult> {
+  return fetchText(url, validators, opts, FEED_BODY);
+}
+
+/** One guarded GET with redirects, a byte cap, decoding and validators: the client of feeds and article pages. */
+export async function fetchText(url: string, validators: Validators, opts: FetchOptions, kind: BodyKind): Promise<FetchResult> {
   // One timer for the whole exchange: connect, headers, every redirect and the body.
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
   const headers: Record<string, string> = {
     'User-Agent': opts.userAgent,
-    Accept: ACCEPT,
+    Accept: kind.accept,
     // Decoded in readCapped; naming them lets gzip-only servers answer.
     'Accept-Encoding': 'gzip, deflate, br',
   };
@@ -130,7 +153,7 @@ export async function fetchFeed(url: string, validators: Validators, opts: Fetch
   if (validators.lastModified) headers['If-Modified-Since'] = validators.lastModified;
 
   const configuredHost = new URL(url).hostname;
-  const allow = connectPolicy(configuredHost, opts);
+  const allow = connectPolicy(configuredHost, opts, kind.operatorUrl);
   let current = url;
   let movedTo: string | undefined;
   // movedTo only while every hop so far was permanent: A -301-> B -302-> C means "update the config to B".
@@ -195,8 +218,8 @@ export async function fetchFeed(url: string, validators: Validators, opts: Fetch
       const bytes = await readCapped(hop, encoding, opts.maxBytes);
       if (bytes === 'too-large') return fail({ type: 'too-large', maxBytes: opts.maxBytes });
       if (bytes.length === 0 || /^\s*$/.test(bytes.toString('latin1'))) return fail({ type: 'empty', status });
-      const body = decodeBody(bytes, header('content-type'));
-      if (looksLikeHtml(body)) return fail({ type: 'html', status });
+      const body = kind.decode(bytes, header('content-type'));
+      if (kind.refuseHtml && looksLikeHtml(body)) return fail({ type: 'html', status });
 
       const contentHash = createHash('sha256').update(bytes).digest('hex');
       if (validators.contentHash && contentHash === validators.contentHash) {
@@ -212,7 +235,7 @@ export async function fetchFeed(url: string, validators: Validators, opts: Fetch
       return { kind: 'fetched', status, ...at, body, ...defined({ etag, lastModified }), contentHash };
     }
   } catch (error) {
-    if (error instanceof RefusedAddressError) return refusedFailure(error, current === url, chain, movedTo);
+    if (error instanceof RefusedAddressError) return refusedFailure(error, current === url, chain, movedTo, kind.operatorUrl ? 'feed host' : 'page host');
     return fail({ type: 'exception', error, timedOut: timeout.aborted, callerAborted: opts.signal?.aborted === true, timeoutMs: opts.timeoutMs });
   } finally {
     if (hop && !hop.request.destroyed) hop.request.destroy();
@@ -226,10 +249,10 @@ export async function fetchFeed(url: string, validators: Validators, opts: Fetch
  * feeds. A configured DNS name that resolves to a private address is refused like a redirect would be: DNS
  * rebinding of the agency's own name must not reach the host's network either.
  */
-function connectPolicy(configuredHost: string, opts: FetchOptions): (hostname: string, address: string) => boolean {
+function connectPolicy(configuredHost: string, opts: FetchOptions, operatorUrl: boolean): (hostname: string, address: string) => boolean {
   const entries = (opts.allowHosts ?? []).map(parseAllowEntry).filter((e): e is AllowEntry => e !== undefined);
   const literal = hostAddress(configuredHost);
-  const configuredIsPrivate = configuredHost === 'localhost' || (literal !== undefined && classifyAddress(literal) !== 'public');
+  const configuredIsPrivate = operatorUrl && (configuredHost === 'localhost' || (literal !== undefined && classifyAddress(literal) !== 'public'));
   const isPublic = opts.isPublicAddress ?? ((address: string) => classifyAddress(address) === 'public');
   return (hostname, address) =>
     isPublic(address, hostname) || (configuredIsPrivate && hostname === configuredHost) || isAllowed(entries, hostname, address);
@@ -238,12 +261,12 @@ function connectPolicy(configuredHost: string, opts: FetchOptions): (hostname: s
 /** Redirect chain for the operator: every URL asked for, in order. */
 const chainText = (chain: readonly string[]): string => `redirect chain: ${chain.join(' -> ')}`;
 
-function refusedFailure(e: RefusedAddressError, configured: boolean, chain: readonly string[], movedTo: string | undefined): Failed {
+function refusedFailure(e: RefusedAddressError, configured: boolean, chain: readonly string[], movedTo: string | undefined, what: string): Failed {
   return {
     kind: 'failed',
     code: 'refused-address',
     message: configured
-      ? 'feed host resolves to a private address: refused (see FETCH_ALLOW_HOSTS)'
+      ? `${what} resolves to a private address: refused (see FETCH_ALLOW_HOSTS)`
       : 'redirect to a private address refused',
     detail: `${e.hostname} resolves to ${e.address} (${e.addressClass ?? 'not an IP address'}); ${chainText(chain)}`,
     ...(movedTo ? { movedTo } : {}),

@@ -189,6 +189,7 @@ function assemble(loaded: Loaded): StoreData {
     sources: m?.sources ?? {},
     discoveredAgencies: m?.discoveredAgencies ?? {},
     ...(m?.inFeed ? { inFeed: m.inFeed } : {}),
+    ...(m?.fulltext ? { fulltext: m.fulltext } : {}),
   } as StoreData;
   let table: Record<string, string> | undefined;
   // The web tier never looks anything up: 400,000 keys need not be indexed there.
@@ -398,6 +399,7 @@ class PartitionedStore implements Store {
       sources: next.sources,
       discoveredAgencies: next.discoveredAgencies,
       ...(next.inFeed ? { inFeed: next.inFeed } : {}),
+      ...(next.fulltext ? { fulltext: next.fulltext } : {}),
       partitions,
     };
     const mdb = new Low<Manifest>(new DurableJsonFile<Manifest>(this.file, 'replace'), manifest);

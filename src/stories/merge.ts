@@ -10,6 +10,7 @@ export { copyEvidence } from './copy-evidence.js';
 
 /** One string per source of a story: a bulletin file, or one item of one feed. */
 export function sourceKey(s: StorySource): string {
+  if (s.kind === 'page') return `page:${s.url}`;
   return s.kind === 'bulletin' ? `bulletin:${s.file}` : `feed:${s.url}#${s.guid ?? ''}`;
 }
 
@@ -25,7 +26,8 @@ const FUTURE_MS = DAY_MS;
 
 /** A feed's fields win over a bulletin's: the agency's own channel names, links and dates its releases. */
 const rank = (key: string) => (key.startsWith('feed:') ? 2 : 1);
-const DATE_RANK = { 'first-seen': 0, bulletin: 1, feed: 2 } as const;
+// A page's own date (worker/fulltext.ts) beats a bulletin's file name and yields to the agency's feed.
+const DATE_RANK = { 'first-seen': 0, bulletin: 1, page: 1.5, feed: 2 } as const;
 
 const maxIso = (...xs: (string | undefined)[]) => xs.reduce<string>((m, x) => (x !== undefined && x > m ? x : m), '');
 
@@ -232,7 +234,7 @@ function newStory(inc: Incoming, id: string, seq: number, run: RunContext): Stor
 // ---------------------------------------------------------------------------------------------------------
 
 /** Where one source's item comes from, without the item's own guid: the feed or the bulletin file. */
-const channelOf = (s: StorySource) => (s.kind === 'bulletin' ? `bulletin:${s.file}` : `feed:${s.url}`);
+const channelOf = (s: StorySource) => (s.kind === 'bulletin' ? `bulletin:${s.file}` : `${s.kind}:${s.url}`);
 
 /**
  * Keys that more than one item of one fetch share name no single item (a CMS stamping one guid on every

@@ -328,6 +328,7 @@ export function createApp(deps: WebDeps): Web {
       counts = new Map<string, number>();
       for (const s of stories)
         for (const src of s.sources) {
+          if (src.kind === 'page') continue;
           const k = src.kind === 'bulletin' ? `bulletin:${src.file}` : `feed:${src.url}`;
           counts.set(k, (counts.get(k) ?? 0) + 1);
         }
@@ -340,7 +341,8 @@ export function createApp(deps: WebDeps): Web {
     const counts = countsOf(data.stories);
     // errorDetail is the operator's (it can name internal hosts a redirect pointed at): never in public outputs.
     const sources = Object.entries(data.sources).map(([k, { errorDetail: _d, ...s }]) => ({ ...s, storiesStored: counts.get(k) ?? 0, validatorsHeld: !!(s.etag || s.lastModified) }));
-    return { stories: data.stories.length, sources };
+    // Story pages fetched for their full text, per agency: fetches, accepted, refused, failed (worker/fulltext.ts).
+    return { stories: data.stories.length, sources, fulltext: data.fulltext?.counts ?? {} };
   };
   app.get('/status', (_req, res) => {
     res.set('Cache-Control', 'no-store').json(statusOf());

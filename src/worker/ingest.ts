@@ -8,6 +8,7 @@ import { mergeIncoming } from '../stories/merge.js';
 import type { Store } from '../store/store.js';
 import { nextAttemptAfterFailure } from './backoff.js';
 import { inlineParser, type ParseRunner } from './parse-pool.js';
+import { completeTeasers, type FulltextDeps, type PageReport } from './fulltext.js';
 
 export interface Log {
   info(obj: object, msg: string): void;
@@ -21,6 +22,8 @@ export interface IngestPlan {
   feeds: string[] | 'all';
   /** Poll even sources that are backing off (the one-shot command). */
   force?: boolean;
+  /** Page fetches for teaser stories after the merge (worker/fulltext.ts); on unless `false`. */
+  fulltext?: false | { backfill?: boolean };
 }
 
 export interface SourceReport {
@@ -43,6 +46,8 @@ export interface IngestReport {
   wrote: boolean;
   aborted: boolean;
   writeMs?: number;
+  /** One entry per story page attempted this run. */
+  pages?: PageReport[];
 }
 
 export interface IngestDeps {
@@ -57,6 +62,8 @@ export interface IngestDeps {
    * each source's time. Without one the work runs inline, unbounded: for tests and benches of the merge.
    */
   parser?: ParseRunner;
+  /** Tests only: DNS and address classes for page fetches (worker/fulltext.ts). */
+  pageFetch?: FulltextDeps['pageFetch'];
 }
 
 /** A failure as the source's state records it: from the fetch, the parser or the parse thread. */
@@ -323,7 +330,14 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
     }
     data.sources[`${c.report.kind}:${c.report.key}`] = c.state;
   }
-  const changed = collected.length > 0;
+  let pages: PageReport[] = [];
+  if (plan.fulltext !== false) {
+    const f = await completeTeasers(deps, data, now, { backfill: plan.fulltext?.backfill ?? false });
+    data = f.data;
+    pages = f.pages;
+    if (deps.signal?.aborted) return { sources: collected.map((c) => c.report), created: 0, updated: 0, wrote: false, aborted: true };
+  }
+  const changed = collected.length > 0 || pages.length > 0;
   let writeMs: number | undefined;
   if (changed) {
     const t0 = performance.now();
@@ -335,5 +349,5 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
       { source: `${c.report.kind}:${c.report.key}`, agency: c.report.agency, outcome: c.report.outcome, items: c.report.items, created: c.report.created, updated: c.report.updated },
       `${c.report.kind} ${c.report.key}: ${c.report.outcome}${c.report.message ? ` (${c.report.message})` : ''}, ${c.report.created} new, ${c.report.updated} updated`,
     );
-  return { sources: collected.map((c) => c.report), created, updated, wrote: changed, aborted: false, ...(writeMs !== undefined ? { writeMs } : {}) };
+  return { sources: collected.map((c) => c.report), created, updated, wrote: changed, aborted: false, ...(writeMs !== undefined ? { writeMs } : {}), ...(pages.length ? { pages } : {}) };
 }

@@ -81,3 +81,38 @@ describe('pressroom CLI', () => {
     expect(r.stderr).toMatch(/nato\.json: timezone: not a known IANA time zone/);
   });
 });
+
+describe('pressroom fulltext', () => {
+  it('ingest fetches a teaser’s page on a FETCH_ALLOW_HOSTS host; fulltext --backfill takes old stories too', async () => {
+    const { readFileSync } = await import('node:fs');
+    const page = readFileSync(new URL('../fixtures/pages/nato-news.html', import.meta.url));
+    const teaser = 'NATO Secretary General Mark Rutte welcomed Allied Defence Ministers to NATO Headquarters in Brussels on Thursday (17 October 2024) for two days of talks…';
+    const item = (n: number, date: Date) =>
+      `<item><title>Release ${n}</title><link>${pages}/news_${n}.htm</link><description>${teaser}</description><pubDate>${date.toUTCString()}</pubDate><guid>r${n}</guid></item>`;
+    let pages = '';
+    const server = createServer((req, res) => {
+      if (req.url === '/teasers.rss')
+        res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(
+          `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://example.org/</link><description>d</description>${item(1, new Date())}${item(2, new Date(Date.now() - 90 * 86_400_000))}</channel></rss>`,
+        );
+      else if (req.url?.startsWith('/news_')) res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    pages = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const ws = makeWorkspace({ nato: { name: 'NATO', feeds: [{ url: `${pages}/teasers.rss` }] } }, []);
+      const env = { FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir, FETCH_ALLOW_HOSTS: '127.0.0.1', FULLTEXT_MAX_PER_RUN: '10' };
+      const r = await runCli(['ingest', '--once'], env);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`page ${pages}/news_1.htm (nato): accepted`);
+      expect(r.stdout).not.toContain('news_2.htm');
+      const b = await runCli(['fulltext', '--backfill'], env);
+      expect(b.code, b.stderr).toBe(0);
+      expect(b.stdout).toContain(`page ${pages}/news_2.htm (nato): accepted`);
+      expect(b.stdout).not.toContain('news_1.htm');
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});

@@ -6,6 +6,11 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const MAIN = path.join(ROOT, 'dist/main.js');
+/**
+ * Fixture feeds link to the agencies' real sites: a daemon under test fetches no story page unless the test
+ * turns it on (and points the links at the loopback fixture server).
+ */
+export const NO_PAGE_FETCHES = { FULLTEXT_MAX_PER_RUN: '0' };
 export const SEED = path.join(ROOT, 'tests/fixtures/bulletins/bulletin-2024-10-09.txt');
 
 export interface Daemon {
@@ -31,7 +36,7 @@ export function makeWorkspace(agencies: Record<string, object>, bulletins: strin
 /** Runs `node dist/main.js <args>` to completion. */
 export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH ?? '', ...NO_PAGE_FETCHES, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -43,7 +48,7 @@ export function runCli(args: string[], env: Record<string, string>): Promise<{ c
 /** Starts the daemon (`start`, or the read-only `web`) with PORT=0 on 127.0.0.1 and waits until it says where it listens. */
 export async function startDaemon(env: Record<string, string>, timeoutMs = 15_000, command: 'start' | 'web' = 'start'): Promise<Daemon> {
   const child = spawn(process.execPath, [MAIN, command], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...NO_PAGE_FETCHES, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

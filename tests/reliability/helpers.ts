@@ -106,7 +106,7 @@ export interface DaemonProc {
 
 export function spawnDaemon(env: Record<string, string>, args: string[] = ['start']): DaemonProc {
   const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', FULLTEXT_MAX_PER_RUN: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const spawnedAt = Date.now();

@@ -46,6 +46,7 @@ describe('running under PM2', () => {
       PM2_HOME: mkdtempSync(path.join(tmpdir(), 'pressroom-pm2-')),
       PORT: String(port),
       HOST: '127.0.0.1',
+      FULLTEXT_MAX_PER_RUN: '0',
       FEEDS_DIR: ws.feedsDir,
       DATA_DIR: ws.dataDir,
       PRESSROOM_LOG_DIR: path.join(ws.root, 'logs'),

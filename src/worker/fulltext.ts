@@ -1,0 +1,210 @@
+// The page-fetch step of an ingest run: stories whose fullest text is a teaser get their own page fetched once,
+// the article extracted, and the teaser replaced when the page proves to be the same release.
+//
+// Bounded: at most FULLTEXT_MAX_PER_RUN fetches a run, newest stories first, one request at a time per host,
+// never a story older than FULLTEXT_MAX_AGE_DAYS (unless backfilling), never again once accepted, and after a
+// failure or refusal only after a back-off, FulltextConfig.maxAttempts times in all. Extraction is synchronous
+// CPU work on upstream text (parse + Readability, 17–72 ms for a 200 KB page, docs/PERFORMANCE.md): pages are
+// capped at FULLTEXT_MAX_BYTES and the event loop gets a turn between pages. It belongs in the worker-thread
+// pool with the parsers once that exists.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import pLimit from 'p-limit';
+import type { Config, FulltextConfig } from '../config.js';
+import type { Agency, FulltextState, PageCounts, PageState, StoreData, Story } from '../model.js';
+import { extractArticle, MIN_EVIDENCE, teaserEvidence } from '../sources/extract-article.js';
+import { fetchPage } from '../sources/fetch-page.js';
+import type { FetchOptions, FetchResult } from '../sources/fetch-feed.js';
+import { applyPageText } from '../stories/page-text.js';
+import { deriveIndex, indexes, noteInIndex } from '../stories/story-index.js';
+import { htmlToSummary } from '../stories/summary.js';
+import { nextAttemptAfterFailure } from './backoff.js';
+
+export interface FulltextDeps {
+  config: Config;
+  userAgent: string;
+  signal?: AbortSignal;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /** Tests only: their own DNS and idea of public address space (fetch-feed.ts FetchOptions). */
+  pageFetch?: Pick<FetchOptions, 'resolve' | 'isPublicAddress'>;
+}
+
+export interface PageReport {
+  story: string;
+  agency: string;
+  url: string;
+  outcome: 'accepted' | 'refused' | 'failed';
+  reason?: string;
+  ms: number;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+/** First wait after a failed or refused page; doubles each time (backoff.ts). A new release's page often lags its feed item. */
+const PAGE_BACKOFF_MS = 15 * 60_000;
+
+/**
+ * Characters of text in a stored body, roughly (tags out, white space folded): cheap enough for every recent
+ * story. Stored bodies are sanitised, so every `<` opens a tag that a `>` closes and the scan stays linear.
+ */
+const textLength = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().length;
+
+const isHttp = (link: string | undefined): link is string => {
+  if (!link) return false;
+  try {
+    const u = new URL(link);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+
+/** Stories worth a page fetch now, newest first, at most `limit`. */
+export function pickStories(data: StoreData, agencies: readonly Agency[], cfg: FulltextConfig, now: Date, backfill: boolean): Story[] {
+  const off = new Set(agencies.filter((a) => a.fulltext === false).map((a) => a.id));
+  const oldest = now.getTime() - cfg.maxAgeDays * DAY_MS;
+  const pages = data.fulltext?.pages ?? {};
+  const due: Story[] = [];
+  for (const s of data.stories) {
+    // Cheapest tests first: this runs over every stored story on every run.
+    if (!backfill && Date.parse(s.published) < oldest) continue;
+    if (off.has(s.agency) || s.bodyFrom.startsWith('page:') || !isHttp(s.link)) continue;
+    const p = pages[s.id];
+    if (p && (p.outcome === 'accepted' || p.nextAttempt === undefined || Date.parse(p.nextAttempt) > now.getTime())) continue;
+    if (!s.teaser && textLength(s.contentHtml) >= cfg.minChars) continue;
+    due.push(s);
+  }
+  due.sort((a, b) => (a.published < b.published ? 1 : a.published > b.published ? -1 : b.seq - a.seq));
+  return due.slice(0, cfg.maxPerRun);
+}
+
+interface Attempt {
+  story: Story;
+  state: PageState;
+  report: PageReport;
+  completed?: Story;
+}
+
+/**
+ * Runs the step over `data` (already merged this run) and returns the new data. Pure apart from the fetches:
+ * the caller commits. Stories are replaced in place, so their ids and positions do not change.
+ */
+export async function completeTeasers(deps: FulltextDeps, data: StoreData, now: Date, opts: { backfill?: boolean } = {}): Promise<{ data: StoreData; pages: PageReport[] }> {
+  // loadConfig always sets it; a Config built by hand (tests, benches) without it has the step off.
+  const cfg = deps.config.fulltext;
+  if (!cfg || cfg.maxPerRun === 0) return { data, pages: [] };
+  const agencies = deps.config.agencies;
+  const picked = pickStories(data, agencies, cfg, now, opts.backfill ?? false);
+  if (picked.length === 0) return { data, pages: [] };
+
+  const byHost = new Map<string, Story[]>();
+  for (const s of picked) {
+    const host = new URL(s.link!).host;
+    byHost.set(host, [...(byHost.get(host) ?? []), s]);
+  }
+  const limit = pLimit(deps.config.fetch.concurrency);
+  const attempts = (
+    await Promise.all(
+      [...byHost.values()].map((group) =>
+        limit(async () => {
+          const out: Attempt[] = [];
+          for (const story of group) {
+            if (deps.signal?.aborted) break;
+            const agency = agencies.find((a) => a.id === story.agency);
+            const selector = agency?.fulltext ? agency.fulltext.selector : undefined;
+            out.push(await attemptPage(deps, story, data.fulltext?.pages[story.id], cfg, now, selector));
+            await nextTurn(); // let the web server answer between two extractions
+          }
+          return out;
+        }),
+      ),
+    )
+  ).flat();
+
+  const prev: FulltextState = data.fulltext ?? { pages: {}, counts: {} };
+  const pages = { ...prev.pages };
+  const counts: Record<string, PageCounts> = { ...prev.counts };
+  const stories = data.stories.slice();
+  const ix = attempts.some((a) => a.completed) ? deriveIndex(data.stories) : undefined;
+  const positions = new Map(data.stories.map((s, i) => [s.id, i]));
+  let replaced = false;
+  for (const a of attempts) {
+    pages[a.story.id] = a.state;
+    // A teaser too short to be evidence was never fetched: it is in the story's page state, not in the counts.
+    if (a.report.reason !== 'no-teaser-text') {
+      const c = { ...(counts[a.story.agency] ?? { fetches: 0, accepted: 0, refused: 0, failed: 0 }) };
+      c.fetches++;
+      c[a.report.outcome]++;
+      counts[a.story.agency] = c;
+    }
+    if (a.completed) {
+      const at = positions.get(a.story.id)!;
+      stories[at] = a.completed;
+      if (a.completed.published !== a.story.published) noteInIndex(ix!, a.completed, at, false);
+      replaced = true;
+    }
+  }
+  // Page states of stories no longer stored (retention) go with them.
+  for (const id of Object.keys(pages)) if (!positions.has(id)) delete pages[id];
+  if (replaced) indexes.set(stories, ix!);
+  return {
+    data: { ...data, ...(replaced ? { stories } : {}), fulltext: { pages, counts } },
+    pages: attempts.map((a) => a.report),
+  };
+}
+
+async function attemptPage(
+  deps: FulltextDeps,
+  story: Story,
+  prev: PageState | undefined,
+  cfg: FulltextConfig,
+  now: Date,
+  selector: string | undefined,
+): Promise<Attempt> {
+  const t0 = performance.now();
+  const url = story.link!;
+  const attempts = (prev?.attempts ?? 0) + 1;
+  const nowIso = now.toISOString();
+  const teaser = htmlToSummary(story.contentHtml, Number.MAX_SAFE_INTEGER);
+  const done = (outcome: PageState['outcome'], extra: Partial<PageState> & { retryAfterMs?: number }, completed?: Story): Attempt => {
+    const { retryAfterMs, ...fields } = extra;
+    const retry = outcome !== 'accepted' && attempts < cfg.maxAttempts && fields.reason !== 'no-teaser-text';
+    const state: PageState = {
+      agency: story.agency,
+      url,
+      attempts,
+      lastAttempt: nowIso,
+      outcome,
+      ...fields,
+      ...(retry
+        ? { nextAttempt: nextAttemptAfterFailure(attempts, now, { baseMs: PAGE_BACKOFF_MS, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }).toISOString() }
+        : {}),
+    };
+    const report: PageReport = { story: story.id, agency: story.agency, url, outcome, ...(fields.reason ? { reason: fields.reason } : {}), ms: performance.now() - t0 };
+    const log = outcome === 'accepted' ? deps.log.info.bind(deps.log) : deps.log.warn.bind(deps.log);
+    log({ story: story.id, agency: story.agency, page: url, outcome, reason: fields.reason }, `page ${url}: ${outcome}${fields.message ? ` (${fields.message})` : ''}`);
+    return { story, state, report, ...(completed ? { completed } : {}) };
+  };
+
+  // Nothing to recognise the page by: not worth a request.
+  if (teaserEvidence(teaser).length < MIN_EVIDENCE) return done('refused', { reason: 'no-teaser-text', message: 'the teaser is too short to recognise the release by' });
+
+  const validators = { ...(prev?.etag ? { etag: prev.etag } : {}), ...(prev?.lastModified ? { lastModified: prev.lastModified } : {}) };
+  const r: FetchResult = await fetchPage(url, validators, {
+    timeoutMs: deps.config.fetch.timeoutMs,
+    maxBytes: cfg.maxBytes,
+    maxRedirects: deps.config.fetch.maxRedirects,
+    userAgent: deps.userAgent,
+    ...(deps.config.fetch.allowHosts ? { allowHosts: deps.config.fetch.allowHosts } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...deps.pageFetch,
+  });
+  if (r.kind === 'failed')
+    return done('failed', { reason: r.code, message: r.message, ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}) });
+  const kept = { ...(prev?.etag ? { etag: prev.etag } : {}), ...(prev?.lastModified ? { lastModified: prev.lastModified } : {}) };
+  // A 304 answers a retry of a page that was refused: it is still the page we refused.
+  if (r.kind === 'not-modified') return done('refused', { ...kept, reason: prev?.reason ?? 'not-modified', message: 'page unchanged since it was refused' });
+  const fetched = { ...(r.etag ? { etag: r.etag } : {}), ...(r.lastModified ? { lastModified: r.lastModified } : {}) };
+  const x = extractArticle({ html: r.body, url: r.finalUrl, teaser, ...(selector ? { selector } : {}), maxChars: cfg.maxBytes });
+  if (x.kind === 'refused') return done('refused', { ...fetched, reason: x.reason, message: x.message });
+  const completed = applyPageText(story, { url: r.finalUrl, html: x.html, ...(x.published ? { published: x.published } : {}), fetchedAt: nowIso }, now);
+  return done('accepted', {}, completed);
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { decodeHtml } from '../../src/sources/decode-body.js';
+import { compactFold, extractArticle, teaserEvidence } from '../../src/sources/extract-article.js';
+import { PAGE_CASES } from './extract-article.data.js';
+
+const page = (file: string) => decodeHtml(readFileSync(new URL(`../fixtures/pages/${file}`, import.meta.url)));
+
+describe('extractArticle', () => {
+  it.each(PAGE_CASES)('$description', (c) => {
+    const r = extractArticle({ html: page(c.file), url: c.url, teaser: c.teaser, ...(c.selector ? { selector: c.selector } : {}) });
+    expect(r.kind, r.kind === 'refused' ? r.message : '').toBe(c.expected);
+    if (r.kind === 'refused') expect(r.reason).toBe(c.reason);
+    if (r.kind === 'accepted') {
+      for (const text of c.keeps ?? []) expect(r.html).toContain(text);
+      for (const text of c.drops ?? []) expect(r.html).not.toContain(text);
+    }
+    expect(r.published).toBe(c.published);
+  });
+
+  it('refuses a page over the size cap without parsing it', () => {
+    const r = extractArticle({ html: page('nato-news.html'), url: 'https://www.nato.int/', teaser: PAGE_CASES[0]!.teaser, maxChars: 1000 });
+    expect(r).toMatchObject({ kind: 'refused', reason: 'too-large' });
+  });
+
+  it('the extract is sanitised: no script, no event handler, no javascript: link', () => {
+    const html = `<html><body><article><p>${'Europol and its partners acted against a network. '.repeat(10)}</p><p onclick="x()">More text <a href="javascript:alert(1)">here</a><img src=x onerror=alert(1)></p><script>alert(1)</script></article></body></html>`;
+    const r = extractArticle({ html, url: 'https://www.europol.europa.eu/a', teaser: 'Europol and its partners acted against a network. Europol and its partners acted against…' });
+    expect(r.kind).toBe('accepted');
+    if (r.kind !== 'accepted') return;
+    expect(r.html).not.toMatch(/script|onclick|onerror|javascript:/i);
+    expect(r.html).toContain('<img src="https://www.europol.europa.eu/x"');
+  });
+});
+
+describe('teaserEvidence', () => {
+  it.each([
+    { description: 'drops the ellipsis and the word it cut', input: 'to strengthen deter…', expected: 'tostrengthen' },
+    { description: 'three dots are an ellipsis too', input: 'Allies agreed on new plans...', expected: 'alliesagreedonnew' },
+    { description: 'a full text is kept whole', input: 'Allies agreed on new plans.', expected: 'alliesagreedonnewplans' },
+    { description: 'quotes, dashes and spaces fold away', input: '“Operation – Shield”  ’s\u00a0end', expected: 'operationshieldsend' },
+  ])('$description', ({ input, expected }) => expect(teaserEvidence(input)).toBe(expected));
+
+  it('folds a glued bulletin sentence like the page text', () => {
+    expect(compactFold('drugs. The operation')).toBe(compactFold('drugs.The operation'));
+  });
+});
