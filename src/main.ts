@@ -106,11 +106,13 @@ async function fulltextOnce(backfill: boolean): Promise<number> {
   const config = configOrExit();
   const log = makeLog({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const store = await openOrExit(config, true, log);
+  const parser = parsePool(config);
   try {
-    const report = await runIngest({ config, store, log, now: () => new Date(), userAgent: userAgent(config) }, { bulletins: false, feeds: [], fulltext: { backfill } });
+    const report = await runIngest({ config, store, log, now: () => new Date(), userAgent: userAgent(config), parser }, { bulletins: false, feeds: [], fulltext: { backfill } });
     printReport(report);
     return 0;
   } finally {
+    await parser.close();
     await store.close();
   }
 }

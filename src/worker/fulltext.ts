@@ -3,27 +3,29 @@
 //
 // Bounded: at most FULLTEXT_MAX_PER_RUN fetches a run, newest stories first, one request at a time per host,
 // never a story older than FULLTEXT_MAX_AGE_DAYS (unless backfilling), never again once accepted, and after a
-// failure or refusal only after a back-off, FulltextConfig.maxAttempts times in all. Extraction is synchronous
-// CPU work on upstream text (parse + Readability, 17–72 ms for a 200 KB page, docs/PERFORMANCE.md): pages are
-// capped at FULLTEXT_MAX_BYTES and the event loop gets a turn between pages. It belongs in the worker-thread
-// pool with the parsers once that exists.
-import { setImmediate as nextTurn } from 'node:timers/promises';
+// failure or refusal only after a back-off, FulltextConfig.maxAttempts times in all. Extraction is CPU work on
+// upstream text (parse + Readability, 17–72 ms for a 200 KB page, docs/PERFORMANCE.md): it runs on the parse
+// pool's threads under PARSE_BUDGET_MS like a feed, never on the thread that serves HTTP, and pages are capped
+// at FULLTEXT_MAX_BYTES.
 import pLimit from 'p-limit';
 import type { Config, FulltextConfig } from '../config.js';
 import type { Agency, FulltextState, PageCounts, PageState, StoreData, Story } from '../model.js';
-import { extractArticle, MIN_EVIDENCE, teaserEvidence } from '../sources/extract-article.js';
+import { MIN_EVIDENCE, teaserEvidence } from '../sources/extract-article.js';
 import { fetchPage } from '../sources/fetch-page.js';
 import type { FetchOptions, FetchResult } from '../sources/fetch-feed.js';
 import { applyPageText } from '../stories/page-text.js';
 import { deriveIndex, indexes, noteInIndex } from '../stories/story-index.js';
 import { htmlToSummary } from '../stories/summary.js';
 import { nextAttemptAfterFailure } from './backoff.js';
+import { inlineParser, type ParseRunner } from './parse-pool.js';
 
 export interface FulltextDeps {
   config: Config;
   userAgent: string;
   signal?: AbortSignal;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /** Where pages are parsed: the daemon's thread pool (see ingest.ts IngestDeps.parser); inline without one. */
+  parser?: ParseRunner;
   /** Tests only: their own DNS and idea of public address space (fetch-feed.ts FetchOptions). */
   pageFetch?: Pick<FetchOptions, 'resolve' | 'isPublicAddress'>;
 }
@@ -38,6 +40,8 @@ export interface PageReport {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
+/** Characters of a stored body read for the teaser's text. */
+const TEASER_HTML_CHARS = 64 * 1024;
 /** First wait after a failed or refused page; doubles each time (backoff.ts). A new release's page often lags its feed item. */
 const PAGE_BACKOFF_MS = 15 * 60_000;
 
@@ -111,7 +115,6 @@ export async function completeTeasers(deps: FulltextDeps, data: StoreData, now: 
             const agency = agencies.find((a) => a.id === story.agency);
             const selector = agency?.fulltext ? agency.fulltext.selector : undefined;
             out.push(await attemptPage(deps, story, data.fulltext?.pages[story.id], cfg, now, selector));
-            await nextTurn(); // let the web server answer between two extractions
           }
           return out;
         }),
@@ -163,7 +166,9 @@ async function attemptPage(
   const url = story.link!;
   const attempts = (prev?.attempts ?? 0) + 1;
   const nowIso = now.toISOString();
-  const teaser = htmlToSummary(story.contentHtml, Number.MAX_SAFE_INTEGER);
+  // A teaser is short; a stored body is up to 1 MiB (normalise.ts): its start is evidence enough, and bounds the
+  // work done here, on the thread that may serve HTTP.
+  const teaser = htmlToSummary(story.contentHtml.slice(0, TEASER_HTML_CHARS), Number.MAX_SAFE_INTEGER);
   const done = (outcome: PageState['outcome'], extra: Partial<PageState> & { retryAfterMs?: number }, completed?: Story): Attempt => {
     const { retryAfterMs, ...fields } = extra;
     const retry = outcome !== 'accepted' && attempts < cfg.maxAttempts && fields.reason !== 'no-teaser-text';
@@ -203,7 +208,14 @@ async function attemptPage(
   // A 304 answers a retry of a page that was refused: it is still the page we refused.
   if (r.kind === 'not-modified') return done('refused', { ...kept, reason: prev?.reason ?? 'not-modified', message: 'page unchanged since it was refused' });
   const fetched = { ...(r.etag ? { etag: r.etag } : {}), ...(r.lastModified ? { lastModified: r.lastModified } : {}) };
-  const x = extractArticle({ html: r.body, url: r.finalUrl, teaser, ...(selector ? { selector } : {}), maxChars: cfg.maxBytes });
+  const parsed = await (deps.parser ?? inlineParser()).run(
+    { kind: 'page', html: r.body, url: r.finalUrl, teaser, ...(selector ? { selector } : {}), maxChars: cfg.maxBytes },
+    deps.signal,
+  );
+  // Too slow or crashed: retried after the back-off like a failed fetch (aborted: shutting down). No validators
+  // are kept: the page was never read, and a 304 to them would pass for the page we refused.
+  if (!parsed.ok) return done('failed', { reason: parsed.code, message: parsed.message });
+  const x = parsed.outcome.result;
   if (x.kind === 'refused') return done('refused', { ...fetched, reason: x.reason, message: x.message });
   const completed = applyPageText(story, { url: r.finalUrl, html: x.html, ...(x.published ? { published: x.published } : {}), fetchedAt: nowIso }, now);
   return done('accepted', {}, completed);

@@ -1,6 +1,8 @@
-// One source's text → its items as Incoming: the CPU-heavy part of an ingest, run on a parse thread (or inline).
+// One source's text → its items as Incoming, or a story's page → its article: the CPU-heavy part of an ingest,
+// run on a parse thread (or inline).
 // Only strings and plain data go in and out: the task and its answer cross a thread boundary by structured clone.
 import type { Agency, Incoming, ParseWarning } from '../model.js';
+import { extractArticle, type ExtractInput, type ExtractResult } from '../sources/extract-article.js';
 import { parseBulletin } from '../sources/parse-bulletin.js';
 import { parseFeed } from '../sources/parse-feed.js';
 import { resolveAgency } from '../stories/agencies.js';
@@ -30,7 +32,12 @@ export interface BulletinTask {
   agencies: Agency[];
 }
 
-export type ParseTask = FeedTask | BulletinTask;
+/** A story's page: the article in it, accepted only when it holds the teaser (sources/extract-article.ts). */
+export interface PageTask extends ExtractInput {
+  kind: 'page';
+}
+
+export type ParseTask = FeedTask | BulletinTask | PageTask;
 
 export type FeedOutcome =
   | { kind: 'feed'; ok: true; incoming: Incoming[]; warnings: ParseWarning[] }
@@ -43,7 +50,12 @@ export interface BulletinOutcome {
   warnings: ParseWarning[];
 }
 
-export type ParseOutcome<T extends ParseTask> = T extends FeedTask ? FeedOutcome : BulletinOutcome;
+export interface PageOutcome {
+  kind: 'page';
+  result: ExtractResult;
+}
+
+export type ParseOutcome<T extends ParseTask> = T extends FeedTask ? FeedOutcome : T extends BulletinTask ? BulletinOutcome : PageOutcome;
 
 async function feedTask(t: FeedTask): Promise<FeedOutcome> {
   const parsed = await parseFeed(t.body, t.finalUrl);
@@ -92,5 +104,8 @@ function boundWarnings(warnings: ParseWarning[]): ParseWarning[] {
 
 /** Runs one task to the end on the calling thread. */
 export async function runParseTask<T extends ParseTask>(task: T): Promise<ParseOutcome<T>> {
-  return (task.kind === 'feed' ? await feedTask(task) : bulletinTask(task)) as ParseOutcome<T>;
+  if (task.kind === 'feed') return (await feedTask(task)) as ParseOutcome<T>;
+  if (task.kind === 'bulletin') return bulletinTask(task) as ParseOutcome<T>;
+  const { kind: _k, ...input } = task as PageTask;
+  return { kind: 'page', result: extractArticle(input) } satisfies PageOutcome as ParseOutcome<T>;
 }

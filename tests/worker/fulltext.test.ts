@@ -8,6 +8,7 @@ import { FULLTEXT_DEFAULTS, type Config } from '../../src/config.js';
 import type { Agency, Story } from '../../src/model.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { runIngest, type IngestPlan } from '../../src/worker/ingest.js';
+import { createParsePool, type ParseRunner } from '../../src/worker/parse-pool.js';
 import { start, type FixtureServer } from '../helpers/fixture-server.js';
 
 const PAGES = fileURLToPath(new URL('../fixtures/pages/', import.meta.url));
@@ -51,9 +52,10 @@ describe('completing teasers from their pages', () => {
   let config: Config;
   // Story links use a public-looking name that resolves to the loopback server; 127.0.0.1 itself stays private.
   const pub = (p: string) => `http://news.public.test:${port}${p}`;
-  const ingest = (plan: IngestPlan, now: Date) =>
+  const ingest = (plan: IngestPlan, now: Date, parser?: ParseRunner) =>
     runIngest(
       {
+        ...(parser ? { parser } : {}),
         config,
         store,
         log: silent,
@@ -168,6 +170,32 @@ describe('completing teasers from their pages', () => {
     expect(wall.ifNoneMatch).toBeDefined();
     expect(wall.status).toBe(304);
     expect(store.data.fulltext!.pages[byTitle('Cookie wall').id]).toMatchObject({ outcome: 'refused', reason: 'no-article', attempts: 2 });
+  });
+
+  it('extracts on the parse pool: a page past PARSE_BUDGET_MS fails as too-slow and keeps the teaser, and is read again after the back-off', async () => {
+    await ingest({ bulletins: false, feeds: [`${server.url}/teasers.rss`], force: true, fulltext: false }, new Date('2024-10-17T10:00:00Z'));
+    const nato = (r: Awaited<ReturnType<typeof ingest>>) => (r.pages ?? []).find((p) => p.url === pub('/nato-news.html'));
+    // A budget no page can be parsed in: every extraction is stopped on its thread.
+    const tight = createParsePool({ threads: 1, budgetMs: 1 });
+    try {
+      const r = await ingest({ bulletins: false, feeds: [], fulltext: {} }, new Date('2024-10-17T10:15:00Z'), tight);
+      expect(nato(r)).toMatchObject({ outcome: 'failed', reason: 'too-slow' });
+      expect(byTitle('Defence Ministers meet').teaser).toBe(true);
+      expect(store.data.fulltext!.pages[byTitle('Defence Ministers meet').id]).toMatchObject({ outcome: 'failed', reason: 'too-slow', message: 'processing took longer than 1 ms; stopped' });
+    } finally {
+      await tight.close();
+    }
+    const pool = createParsePool({ threads: 1, budgetMs: 10_000 });
+    try {
+      server.requests.length = 0;
+      const r = await ingest({ bulletins: false, feeds: [], fulltext: {} }, new Date('2024-10-17T11:00:00Z'), pool);
+      expect(nato(r)).toMatchObject({ outcome: 'accepted' });
+      // Read whole again, not revalidated: the page was never parsed.
+      expect(server.requests.find((q) => q.path === '/nato-news.html')).toMatchObject({ status: 200 });
+      expect(byTitle('Defence Ministers meet').contentHtml).toContain('Since the Washington Summit, Allies have signed contracts for more than 700,000 artillery rounds');
+    } finally {
+      await pool.close();
+    }
   });
 
   it('a later, longer complete text from the feed still wins over the page', async () => {
