@@ -330,24 +330,28 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
     }
     data.sources[`${c.report.kind}:${c.report.key}`] = c.state;
   }
-  let pages: PageReport[] = [];
-  if (plan.fulltext !== false) {
-    const f = await completeTeasers(deps, data, now, { backfill: plan.fulltext?.backfill ?? false });
-    data = f.data;
-    pages = f.pages;
-    if (deps.signal?.aborted) return { sources: collected.map((c) => c.report), created: 0, updated: 0, wrote: false, aborted: true };
-  }
-  const changed = collected.length > 0 || pages.length > 0;
   let writeMs: number | undefined;
-  if (changed) {
+  const commit = async (d: StoreData) => {
     const t0 = performance.now();
-    await deps.store.commit(data);
-    writeMs = performance.now() - t0;
-  }
+    await deps.store.commit(d);
+    writeMs = (writeMs ?? 0) + performance.now() - t0;
+  };
+  // The sources' results are committed before any page is fetched: a slow agency site (up to
+  // FULLTEXT_MAX_PER_RUN pages × FETCH_TIMEOUT_MS) must not hold back what the feeds brought.
+  if (collected.length > 0) await commit(data);
   for (const c of collected)
     deps.log.info(
       { source: `${c.report.kind}:${c.report.key}`, agency: c.report.agency, outcome: c.report.outcome, items: c.report.items, created: c.report.created, updated: c.report.updated },
       `${c.report.kind} ${c.report.key}: ${c.report.outcome}${c.report.message ? ` (${c.report.message})` : ''}, ${c.report.created} new, ${c.report.updated} updated`,
     );
+  let pages: PageReport[] = [];
+  if (plan.fulltext !== false) {
+    // From what the store holds now: the commit may have pruned (RETENTION_DAYS).
+    const f = await completeTeasers(deps, deps.store.data, now, { backfill: plan.fulltext?.backfill ?? false });
+    if (deps.signal?.aborted) return { sources: collected.map((c) => c.report), created, updated, wrote: collected.length > 0, aborted: true, ...(writeMs !== undefined ? { writeMs } : {}) };
+    pages = f.pages;
+    if (pages.length > 0) await commit(f.data);
+  }
+  const changed = collected.length > 0 || pages.length > 0;
   return { sources: collected.map((c) => c.report), created, updated, wrote: changed, aborted: false, ...(writeMs !== undefined ? { writeMs } : {}), ...(pages.length ? { pages } : {}) };
 }
