@@ -1,6 +1,7 @@
 // Whether an incoming item reads as a copy of a stored story: titles, the start of the text, dates, places, numbers.
 import type { Incoming, Story } from '../model.js';
 import {
+  contentWords,
   contradict,
   countriesIn,
   foldTitle,
@@ -34,6 +35,10 @@ const BULLETIN_AHEAD_MS = 2 * DAY_MS;
 const SAME_TEXT_WINDOW_MS = 60 * DAY_MS;
 /** Share of the shorter text's opening the other must carry (leadSimilarity) for the same-text window. */
 const SAME_TEXT_MIN = 0.7;
+/** Letters and digits the shared text must run to for a reworded title to merge across the same-text window. */
+const FAR_TEXT_MIN_CHARS = 200;
+/** Share of the shorter title's content words the other must have, for that. */
+const FAR_TITLE_OVERLAP = 0.5;
 /** The widest of the windows above: how far apart a copy's date can be, for finding candidates. */
 export const SEARCH_MS = SAME_TEXT_WINDOW_MS;
 
@@ -72,14 +77,37 @@ function profileOf(x: Story | Incoming): Profile {
   return p;
 }
 
-function bestLeads(a: Profile, b: Profile): { similarity: number; contradict: boolean } {
-  let best = { similarity: 0, contradict: false };
+/** The best-matching pair of texts: how alike, whether they name different countries, and the shorter's length. */
+function bestLeads(a: Profile, b: Profile): { similarity: number; contradict: boolean; shorter: number } {
+  let best = { similarity: 0, contradict: false, shorter: 0 };
   for (const la of a.leads)
     for (const lb of b.leads) {
       const similarity = leadSimilarity(la, lb);
-      if (similarity > best.similarity) best = { similarity, contradict: leadCountriesContradict(la, lb) };
+      const shorter = Math.min(la.compact.length, lb.compact.length);
+      if (similarity > best.similarity || (similarity === best.similarity && shorter > best.shorter))
+        best = { similarity, contradict: leadCountriesContradict(la, lb), shorter };
     }
   return best;
+}
+
+const titleWordSets = new WeakMap<object, Set<string>[]>();
+
+/** Share of the smaller title's content words the other has (titleOverlap), with each story's word sets kept. */
+function sharesTitleWords(story: Story, inc: Incoming, min: number): boolean {
+  const sets = (x: Story | Incoming) => {
+    let s = titleWordSets.get(x);
+    if (!s) titleWordSets.set(x, (s = titlesOf(x).map(contentWords)));
+    return s;
+  };
+  const [b] = sets(inc);
+  if (!b) return false;
+  return sets(story).some((a) => {
+    const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+    if (small.size === 0) return false;
+    let n = 0;
+    for (const w of small) if (large.has(w)) n++;
+    return n / small.size >= min;
+  });
 }
 
 /**
@@ -96,8 +124,8 @@ export function copyEvidence(story: Story, inc: Incoming, when: number): number 
   if (!near && !nearText && !far) return 0;
   const [incTitle] = titlesOf(inc);
   if (incTitle === undefined) return 0;
-  // Outside the date windows only the strongest evidence counts: compare the titles before the texts.
-  if (!near && !nearText && !titlesOf(story).includes(incTitle)) return 0;
+  // Outside the date windows only the strongest evidence counts: compare the titles (cheap) before the texts.
+  if (!near && !nearText && !titlesOf(story).includes(incTitle) && !sharesTitleWords(story, inc, FAR_TITLE_OVERLAP)) return 0;
   const ps = profileOf(story);
   const pi = profileOf(inc);
   if (contradict(ps.countries, pi.countries) || contradict(ps.numbers, pi.numbers)) return 0;
@@ -123,6 +151,11 @@ export function copyEvidence(story: Story, inc: Incoming, when: number): number 
   // wrong (a bulletin named for the day before its releases). Scored below every dated match, so a copy
   // inside the windows always wins.
   if (exact && bothHaveText && lead.similarity >= SAME_TEXT_MIN && far) return lead.similarity / 2;
+  // The very same text, one copy the start of the other over a paragraph or more, under a reworded title that
+  // keeps most of its words (NATO's feed says "Director General of the NATO International Military Staff
+  // visits Azerbaijan" where the bulletin says "The Director General of NATO IMS visits Azerbaijan"): as strong
+  // as the same title, scored lower still.
+  if (!exact && lead.similarity === 1 && lead.shorter >= FAR_TEXT_MIN_CHARS && overlap >= FAR_TITLE_OVERLAP && far) return 0.3;
   return 0;
 }
 

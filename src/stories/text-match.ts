@@ -44,7 +44,7 @@ export function titleSimilarity(a: string, b: string): number {
   return longest === 0 ? 1 : 1 - distance(x, y) / longest;
 }
 
-const contentWords = (folded: string) => new Set(folded.split(' ').filter((w) => w && !STOPWORDS.has(w)));
+export const contentWords = (folded: string) => new Set(folded.split(' ').filter((w) => w && !STOPWORDS.has(w)));
 
 /** Share of the shorter title's content words that the other title also has (a shortened title keeps its words). */
 export function titleOverlap(a: string, b: string): number {
