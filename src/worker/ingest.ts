@@ -66,6 +66,12 @@ export interface IngestDeps {
   pageFetch?: FulltextDeps['pageFetch'];
 }
 
+/**
+ * The merge runs on the thread that, in `pressroom start`, also serves HTTP: one source's items may spend this
+ * long comparing themselves with stored stories (merge.ts MergeOptions). A real batch needs a few milliseconds.
+ */
+const MERGE_COMPARE_BUDGET_MS = 250;
+
 /** A failure as the source's state records it: from the fetch, the parser or the parse thread. */
 type Failure = { code: string; message: string; status?: number; retryAfterMs?: number; movedTo?: string; detail?: string };
 
@@ -321,8 +327,13 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
   for (const c of collected) {
     for (const d of c.discovered) data.discoveredAgencies[d.id] ??= d;
     if (c.incoming.length) {
-      const m = mergeIncoming(data, c.incoming, now);
+      const m = mergeIncoming(data, c.incoming, now, { compareBudgetMs: MERGE_COMPARE_BUDGET_MS });
       data = m.data;
+      if (m.notCompared) {
+        const w = `${m.notCompared} of ${c.incoming.length} items not compared with stored stories (the ${MERGE_COMPARE_BUDGET_MS} ms comparison budget was spent); matched by their keys only`;
+        deps.log.warn({ source: `${c.report.kind}:${c.report.key}` }, `${c.report.kind} ${c.report.key}: ${w}`);
+        c.state = { ...c.state, warnings: [...(c.state.warnings ?? []), w] };
+      }
       c.report.created = m.created.length;
       c.report.updated = m.updated.length;
       created += m.created.length;

@@ -68,7 +68,26 @@ async function feedTask(t: FeedTask): Promise<FeedOutcome> {
     warnings.push(...n.warnings);
     if (n.incoming) incoming.push(n.incoming);
   });
+  if (incoming.length > MAX_FEED_ITEMS) {
+    warnings.unshift({ line: 0, message: `${incoming.length} items; the newest ${MAX_FEED_ITEMS} kept` });
+    return { kind: 'feed', ok: true, incoming: newest(incoming, MAX_FEED_ITEMS), warnings: boundWarnings(warnings) };
+  }
   return { kind: 'feed', ok: true, incoming, warnings: boundWarnings(warnings) };
+}
+
+/**
+ * Items read from one feed document. An agency's feed is a window on its latest releases (NATO's and Europol's
+ * carry 20–50); the 10 MB fetch cap allows ~80,000 one-line items, which a hostile feed can change at every
+ * poll: each would become a story, stored, merged and rendered on every run. Past this, the newest are kept.
+ */
+export const MAX_FEED_ITEMS = 1000;
+
+/** The `n` newest items by date (undated ones count as new: they are dated when first seen), in feed order. */
+function newest(items: Incoming[], n: number): Incoming[] {
+  const order = items.map((it, i) => ({ i, d: it.published ?? '\uffff' }));
+  order.sort((a, b) => (a.d < b.d ? 1 : a.d > b.d ? -1 : a.i - b.i));
+  const keep = new Set(order.slice(0, n).map((o) => o.i));
+  return items.filter((_, i) => keep.has(i));
 }
 
 function bulletinTask(t: BulletinTask): BulletinOutcome {

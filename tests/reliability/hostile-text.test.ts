@@ -39,6 +39,15 @@ const HOSTILE: Record<string, { body: (name: string) => string; readable: boolea
   'long-title': { body: (n) => head(n) + item(n, { title: 'A'.repeat(5 * MB) }) + tail, readable: true },
   'date-junk': { body: (n) => head(n) + item(n, { pubDate: '9'.repeat(3 * MB) }) + tail, readable: true },
   'char-refs': { body: (n) => head(n) + item(n, { description: '&#'.repeat(2 * MB) }) + tail, readable: true },
+  // 20,000 releases of one day in one fetch: each was compared with every story made before it in the batch.
+  'many-items': {
+    body: (n) =>
+      head(n) +
+      item(n) +
+      Array.from({ length: 20_000 }, (_, i) => item(n, { title: `Operation ${i} against a network in region ${i % 97}`, description: `Text of release ${i}.` }).replace(`<guid>${n}-1</guid>`, `<guid>${n}-${i + 2}</guid>`).replace(`https://${n}.example.org/1<`, `https://${n}.example.org/${i + 2}<`)).join('') +
+      tail,
+    readable: true,
+  },
 };
 const GOOD = ['nato', 'europol'] as const;
 
@@ -47,6 +56,12 @@ const hostileBulletin = () =>
   `${'Operation '.repeat(200_000)}\n\nSource: EUROPOL\n\nText …${' '.repeat(2 * MB)}x\n\n` + 'Source: X\n'.repeat(100_000) + `Last title\n\nSource: NATO\n\n${'•'.repeat(MB)}\n`;
 
 const visible = (f: JsonFeed) => f.items.map((i) => ({ id: i.id, title: i.title, url: i.url, content_html: i.content_html })).sort((a, b) => a.id.localeCompare(b.id));
+/** Every agency's stories as readers of its own feed see them (the merged feed's 500 would be all many-items). */
+async function stories(base: string, agencies: readonly string[]) {
+  const all = [];
+  for (const a of agencies) all.push(...visible(await getJson<JsonFeed>(`${base}/feeds/${a}.json?limit=500`)));
+  return all.sort((a, b) => a.id.localeCompare(b.id));
+}
 
 describe('hostile text against the real daemon', () => {
   let fx: FixtureServer;
@@ -79,9 +94,11 @@ describe('hostile text against the real daemon', () => {
       const s = await getJson<StatusDoc>(`${base}/status`);
       return s.sources.filter((x) => x.kind === 'feed' && x.lastSuccess).length === names.length ? s : undefined;
     }, 60_000, 'every feed ingested once');
-    const before = visible(await getJson<JsonFeed>(`${base}/feeds/all.json?limit=500`));
+    // The shipped bulletin names Eurojust too, which no config file does.
+    const agencies = [...names.filter((n) => n !== 'many-items'), 'eurojust'];
+    const before = await stories(base!, agencies);
     const idOf = (n: string) => before.find((s) => s.url === `https://${n}.example.org/1`)?.id;
-    for (const n of names) expect(idOf(n), n).toBeDefined();
+    for (const n of names.filter((x) => x !== 'many-items')) expect(idOf(n), n).toBeDefined();
     expect((await stopDaemon(d)).code).toBe(0);
 
     let total = 0;
@@ -131,10 +148,10 @@ describe('hostile text against the real daemon', () => {
     const b = status.sources.find((x) => x.kind === 'bulletin' && x.key === '2024-10-10.txt')!;
     expect(b.errorCode, b.errorMessage).toBeUndefined();
 
-    const after = visible(await getJson<JsonFeed>(`${base}/feeds/all.json?limit=500`));
+    const after = await stories(base!, agencies);
     // Stories of the good sources, of the unreadable documents and of the shipped bulletin are as they were;
     // the readable hostile ones were updated in place (same id), their titles one line of at most 1,000 characters.
-    const changed = new Set(Object.entries(HOSTILE).filter(([, h]) => h.readable).map(([n]) => idOf(n)));
+    const changed = new Set(Object.entries(HOSTILE).filter(([n, h]) => h.readable && n !== 'many-items').map(([n]) => idOf(n)));
     expect(after.filter((s) => !changed.has(s.id) && before.some((x) => x.id === s.id))).toEqual(before.filter((s) => !changed.has(s.id)));
     for (const id of changed) {
       const s = after.find((x) => x.id === id);
@@ -142,6 +159,11 @@ describe('hostile text against the real daemon', () => {
       expect(s!.title.length).toBeLessThanOrEqual(1001);
     }
     expect(after.length).toBeGreaterThanOrEqual(before.length);
+    // The feed of 20,001 items: its newest 1,000 kept (all of one day: the first in feed order), and said so.
+    const many = status.sources.find((x) => x.key === key('many-items'))!;
+    expect(many.warnings?.[0]).toBe('20001 items; the newest 1000 kept');
+    // All of one day, so the first 1,000 in feed order: the story it had, and 999 new ones.
+    expect(many.storiesStored).toBe(1000);
 
     expect(errors).toEqual([]);
     expect(healthz.length).toBeGreaterThan(100);
