@@ -295,13 +295,14 @@ function rekeyShared(incoming: readonly Incoming[]): Incoming[] {
  * Every key of the item is then mapped to the story (a key already mapped keeps its story).
  */
 export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], now: Date, opts: MergeOptions = {}): MergeResult {
-  const compareUntil = opts.compareBudgetMs === undefined ? Infinity : performance.now() + opts.compareBudgetMs;
   let notCompared = 0;
   let compared = 0;
   const run: RunContext = { nowIso: now.toISOString(), nowMs: now.getTime() };
   const batch = rekeyShared(incoming);
   const stories = data.stories.slice();
   const ix = deriveIndex(data.stories);
+  // From here: building the index of a freshly opened store (~0.5 s at 100,000 stories) is not comparing.
+  const compareUntil = opts.compareBudgetMs === undefined ? Infinity : performance.now() + opts.compareBudgetMs;
   const added = new Map<string, string>();
   const aliasOf = (k: string) => added.get(k) ?? lookupAlias(data.aliases, k);
   /** Story id → channels (feed URL, bulletin file) whose items in this batch already are this story. */
