@@ -4,7 +4,10 @@ import { parseBulletin } from '../sources/parse-bulletin.js';
 import { parseFeed } from '../sources/parse-feed.js';
 import { parseDate } from '../stories/dates.js';
 import { limitNesting } from '../stories/limit-nesting.js';
+import { mergeIncoming } from '../stories/merge.js';
 import { feedItemToIncoming } from '../stories/normalise.js';
+import { emptyStore } from '../store/store.js';
+import type { Incoming } from '../model.js';
 import { sanitiseHtml } from '../stories/sanitise-html.js';
 import { htmlToSummary } from '../stories/summary.js';
 import { foldTitle, plainLead, titleSimilarity } from '../stories/text-match.js';
@@ -70,6 +73,33 @@ async function main(): Promise<void> {
     row.push(`${n / 1000}k spaces: ${(performance.now() - t0).toFixed(0)} ms`);
   }
   console.log(`\nOld teaser regex: ${row.join(', ')}`);
+
+  // The merge of one fetch's items (all new, all of one day) runs on the thread that serves HTTP in `start`
+  // mode: 10× the items must cost ~10× the time (each item used to be compared with every story made before it
+  // in the same batch: 31 s for 10,000).
+  const items = (n: number, from = 0): Incoming[] =>
+    Array.from({ length: n }, (_, j) => {
+      const i = from + j;
+      return feedItemToIncoming(
+        { kind: 'feed', guid: `g${i}`, link: `https://example.org/n/${i}`, title: `Operation ${i} against a network in region ${i % 97}`, published: 'Wed, 09 Oct 2024 10:00:00 GMT', summaryHtml: `Text of release ${i}, words ${(i * 31) % 1009} and more words so that the opening is long enough to compare.`, categories: [] },
+        j,
+        ctx,
+      ).incoming!;
+    });
+  const small = items(2_000);
+  const large = items(20_000);
+  const ms = async (f: () => unknown) => time(async () => f(), '');
+  const a = await ms(() => mergeIncoming(emptyStore(), small, ctx.now));
+  const b = await ms(() => mergeIncoming(emptyStore(), large, ctx.now));
+  const mergeRatio = b / Math.max(a, 0.5);
+  console.log(`\n| merge: new items of one fetch | 2,000: ${a.toFixed(1)} ms | 20,000: ${b.toFixed(1)} ms | ${mergeRatio.toFixed(1)}${mergeRatio > 20 ? ' **SUPER-LINEAR**' : ''} |`);
+  if (mergeRatio > 20) bad++;
+  // Beside as many stored stories of the same day, every pair can be compared: the 250 ms budget of the ingest
+  // (worker/ingest.ts) bounds it.
+  const stored = mergeIncoming(emptyStore(), small, ctx.now).data;
+  const budgeted = await ms(() => mergeIncoming(stored, items(2_000, 2_000), ctx.now, { compareBudgetMs: 250 }));
+  const unbounded = await ms(() => mergeIncoming(stored, items(2_000, 2_000), ctx.now));
+  console.log(`| merge: 2,000 other new items beside 2,000 stored | unbounded: ${unbounded.toFixed(0)} ms | with the 250 ms budget: ${budgeted.toFixed(0)} ms | |`);
   if (bad) {
     console.log(`${bad} scan(s) grew more than 20× from 1 MB to 10 MB`);
     process.exit(1);
