@@ -3,7 +3,7 @@
 // thread under PARSE_BUDGET_MS; this measures /healthz and a feed, each polled every ~20 ms, first with the
 // daemon restarted with nothing changed, then restarted with the hostile sources in place, through the run that
 // processes them until each is stopped at its budget.
-// `node dist/bench/slow-source-bench.js [--budget=3000] [--hostile=3] [--idle=3]`
+// `node dist/bench/slow-source-bench.js [--budget=1200] [--hostile=3] [--idle=3]`
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, get } from 'node:http';
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
-const { values } = parseArgs({ options: { budget: { type: 'string', default: '3000' }, hostile: { type: 'string', default: '3' }, idle: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { budget: { type: 'string', default: '1200' }, hostile: { type: 'string', default: '3' }, idle: { type: 'string', default: '3' } } });
 const BUDGET_MS = Number(values.budget);
 const HOSTILE = Array.from({ length: Number(values.hostile) }, (_, i) => `slow-${i + 1}`);
 const GOOD = ['nato', 'europol', 'eurojust'];

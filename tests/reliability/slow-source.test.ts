@@ -4,9 +4,11 @@
 // stored stories do not change. A SIGTERM during such a source ends the daemon at once.
 //
 // The hostile input is legal and costly by nature, not by a bug a fix could remove: an RSS feed of 200,000 tiny
-// items (~8 MB, under the 10 MB fetch cap) takes rss-parser and the normaliser well over 10 s here.
+// items (~8 MB, under the 10 MB fetch cap) takes rss-parser and the normaliser 2.8–5.5 s here (a thread whose
+// JIT the ordinary feeds warmed is the fastest). The budget is set well under that, so that every hostile
+// source is stopped: at 3 s, one in two runs had the first of them finish in time.
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../helpers/daemon.js';
 import { start as startFixtures, type FixtureServer } from '../helpers/fixture-server.js';
 import { get, getJson, latencySummary as summary, percentile, pollLatency, round, sleep, spawnDaemon, stopDaemon, until, type DaemonProc, type JsonFeed, type StatusDoc } from './helpers.js';
@@ -14,7 +16,9 @@ import { get, getJson, latencySummary as summary, percentile, pollLatency, round
 const HOSTILE = ['slow-a', 'slow-b', 'slow-c'] as const;
 const GOOD = ['nato', 'europol', 'eurojust'] as const;
 /** Each hostile source is stopped after this; three of them keep the daemon busy for ~3 × this long. */
-const BUDGET_MS = 3000;
+const BUDGET_MS = 1200;
+/** Polls every 10 ms: ~3 × BUDGET_MS of polling then gives the p99 some 300 samples. */
+const POLL_MS = 10;
 
 function hostileFeed(items: number): string {
   const parts = ['<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Slow</title><link>https://slow.example.org/</link><description>d</description>\n'];
@@ -60,6 +64,11 @@ describe('a source whose processing is slow', () => {
     process.stdout.write(`[reliability] slow source: hostile feed of 200,000 items, ${round(big.length / 1024 / 1024)} MB, PARSE_BUDGET_MS=${BUDGET_MS}, ${HOSTILE.length} such sources\n`);
   });
 
+  // A test that failed half-way leaves its daemon holding the store's lock: the next test must not inherit it.
+  afterEach(async () => {
+    for (const d of daemons) if (d.alive()) await stopDaemon(d, 'SIGKILL');
+  });
+
   afterAll(async () => {
     for (const d of daemons) if (d.alive()) await stopDaemon(d, 'SIGKILL');
     await fx?.close();
@@ -80,18 +89,26 @@ describe('a source whose processing is slow', () => {
   }
 
   /** Waits until every hostile source is reported too slow, polling meanwhile; checks what the reader sees. */
-  async function underHostileRun(base: string, mode: string): Promise<void> {
-    const sampler = pollLatency(base, ['/healthz', '/feeds/all.atom']);
+  async function underHostileRun(base: string, mode: string, daemon: DaemonProc): Promise<void> {
+    const sampler = pollLatency(base, ['/healthz', '/feeds/all.atom'], POLL_MS);
     const t0 = Date.now();
+    const hostile = (s: StatusDoc) => s.sources.filter((x) => HOSTILE.some((h) => x.key === `${fx.url}/${h}.rss`));
+    let last: StatusDoc | undefined;
+    // Until each hostile source has been attempted by this daemon and has an outcome, whatever it is: the
+    // assertions below then say which outcome, rather than a time-out.
     const status = await until(async () => {
-      const s = await getJson<StatusDoc>(`${base}/status`);
-      const failing = s.sources.filter((x) => HOSTILE.some((h) => x.key === `${fx.url}/${h}.rss`) && x.errorCode === 'too-slow');
-      return failing.length === HOSTILE.length ? s : undefined;
-    }, 120_000, 'every hostile source reported too slow', 250);
+      const s = (last = await getJson<StatusDoc>(`${base}/status`));
+      const done = hostile(s).filter((x) => x.lastAttempt && Date.parse(x.lastAttempt) >= daemon.spawnedAt - 1000 && (x.errorCode !== undefined || x.lastSuccess === x.lastAttempt));
+      return done.length === HOSTILE.length ? s : undefined;
+    }, 120_000, 'every hostile source processed', 250).catch((e: Error) => {
+      const states = last ? hostile(last).map(({ key, lastAttempt, lastSuccess, errorCode, errorMessage }) => ({ key, lastAttempt, lastSuccess, errorCode, errorMessage })) : [];
+      throw new Error(`${e.message}; hostile sources: ${JSON.stringify(states)}; daemon log: ${daemon.logs().slice(-4000)}`);
+    });
     const wallMs = Date.now() - t0;
     const polled = await sampler.stop();
     const s = { healthz: polled.ms['/healthz']!, feed: polled.ms['/feeds/all.atom']!, errors: polled.errors };
-    process.stdout.write(`[reliability] slow source, ${mode}: ${Math.round(wallMs / 1000)} s of hostile processing; /healthz ${summary(s.healthz)}; /feeds/all.atom ${summary(s.feed)}; ${s.errors.length} errors\n`);
+    const outcomes = hostile(status).map((x) => `${x.key.slice(x.key.lastIndexOf('/') + 1)}: ${x.errorCode ?? `ok, ${x.itemsLastFetch} items`}`);
+    process.stdout.write(`[reliability] slow source, ${mode}: ${Math.round(wallMs / 1000)} s of hostile processing (${outcomes.join(', ')}); /healthz ${summary(s.healthz)}; /feeds/all.atom ${summary(s.feed)}; ${s.errors.length} errors\n`);
 
     for (const h of HOSTILE) {
       const src = status.sources.find((x) => x.key === `${fx.url}/${h}.rss`)!;
@@ -107,7 +124,7 @@ describe('a source whose processing is slow', () => {
     expect(visible(await getJson<JsonFeed>(`${base}/feeds/all.json?limit=500`))).toEqual(before);
 
     expect(s.errors).toEqual([]);
-    // Enough samples for a p99 to mean something: ~3 × BUDGET_MS of polling every ~20 ms.
+    // Enough samples for a p99 to mean something: ~3 × BUDGET_MS of polling every ~10 ms.
     expect(s.healthz.length).toBeGreaterThan(200);
     expect(s.feed.length).toBeGreaterThan(200);
     expect(percentile(s.healthz, 99)).toBeLessThan(100);
@@ -119,7 +136,7 @@ describe('a source whose processing is slow', () => {
     daemons.push(d);
     const base = await d.listening;
     expect(base, d.logs()).toBeDefined();
-    await underHostileRun(base!, 'start');
+    await underHostileRun(base!, 'start', d);
     expect((await stopDaemon(d)).code).toBe(0);
   });
 
@@ -132,7 +149,7 @@ describe('a source whose processing is slow', () => {
     expect(base, web.logs()).toBeDefined();
     const worker = spawnDaemon(env(), ['worker']);
     daemons.push(worker);
-    await underHostileRun(base!, 'worker + web');
+    await underHostileRun(base!, 'worker + web', worker);
     expect((await stopDaemon(worker)).code).toBe(0);
     expect((await stopDaemon(web)).code).toBe(0);
   });
