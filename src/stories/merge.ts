@@ -313,7 +313,8 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
   const updated = new Set<string>();
   let replaced = false;
 
-  const isClaimed = (s: Story, inc: Incoming) => claimed.get(s.id)?.has(channelOf(inc.source)) ?? false;
+  /** Whether an item of `channel` in this batch already is story `s`. */
+  const isClaimed = (s: Story, channel: string) => claimed.get(s.id)?.has(channel) ?? false;
   /** A story that already has another item (another guid) of the same feed is another release. */
   const otherItemOfFeed = (s: Story, inc: Incoming) =>
     inc.source.kind === 'feed' &&
@@ -347,7 +348,7 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
         const s = p === undefined ? undefined : stories[p];
         if (!s || s.id !== id || s.agency !== inc.agency) return undefined;
         // Two items of one fetch never are one release, unless they are the very same item listed twice.
-        if (!k.startsWith('guidlink:') && isClaimed(s, inc)) return undefined;
+        if (!k.startsWith('guidlink:') && isClaimed(s, channel)) return undefined;
         return p;
       },
       (p) => confirms(stories[p]!, inc),
@@ -362,7 +363,7 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
       let best = 0;
       for (const p of candidates(inc, channel, lo, hi)) {
         const s = stories[p]!;
-        if (isClaimed(s, inc) || otherItemOfFeed(s, inc)) continue;
+        if (isClaimed(s, channel) || otherItemOfFeed(s, inc)) continue;
         // The clock is read every 1,024 comparisons; one item's scan may end early, keeping its best so far.
         if (++compared % 1024 === 0 && performance.now() > compareUntil) break;
         const score = copyEvidence(s, inc, when);
@@ -376,7 +377,7 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
     let story: Story;
     if (at === undefined) {
       const published = inc.published ?? run.nowIso;
-      const id = mintId(inc.agency, inc.keys[0] ?? `${channelOf(inc.source)}:${inc.title}`, published.slice(0, 10), (x) => positionOf(ix, x) !== undefined);
+      const id = mintId(inc.agency, inc.keys[0] ?? `${channel}:${inc.title}`, published.slice(0, 10), (x) => positionOf(ix, x) !== undefined);
       story = newStory(inc, id, nextSeq++, run);
       at = stories.push(story) - 1;
       // Found by id at once (a feed listing one item twice); by date, only by other channels until the batch ends.

@@ -3,12 +3,11 @@
 // said reaches a public output, no internal service gets a request, the stored stories are unchanged, and
 // /healthz keeps answering.
 import { rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../helpers/daemon.js';
 import { start as startFixtures, type FixtureServer } from '../helpers/fixture-server.js';
-import { get, getJson, sleep, spawnDaemon, stopDaemon, until, type DaemonProc, type JsonFeed, type StatusDoc } from './helpers.js';
+import { get, getJson, pollLatency, spawnDaemon, stopDaemon, until, type DaemonProc, type JsonFeed, type StatusDoc } from './helpers.js';
 
 const FETCH_TIMEOUT_MS = 5000;
 
@@ -66,21 +65,7 @@ beforeAll(async () => {
   const t0 = Date.now();
   base = (await daemon.listening) ?? '';
   if (!base) throw new Error(`daemon did not start:\n${daemon.logs()}`);
-  let probing = true;
-  const probe = (async () => {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    while (probing) {
-      try {
-        const r = await get(`${base}/healthz`, { agent, timeoutMs: FETCH_TIMEOUT_MS * 2 });
-        probeMax = Math.max(probeMax, r.ms);
-        if (r.status !== 200) probeFailures++;
-      } catch {
-        probeFailures++;
-      }
-      await sleep(50);
-    }
-    agent.destroy();
-  })();
+  const probe = pollLatency(base, ['/healthz'], 50);
   status = await until(
     async () => {
       const s = await getJson<StatusDoc>(`${base}/status`);
@@ -92,8 +77,9 @@ beforeAll(async () => {
   ).catch((e: Error) => {
     throw new Error(`${e.message}; log tail:\n${daemon!.logs().slice(-3000)}`);
   });
-  probing = false;
-  await probe;
+  const polled = await probe.stop();
+  probeFailures = polled.errors.length;
+  probeMax = Math.max(0, ...polled.ms['/healthz']!);
   after = await storyIds(base);
   for (const p of ['/status', '/status.html', '/feeds/status.atom']) publicTexts[p] = (await get(`${base}${p}`)).body.toString('utf8');
   detail = (await get(`${base}/status/detail`)).body.toString('utf8');
