@@ -164,6 +164,20 @@ export interface Story {
    * when a key is added. Optional only for stories written before schema 2.
    */
   keys?: string[];
+  /** Set while the story is withdrawn: it leaves every feed and list, its page answers 410 (stories/withdraw.ts). */
+  withdrawn?: Withdrawal;
+}
+
+/**
+ * Why a story left the feeds. `source`: no source carries it any more (its bulletin item was removed or its file
+ * deleted); lifted when a source carries it again. `operator`: `pressroom withdraw` or `agencies forget`; lifted
+ * only by the operator (`withdraw --undo`, `agencies restore`).
+ */
+export interface Withdrawal {
+  at: string;
+  by: 'source' | 'operator';
+  /** One line for the 410 page and /status, e.g. "removed from bulletin digest.txt". */
+  reason: string;
 }
 
 /** What the worker knows about one source (an agency feed URL or a bulletin file). */
@@ -205,6 +219,8 @@ export interface SourceState {
    * for `nextAttempt`; an edited file is tried at once.
    */
   failedContentHash?: string;
+  /** A bulletin file no longer in the drop folder since then (ISO 8601): a deletion once the grace period ends. */
+  missingSince?: string;
 }
 
 export interface RecoveredIncident {
@@ -248,6 +264,13 @@ export interface FulltextState {
   counts: Record<string, PageCounts>;
 }
 
+/** An agency first named by a bulletin. `forgotten`: `pressroom agencies forget`; its feeds answer 410. */
+export interface DiscoveredAgency {
+  id: string;
+  name: string;
+  forgotten?: { at: string; reason: string };
+}
+
 /** 1: one pressroom.json holding everything. 2: a manifest plus one partition file per month (src/store/). */
 export const SCHEMA_VERSION = 2;
 
@@ -262,7 +285,7 @@ export interface StoreData {
   aliases: Record<string, string>;
   sources: Record<string, SourceState>;
   /** Agencies first seen in bulletins, so their ids and names survive restarts. */
-  discoveredAgencies: Record<string, { id: string; name: string }>;
+  discoveredAgencies: Record<string, DiscoveredAgency>;
   /**
    * Feed URL → ids of the stories its latest successful fetch listed. Retention never prunes these: a story
    * still in its source feed would only come back under a new id.

@@ -20,6 +20,8 @@ export interface MergeResult {
   updated: string[];
   /** Items that met the comparison budget before a story by their keys was found: they were not compared. */
   notCompared?: number;
+  /** The id of the story each incoming item went into, in the batch's order (stories/withdraw.ts reads it). */
+  placed: string[];
 }
 
 export interface MergeOptions {
@@ -312,6 +314,7 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
   const created: string[] = [];
   const updated = new Set<string>();
   let replaced = false;
+  const placed: string[] = [];
 
   /** Whether an item of `channel` in this batch already is story `s`. */
   const isClaimed = (s: Story, channel: string) => claimed.get(s.id)?.has(channel) ?? false;
@@ -406,6 +409,7 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
       stories[at] = story;
       replaced = true;
     }
+    placed.push(story.id);
 
     const c = claimed.get(story.id);
     if (c) c.add(channel);
@@ -439,5 +443,6 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
     created,
     updated: [...updated],
     ...(notCompared ? { notCompared } : {}),
+    placed,
   };
 }
