@@ -181,6 +181,8 @@ export function readerStories(cache: StoryCache): (listing: Listing) => Story {
     firstSeen: string;
     dateSource: Listing['dateSource'];
     declare dateFlag?: Listing['dateFlag'];
+    /** A withdrawn story stays listed, so its page can answer 410 (web/public-view.ts). */
+    declare withdrawn?: Listing['withdrawn'];
     summary: string;
     teaser: boolean;
     categories: string[];
@@ -200,6 +202,7 @@ export function readerStories(cache: StoryCache): (listing: Listing) => Story {
       this.categories = s.categories;
       this.sources = s.sources;
       if (s.dateFlag !== undefined) this.dateFlag = s.dateFlag;
+      if (s.withdrawn !== undefined) this.withdrawn = s.withdrawn;
     }
   }
   for (const field of COLD_FIELDS) {

@@ -6,6 +6,7 @@ import { fetchFeed } from '../sources/fetch-feed.js';
 import { stat } from 'node:fs/promises';
 import { listBulletins, readBulletin } from '../sources/read-bulletins.js';
 import { mergeIncoming } from '../stories/merge.js';
+import { linkCorrections } from '../stories/bulletin-corrections.js';
 import { applyForgotten, reconcileBulletin, restoreCarried, type WithdrawalChange } from '../stories/withdraw.js';
 import type { Store } from '../store/store.js';
 import { nextAttemptAfterFailure } from './backoff.js';
@@ -356,7 +357,9 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
     for (const d of c.discovered) data.discoveredAgencies[d.id] ??= d;
     let carried = new Set<string>();
     if (c.incoming.length) {
-      const m = mergeIncoming(data, c.incoming, now, { compareBudgetMs: MERGE_COMPARE_BUDGET_MS });
+      // A re-read bulletin's corrected items find the stories they correct (same id; `updated` moves).
+      const batch = c.wholeBulletin ? linkCorrections(data, c.report.key, c.incoming) : c.incoming;
+      const m = mergeIncoming(data, batch, now, { compareBudgetMs: MERGE_COMPARE_BUDGET_MS });
       data = m.data;
       carried = new Set(m.placed);
       if (m.notCompared) {
