@@ -7,7 +7,7 @@
 // that keeps half its title's words or most of its text, is that story corrected.
 import type { Incoming, StoreData, Story } from '../model.js';
 import { lookupAlias } from './alias-table.js';
-import { foldTitle, leadSimilarity, plainLead, prepareLead, titleOverlap } from './text-match.js';
+import { contradict, countriesIn, foldTitle, leadSimilarity, numbersIn, plainLead, prepareLead, titleOverlap } from './text-match.js';
 
 /** Share of the shorter title's content words the corrected one keeps. */
 const TITLE_KEEP = 0.5;
@@ -17,7 +17,12 @@ const TEXT_KEEP = 0.6;
 const plain = (html: string) => plainLead(html).replace(/\s+/g, ' ').trim().toLowerCase();
 
 function likeness(story: Story, inc: Incoming): number {
-  const t = titleOverlap(foldTitle(story.title), foldTitle(inc.title));
+  const ta = foldTitle(story.title);
+  const tb = foldTitle(inc.title);
+  // As across channels (copy-evidence.ts): titles naming other numbers or countries ("12 suspects" / "7 suspects",
+  // "in Spain" / "in Portugal") are another release, the old one withdrawn, never one renamed into the other.
+  if (contradict(numbersIn(ta), numbersIn(tb)) || contradict(countriesIn(ta), countriesIn(tb))) return 0;
+  const t = titleOverlap(ta, tb);
   const a = plain(story.contentHtml);
   const b = plain(inc.contentHtml);
   let text = a !== '' && a === b ? 1 : 0;
