@@ -205,7 +205,8 @@ async function status(): Promise<number> {
   const log = makeLog({ ...config, logLevel: 'warn' });
   const store = await openOrExit(config, false, log);
   const d = store.data;
-  process.stdout.write(`${d.stories.length} stories\n`);
+  const withdrawn = d.stories.filter((s) => s.withdrawn).length;
+  process.stdout.write(`${d.stories.length - withdrawn} stories${withdrawn ? ` (and ${withdrawn} withdrawn: see pressroom agencies, /status)` : ''}\n`);
   for (const s of Object.values(d.sources)) {
     const state = s.errorCode ? `failing (${s.errorCode}: ${s.errorMessage}) x${s.consecutiveFailures}, next ${s.nextAttempt ?? '?'}` : 'ok';
     process.stdout.write(`${s.kind} ${s.key}: ${state}; last success ${s.lastSuccess ?? 'never'}\n`);

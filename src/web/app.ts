@@ -162,7 +162,7 @@ export function createApp(deps: WebDeps): Web {
     if (!current || current.version !== version || current.pub.month !== currentMonth(now)) {
       const t0 = performance.now();
       const gone = publicView(data);
-      const pub = buildPublication(gone.data, deps.agencies, renderBase, deps.publish, current?.pub, now);
+      const pub = buildPublication(gone.data, deps.agencies, renderBase, deps.publish, current?.pub, now, gone.withdrawnAt);
       deps.onPublish?.({ baseUrl: renderBase, version, documents: pub.docs.size, ms: performance.now() - t0 });
       current = { version, pub, gone };
     }

@@ -1,6 +1,7 @@
 // What readers may see of the store: withdrawn stories and forgotten agencies taken out of every list, kept aside
 // so their URLs can answer 410 Gone with when and why (stories/withdraw.ts).
 import type { StoreData, Story, Withdrawal } from '../model.js';
+import { monthOf } from '../publish/archives.js';
 
 export interface GoneStory {
   id: string;
@@ -18,6 +19,11 @@ export interface PublicView {
   agency(id: string): { at: string; reason: string } | undefined;
   /** Every withdrawn story, most recently withdrawn first (for /status). */
   withdrawn: GoneStory[];
+  /**
+   * When a story last left each document: 'all', each agency id, and `<key>@<YYYY-MM>` for archive months. A
+   * document's Last-Modified is never older (web/publication.ts).
+   */
+  withdrawnAt: Map<string, Date>;
 }
 
 const views = new WeakMap<StoreData, PublicView>();
@@ -28,9 +34,24 @@ export function publicView(data: StoreData): PublicView {
   if (v) return v;
   const live: Story[] = [];
   const gone = new Map<string, GoneStory>();
+  const withdrawnAt = new Map<string, Date>();
+  const bump = (key: string, at: Date) => {
+    const d = withdrawnAt.get(key);
+    if (!d || at > d) withdrawnAt.set(key, at);
+  };
   for (const s of data.stories) {
-    if (s.withdrawn) gone.set(s.id, { id: s.id, agency: s.agency, title: s.title, withdrawn: s.withdrawn });
-    else live.push(s);
+    if (!s.withdrawn) {
+      live.push(s);
+      continue;
+    }
+    gone.set(s.id, { id: s.id, agency: s.agency, title: s.title, withdrawn: s.withdrawn });
+    const at = new Date(s.withdrawn.at);
+    if (Number.isNaN(at.getTime())) continue;
+    const month = monthOf(s);
+    for (const key of ['all', s.agency]) {
+      bump(key, at);
+      if (month) bump(`${key}@${month}`, at);
+    }
   }
   const forgotten = new Map<string, { at: string; reason: string }>();
   const discovered: StoreData['discoveredAgencies'] = {};
@@ -51,7 +72,7 @@ export function publicView(data: StoreData): PublicView {
     view = copy as unknown as StoreData;
   }
   const withdrawn = [...gone.values()].sort((a, b) => (a.withdrawn.at < b.withdrawn.at ? 1 : a.withdrawn.at > b.withdrawn.at ? -1 : 0));
-  v = { data: view, story: (id) => gone.get(id), agency: (id) => forgotten.get(id), withdrawn };
+  v = { data: view, story: (id) => gone.get(id), agency: (id) => forgotten.get(id), withdrawn, withdrawnAt };
   views.set(data, v);
   return v;
 }

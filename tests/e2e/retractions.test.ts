@@ -94,6 +94,7 @@ Dutch police with Europol support dismantled a criminal network that grew cannab
     const arrest = (await idOf('Europol supports arrest of 12 suspects in investment fraud case'))!;
     const before = (await feed()).items.find((i) => i.id === exercise)!;
     expect(exercise && arrest).toBeTruthy();
+    const lastModified = (await fetch(`${daemon.url}/feeds/europol.atom`)).headers.get('last-modified')!;
     // The author fixes a title and deletes the item that should not have been there.
     writeFileSync(bulletin('digest-2024-10-09.txt'), EXERCISE.replace('conclude annual nuclear deterrence exercise', 'conclude the annual nuclear deterrence exercise Steadfast Noon'));
     await waitFor(async () => !(await titles()).includes('Europol supports arrest of 12 suspects in investment fraud case'), 10_000, 'the withdrawal');
@@ -110,6 +111,10 @@ Dutch police with Europol support dismantled a criminal network that grew cannab
     }
     expect(feedparserInfo(await (await fetch(`${daemon.url}/feeds/all.atom`)).text()).titles).not.toContain('Europol supports arrest of 12 suspects in investment fraud case');
     expect(await (await fetch(`${daemon.url}/`)).text()).not.toContain('investment fraud');
+    // A reader revalidating with If-Modified-Since alone is told the feed changed, though no story left in it did.
+    const revalidated = await fetch(`${daemon.url}/feeds/europol.atom`, { headers: { 'If-Modified-Since': lastModified } });
+    expect(revalidated.status).toBe(200);
+    expect(Date.parse(revalidated.headers.get('last-modified')!)).toBeGreaterThan(Date.parse(lastModified));
     const page = await fetch(`${daemon.url}/stories/${encodeURIComponent(arrest)}`);
     expect(page.status).toBe(410);
     const line = await page.text();
