@@ -124,6 +124,8 @@ export interface Incoming {
   source: ItemSource;
   /** Upstream identity keys, strongest first (guid, canonical link, bulletin key). */
   keys: string[];
+  /** `YYYY-MM-DD`: the release's day in its agency's zone; a story minted for this item is named with it. */
+  day?: string;
 }
 
 export interface TitleChange {

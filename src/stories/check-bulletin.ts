@@ -4,7 +4,7 @@
 import type { Agency, DateBasis, Incoming, ParseWarning } from '../model.js';
 import { parseBulletin } from '../sources/parse-bulletin.js';
 import { printableName } from '../text/printable.js';
-import { dayIso } from './dates.js';
+import { dayIso, noonOfDay } from './dates.js';
 import { matchAgency } from './match-agency.js';
 import { bulletinDay, bulletinToIncoming } from './normalise.js';
 
@@ -26,7 +26,7 @@ export interface CheckedItem {
   day: string | null;
   /** What the day was read from, or null. */
   dateBasis: DateBasis | null;
-  /** The instant the feeds publish (ISO 8601), or null. */
+  /** The instant the feeds publish (ISO 8601): 12:00 on `day` in the agency's zone; null when undated. */
   published: string | null;
   /** The text ends in an ellipsis: only the start of the release (its page may be fetched for the rest). */
   teaser: boolean;
@@ -106,7 +106,8 @@ export function readBulletinText(text: string, fileName: string, agencies: reado
       agency: { written: item.agencyName, id: ref.id, name: ref.name, match: match.kind },
       day: dated ? dayIso(dated.day) : null,
       dateBasis: dated?.basis ?? null,
-      published: one.published ?? null,
+      // Feeds publish a day at 12:00 in the agency's zone (publish/story-day.ts).
+      published: dated ? noonOfDay(dated.day, timeZone) : null,
       teaser: item.teaser,
     });
   }
