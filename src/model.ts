@@ -48,6 +48,8 @@ export interface ParseWarning {
   /** 1-based line, 0 when it concerns the whole file. */
   line: number;
   message: string;
+  /** Set when text was lost (an item skipped, a file not read): `pressroom check-bulletin` exits 1. */
+  error?: true;
 }
 
 /** One item of an agency's RSS/Atom feed, as found; every field may be missing. */
@@ -122,6 +124,8 @@ export interface Incoming {
   source: ItemSource;
   /** Upstream identity keys, strongest first (guid, canonical link, bulletin key). */
   keys: string[];
+  /** `YYYY-MM-DD`: the release's day in its agency's zone; a story minted for this item is named with it. */
+  day?: string;
 }
 
 export interface TitleChange {

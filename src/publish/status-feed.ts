@@ -2,6 +2,7 @@
 // Pure: source states in, text out. Content feeds never carry any of this.
 import { createHash } from 'node:crypto';
 import type { SourceState } from '../model.js';
+import { printableName } from '../text/printable.js';
 import { httpUrl } from './render-feed.js';
 import { el, writeXmlDocument, type XmlElement } from './xml.js';
 
@@ -45,7 +46,7 @@ function when(isoDate: string | undefined): string {
 
 function sourceName(state: SourceState, agencyNames: Readonly<Record<string, string>>): string {
   const agency = state.agency === undefined ? undefined : (agencyNames[state.agency] ?? state.agency);
-  return state.kind === 'bulletin' ? `Bulletin ${state.key}` : `${agency ?? 'Agency'} feed ${state.key}`;
+  return state.kind === 'bulletin' ? `Bulletin ${printableName(state.key)}` : `${agency ?? 'Agency'} feed ${state.key}`;
 }
 
 function errorLine(code: string | undefined, message: string | undefined): string {
@@ -70,7 +71,7 @@ export function sourceIncidents(sources: Readonly<Record<string, SourceState>>, 
       const lines = [
         `${name} ${verb}${since === undefined ? ', and has never been read successfully' : ` since ${when(since)}`}.`,
         `Failures in a row: ${state.consecutiveFailures}.`,
-        `Last error: ${errorLine(state.errorCode, state.errorMessage)}${state.lastStatus !== undefined ? ` (HTTP ${state.lastStatus})` : ''}.`,
+        `Last error: ${printableName(errorLine(state.errorCode, state.errorMessage))}${state.lastStatus !== undefined ? ` (HTTP ${state.lastStatus})` : ''}.`,
         `Last attempt: ${when(iso(state.lastAttempt))}. Next attempt: ${when(iso(state.nextAttempt))}.`,
         `Last success: ${when(iso(state.lastSuccess))}.`,
       ];

@@ -3,6 +3,7 @@
 import type { DateBasis, Story, StorySource } from '../model.js';
 import { stripXmlInvalid } from '../stories/xml-chars.js';
 import { feedUrl, httpUrl, storyUrl } from './render-feed.js';
+import { isDayOnly, storyDay } from './story-day.js';
 
 const CSS = `
 body{font:1.05rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:40rem;padding:1rem;color:#1b1b1b;background:#fff}
@@ -19,13 +20,13 @@ code{overflow-wrap:anywhere}
 a{color:#0b57d0}
 `.trim();
 
-export function renderStoryPage(story: Story, agencyName: string, baseUrl: string): string {
+export function renderStoryPage(story: Story, agencyName: string, baseUrl: string, timeZone?: string): string {
   const title = text(story.title);
   const published = validIso(story.published);
   const updated = validIso(story.updated);
-  // A bulletin gives a day, not a time: shown as a date. Its `updated` carries the item's place in the bulletin
-  // (seconds after midnight), which is no change a reader should be told of.
-  const dateOnly = story.dateSource === 'bulletin';
+  // A bulletin (or a date-only feed date) gives a day, not a time: shown as that day in the agency's zone. Its
+  // `updated` carries the item's place in the bulletin (seconds after midnight), no change a reader should be told of.
+  const dateOnly = isDayOnly(story, timeZone);
   // Shown only when the story changed after it was published (a teaser replaced, a correction).
   const showUpdated =
     updated !== undefined && published !== undefined && Date.parse(updated) - Date.parse(published) >= (dateOnly ? DAY_MS : 60_000);
@@ -49,7 +50,7 @@ export function renderStoryPage(story: Story, agencyName: string, baseUrl: strin
       published === undefined
         ? ''
         : dateOnly
-          ? ` · <time datetime="${attr(bulletinDay(published))}">${text(humanDay(bulletinDay(published)))}</time>`
+          ? ` · <time datetime="${attr(storyDay(story, timeZone))}">${text(humanDay(storyDay(story, timeZone)))}</time>`
           : ` · <time datetime="${attr(published)}">${text(humanDate(published))}</time>`
     }${showUpdated ? ` · updated <time datetime="${attr(updated)}">${text(humanDate(updated))}</time>` : ''}</p>`,
     `<p class="provenance">${dateProvenance(story)}</p>`,

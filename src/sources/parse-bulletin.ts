@@ -23,9 +23,14 @@ const NOT_SPACE = /[^\s\u200B]/;
 const ORDERED = /^(\d{1,3})[.)]\s+/;
 // Only these two bullets: a line opening with `-` or `*` is as likely a dash or a footnote.
 const BULLETS = ['•', '·'];
-const SOURCE_LINE = /^[\s\u200B]*source:/i;
-// The same, anywhere in the text: the spaces of \s and U+200B, less the line terminators.
-const ANY_SOURCE_LINE = /^[\t\v\f \u00A0\u1680\u2000-\u200B\u202F\u205F\u3000]*source:/im;
+// The line that names an item's agency, as people write it: `Source: NATO`, `Sources: NATO`, `SOURCE : NATO`,
+// `source:NATO`, a full-width colon, or a dash between spaces (`Source – NATO`, `Source - NATO`, `Source—NATO`).
+// A dash must touch a space, so a paragraph opening with "Source-code audits…" stays a paragraph.
+const H = '[\\t\\v\\f \\u00A0\\u1680\\u2000-\\u200B\\u202F\\u205F\\u3000]';
+const SOURCE_LABEL = `sources?${H}*(?:[:\\uFF1A]|${H}[-\\u2013\\u2014]+|[-\\u2013\\u2014]+(?=${H}))`;
+const SOURCE_LINE = new RegExp(`^${H}*${SOURCE_LABEL}`, 'i');
+// The same, anywhere in the text (one scan of a whole file).
+const ANY_SOURCE_LINE = new RegExp(`^${H}*${SOURCE_LABEL}`, 'im');
 // NUL and other C0 controls, or U+FFFD left by a decoder that met bytes that are not UTF-8.
 const UNREADABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFD]/;
 
@@ -34,14 +39,14 @@ const BINARY_RATIO = 0.1;
 
 export function parseBulletin(text: string): ParsedBulletin {
   if (looksBinary(text)) {
-    return { items: [], warnings: [{ line: 0, message: 'not a text bulletin' }] };
+    return { items: [], warnings: [{ line: 0, message: 'not a text bulletin', error: true }] };
   }
   const clean = text.replace(JUNK, keepPairs);
   if (isBlank(clean)) {
-    return { items: [], warnings: [{ line: 0, message: 'empty bulletin' }] };
+    return { items: [], warnings: [{ line: 0, message: 'empty bulletin', error: true }] };
   }
   const warnings: ParseWarning[] = [];
-  const noItems = { line: 0, message: 'no items found: no line starts with "Source:" under a title' };
+  const noItems: ParseWarning = { line: 0, message: 'no items found: no line starts with "Source:" under a title', error: true };
   // One scan first, so a huge file without a single Source line is never split into millions of lines.
   if (!ANY_SOURCE_LINE.test(clean)) return { items: [], warnings: [noItems] };
 
@@ -57,11 +62,12 @@ export function parseBulletin(text: string): ParsedBulletin {
   starts.forEach((start, n) => {
     const end = starts[n + 1]?.titleIndex ?? lines.length;
     if (start.agencyName === '') {
-      warnings.push({ line: start.sourceIndex + 1, message: '"Source:" names no agency; item skipped' });
+      warnings.push({ line: start.sourceIndex + 1, message: '"Source:" names no agency; item skipped', error: true });
       return;
     }
     const bodyLines = lines.slice(start.sourceIndex + 1, end).filter((_, i) => !badSourceLines.has(start.sourceIndex + 1 + i));
     const blocks = parseBlocks(bodyLines);
+    warnings.push(...missedBoundaries(lines, start.sourceIndex + 1, end, badSourceLines));
     items.push({
       kind: 'bulletin',
       line: start.titleIndex + 1,
@@ -95,7 +101,7 @@ function findItemStarts(lines: string[], warnings: ParseWarning[]) {
     if (agency !== undefined) {
       if (lastNonBlank < 0 || lastWasSource) {
         badSourceLines.add(i);
-        warnings.push({ line: i + 1, message: `"Source:" line with no title above: ${collapse(line)}` });
+        warnings.push({ line: i + 1, message: `"Source:" line with no title above: ${collapse(line)}`, error: true });
       } else {
         starts.push({ titleIndex: lastNonBlank, sourceIndex: i, agencyName: agency });
       }
@@ -106,10 +112,53 @@ function findItemStarts(lines: string[], warnings: ParseWarning[]) {
   return { starts, badSourceLines };
 }
 
-/** The agency of a line that starts with `Source:` (any case, any indentation), else undefined. */
+/** The agency of a `Source:` line (any variant above, any indentation), else undefined. */
 function sourceAgency(line: string): string | undefined {
   const m = SOURCE_LINE.exec(line);
-  return m ? collapse(line.slice(m[0].length)) : undefined;
+  // "Source: – NATO", "Source:: NATO": the separator written twice.
+  return m ? collapse(line.slice(m[0].length)).replace(/^[-\u2013\u2014:\uFF1A]+\s*/, '') : undefined;
+}
+
+// A title is a short line that does not end a sentence or introduce what follows ("For more information:").
+const TITLE_END = /[\p{L}\p{N}"'’”)\]]$/u;
+const TITLE_START = /^[\p{Lu}\p{N}"'‘“]/u;
+/** What follows a missed title reads as a release: a paragraph of at least this many characters, with a full stop. */
+const RELEASE_CHARS = 150;
+
+function titleLike(text: string): boolean {
+  const words = text.split(' ').length;
+  return words >= 3 && words <= 25 && text.length <= 200 && TITLE_START.test(text) && TITLE_END.test(text) && !listMarker(text);
+}
+
+/**
+ * An item whose `Source:` line is missing is read as the end of the item above it. Its trace: after at least one
+ * paragraph of the body, a lone title-like line between blank lines, then a long paragraph of prose. Each such
+ * place is reported (the text is kept where it is: a subheading inside a release has the same shape).
+ */
+function missedBoundaries(lines: string[], from: number, to: number, skip: Set<number>): ParseWarning[] {
+  const paras: { at: number; lines: string[] }[] = [];
+  let current: { at: number; lines: string[] } | undefined;
+  for (let i = from; i < to; i++) {
+    const line = lines[i] ?? '';
+    if (skip.has(i) || isBlank(line)) {
+      current = undefined;
+      continue;
+    }
+    if (!current) paras.push((current = { at: i, lines: [] }));
+    current.lines.push(collapse(line));
+  }
+  const out: ParseWarning[] = [];
+  for (let k = 1; k + 1 < paras.length; k++) {
+    const title = paras[k]!;
+    const next = paras[k + 1]!.lines.join(' ');
+    if (title.lines.length !== 1 || !titleLike(title.lines[0]!)) continue;
+    if (next.length < RELEASE_CHARS || !/[.!?…]/.test(next)) continue;
+    out.push({
+      line: title.at + 1,
+      message: `"${title.lines[0]!.slice(0, 80)}" looks like the title of another release with no "Source:" line under it; its text was read as part of the item above`,
+    });
+  }
+  return out;
 }
 
 /**

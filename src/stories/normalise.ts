@@ -90,6 +90,7 @@ export function bulletinToIncoming(item: BulletinItem, ctx: BulletinContext): In
     categories: [],
     source: { kind: 'bulletin', file: ctx.file, line: item.line },
     keys: [keys.bulletin(ctx.agency, dated ? dayIso(dated.day) : undefined, title)],
+    ...(dated ? { day: dayIso(dated.day) } : {}),
   };
 }
 
@@ -199,6 +200,8 @@ export function feedItemToIncoming(item: FeedItem, index: number, ctx: FeedConte
       categories: item.categories.map((c) => cleanTitle(c)).filter(Boolean).slice(0, 20),
       source: { kind: 'feed', url: ctx.feedUrl, ...(item.guid?.trim() ? { guid: item.guid.trim() } : {}) },
       keys: itemKeys,
+      // The identity key above keeps the UTC day it always had (stored stories are found by it); the id is the agency's.
+      ...(published ? { day: dayIso(dayIn(Date.parse(published), ctx.timeZone)) } : {}),
     },
   };
 }

@@ -6,7 +6,8 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Agency } from '../model.js';
-import { intakeReport, type IntakeReport } from './intake-report.js';
+import { checkBulletin, type BulletinReport } from '../stories/check-bulletin.js';
+import { decodeText } from '../text/decode-text.js';
 
 export interface IntakeOptions {
   token: string;
@@ -117,8 +118,8 @@ export function createBulletinIntake(opts: IntakeOptions): IntakeHandler {
       const at = now();
       const name = fileName(query, body, at);
       if (typeof name !== 'string') return json(res, 400, { error: `bad request: ${name.error}` });
-      if (body.length === 0) return json(res, 422, { stored: false, report: emptyReport(name) });
-      const report = await intakeReport(body, name, opts.agencies(), at);
+      const report = checkPosted(body, name, opts.agencies(), at);
+      // With errors (text that would be lost, no item at all) nothing is stored: the author fixes and posts again.
       if (report.errors.length) return json(res, 422, { stored: false, report });
       await dropAtomically(opts.bulletinsDir, name, body);
       opts.log.info({ file: name, bytes: body.length, items: report.items.length }, `bulletin ${name} received over HTTP; the worker ingests it`);
@@ -127,6 +128,10 @@ export function createBulletinIntake(opts: IntakeOptions): IntakeHandler {
   };
 }
 
-function emptyReport(file: string): IntakeReport {
-  return { file, encoding: 'utf-8', items: [], newAgencies: [], warnings: [], errors: [{ line: 0, message: 'the body is empty' }] };
+/** `pressroom check-bulletin`'s report of the body, decoded as a dropped file is (stories/check-bulletin.ts). */
+function checkPosted(body: Buffer, name: string, agencies: Agency[], now: Date): BulletinReport {
+  const decoded = decodeText(body, { kind: 'plain' });
+  const report = checkBulletin(decoded.text, name, agencies, now, { encoding: decoded.encoding, ...(decoded.warning ? { encodingWarning: decoded.warning } : {}) });
+  if (report.items.length === 0 && report.errors.length === 0) return { ...report, ok: false, errors: [{ line: 0, message: 'no items found' }] };
+  return report;
 }

@@ -13,6 +13,8 @@ export interface AgencyInfo {
   id: string;
   name: string;
   homepage?: string;
+  /** IANA zone: a day-only story's day is read and published in it (publish/story-day.ts). Default UTC. */
+  timezone?: string;
 }
 
 export interface PublishOptions {
@@ -243,6 +245,7 @@ export function buildPublication(
     prepare(
       renderFrontPage({
         baseUrl,
+        zones: Object.fromEntries(agencies.flatMap((a) => (a.timezone ? [[a.id, a.timezone]] : []))),
         feeds: feeds.map((f) => {
           const list = lists.get(f.id) ?? [];
           const m = months.get(f.id);
@@ -315,7 +318,7 @@ export function renderArchive(pub: Publication, key: string, month: string): Pre
 export function renderStory(pub: Publication, story: Story): Prepared {
   const name = pub.agencyById[story.agency]?.name ?? story.agency;
   const changed = lastChange([story]);
-  return prepare(renderStoryPage(story, name, pub.baseUrl), HTML, {
+  return prepare(renderStoryPage(story, name, pub.baseUrl, pub.agencyById[story.agency]?.timezone), HTML, {
     ...(changed ? { lastModified: changed } : {}),
     cacheControl: 'public, max-age=300',
     headers: HTML_HEADERS,

@@ -5,6 +5,7 @@ import type { Agency, Incoming, RecoveredIncident, SourceState, StoreData } from
 import { fetchFeed } from '../sources/fetch-feed.js';
 import { stat } from 'node:fs/promises';
 import { listBulletins, readBulletin } from '../sources/read-bulletins.js';
+import { printableName } from '../text/printable.js';
 import { mergeIncoming } from '../stories/merge.js';
 import { linkCorrections } from '../stories/bulletin-corrections.js';
 import { applyForgotten, reconcileBulletin, restoreCarried, type WithdrawalChange } from '../stories/withdraw.js';
@@ -119,7 +120,7 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
   // Content that was too slow or crashed its thread waits for its back-off; an edited file does not.
   if (file.ok && !force && prev?.failedContentHash === file.hash && prev.nextAttempt && Date.parse(prev.nextAttempt) > deps.now().getTime()) return undefined;
   if (!file.ok) {
-    deps.log.warn({ source: `bulletin:${name}`, reason: file.reason }, `bulletin ${name}: ${file.reason}`);
+    deps.log.warn({ source: `bulletin:${name}`, reason: file.reason }, `bulletin ${printableName(name)}: ${printableName(file.reason)}`);
     return {
       report: { kind: 'bulletin', key: name, outcome: 'failed', message: file.reason, items: 0, created: 0, updated: 0 },
       state: {
@@ -133,10 +134,22 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
       discovered: [],
     };
   }
-  const result = await (deps.parser ?? inlineParser()).run({ kind: 'bulletin', text: file.text, file: name, fileTime: file.mtime, agencies }, deps.signal);
+  const result = await (deps.parser ?? inlineParser()).run(
+    {
+      kind: 'bulletin',
+      text: file.text,
+      file: name,
+      fileTime: file.mtime,
+      agencies,
+      nowIso,
+      encoding: file.encoding,
+      ...(file.encodingWarning ? { encodingWarning: file.encodingWarning } : {}),
+    },
+    deps.signal,
+  );
   if (!result.ok) {
     if (result.code === 'aborted') return undefined; // shutting down: the file is read again next time
-    deps.log.warn({ source: `bulletin:${name}`, code: result.code, ms: Math.round(result.ms) }, `bulletin ${name}: ${result.message}`);
+    deps.log.warn({ source: `bulletin:${name}`, code: result.code, ms: Math.round(result.ms) }, `bulletin ${printableName(name)}: ${result.message}`);
     const now = deps.now();
     return {
       report: { kind: 'bulletin', key: name, outcome: 'failed', message: `${result.code}: ${result.message}`, items: 0, created: 0, updated: 0 },
@@ -147,12 +160,14 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
   }
   const parsed = result.outcome;
   for (const w of parsed.warnings)
-    deps.log.warn({ source: `bulletin:${name}`, line: w.line }, `bulletin ${name}${w.line ? ` line ${w.line}` : ''}: ${w.message}`);
+    deps.log.warn({ source: `bulletin:${name}`, line: w.line }, `bulletin ${printableName(name)}${w.line ? ` line ${w.line}` : ''}: ${printableName(w.message)}`);
   const { incoming, discovered } = parsed;
   const { errorCode: _c, errorMessage: _m, failingSince: _f, nextAttempt: _n, failedContentHash: _h, ...clean } = base;
   return {
     report: { kind: 'bulletin', key: name, outcome: 'fetched', items: incoming.length, created: 0, updated: 0 },
-    wholeBulletin: true,
+    // A file with no item at all (emptied, saved as a binary) is a slip, not the author's word: what it made is kept
+    // until the file says something again or is deleted.
+    wholeBulletin: incoming.length > 0,
     state: {
       ...clean,
       ...(base.consecutiveFailures > 0 ? { recovered: recoveredIncident(base, nowIso) } : {}),
@@ -302,7 +317,7 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
         else if (c) collected.push({ ...c, report: { ...c.report, ms: performance.now() - t0 } });
       } catch (e) {
         // A parser bug must cost one file, never the run.
-        deps.log.error({ source: `bulletin:${name}`, err: (e as Error).stack }, `bulletin ${name}: ${(e as Error).message}`);
+        deps.log.error({ source: `bulletin:${name}`, err: (e as Error).stack }, `bulletin ${printableName(name)}: ${printableName((e as Error).message)}`);
       }
     }
   }

@@ -1,150 +1,178 @@
-// Bulletins over HTTP (`POST /bulletins` with BULLETIN_TOKEN) and the drop folder watched by a separate worker:
-// the web process only drops the file, the worker ingests it within seconds.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Bulletin intake against the compiled daemon: encodings give one story, the drop folder is not a door, a
+// day-only story is the same day on every page and feed, and `pressroom check-bulletin` says what would happen.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAIN, makeWorkspace, NO_PAGE_FETCHES, startDaemon, waitFor, type Daemon } from '../helpers/daemon.js';
-
-const TOKEN = 'test-token-0123456789abcdef';
-const ITEM = `Eurojust helps dismantle a money laundering network
-
-Source: Eurojust
-
-The Hague, 14 October 2024 – With the support of Eurojust, authorities in Belgium and France dismantled a network
-that laundered the proceeds of drug trafficking through a chain of car dealerships.
-`;
+import { makeWorkspace, runCli, startDaemon, waitFor, type Daemon } from '../helpers/daemon.js';
 
 interface JsonFeed {
-  items: { id: string; title: string }[];
+  items: { id: string; title: string; date_published: string; date_modified: string; content_html?: string }[];
+}
+interface Status {
+  sources: { key: string; errorCode?: string; errorMessage?: string; warnings?: string[]; itemsLastFetch?: number }[];
 }
 
-describe('POST /bulletins', () => {
+const getJson = async <T>(url: string) => (await (await fetch(url)).json()) as T;
+
+const CAFE = `Café opens in München for “Europol’s” staff – 50 € a month
+
+Source: Europol
+
+The café in München serves Europol’s staff from 9 October. Prices start at 50 € a month, said the agency’s spokesperson.
+`;
+
+const BRUSSELS_DAY = `NATO Allies meet in Brussels on air defence
+
+Source: NATO
+
+Allies met at NATO Headquarters to discuss integrated air and missile defence.
+
+NATO Secretary General visits Estonia
+
+Source – Nato
+
+The Secretary General travelled to Tallinn to meet the Prime Minister.
+`;
+
+describe('bulletin intake, end to end', () => {
   let daemon: Daemon;
   let ws: ReturnType<typeof makeWorkspace>;
-  const post = (body: string | Uint8Array, headers: Record<string, string> = { Authorization: `Bearer ${TOKEN}` }, query = '') =>
-    fetch(`${daemon.url}/bulletins${query}`, { method: 'POST', body, headers });
-  const titles = async () => ((await (await fetch(`${daemon.url}/feeds/all.json`)).json()) as JsonFeed).items.map((i) => i.title);
+  let drop: string;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
-    ws = makeWorkspace({ eurojust: { name: 'Eurojust', timezone: 'Europe/Amsterdam' } }, []);
-    daemon = await startDaemon({ FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir, BULLETIN_TOKEN: TOKEN, BULLETIN_MAX_BYTES: '4096' });
-  }, 30_000);
+    ws = makeWorkspace({ nato: { name: 'NATO', timezone: 'Europe/Brussels' }, europol: { name: 'Europol', timezone: 'Europe/Amsterdam' } }, []);
+    drop = path.join(ws.feedsDir, 'bulletins');
+    env = { FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir };
+    daemon = await startDaemon({ ...env, BULLETIN_SCHEDULE: '* * * * * *' });
+  });
 
   afterAll(async () => {
     await daemon?.stop();
   });
 
-  it('answers 401 without the token or with a wrong one, and stores nothing', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer wrong-token-0123456789abcdef' }, { Authorization: `Basic ${TOKEN}` }, { Authorization: `Bearer ${TOKEN}x` }]) {
-      const res = await post(ITEM, headers);
-      expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="pressroom"');
-    }
-    expect(readdirSync(path.join(ws.feedsDir, 'bulletins'))).toEqual([]);
+  const feed = () => getJson<JsonFeed>(`${daemon.url}/feeds/all.json`);
+  const status = () => getJson<Status>(`${daemon.url}/status`);
+
+  it('a windows-1252 bulletin, then its UTF-8 re-save, then a UTF-16 copy: one story, the right letters', async () => {
+    const file = path.join(drop, 'cafe-2024-10-09.txt');
+    writeFileSync(file, iconv.encode(CAFE, 'windows-1252'));
+    await waitFor(async () => (await feed()).items.length === 1, 10_000, 'the windows-1252 bulletin');
+    const [first] = (await feed()).items;
+    expect(first!.title).toBe('Café opens in München for “Europol’s” staff – 50 € a month');
+    expect(first!.content_html).toContain('café in München');
+    expect(first!.content_html).not.toContain('\uFFFD');
+    const state = (await status()).sources.find((s) => s.key === 'cafe-2024-10-09.txt');
+    expect(state?.warnings?.join('\n')).toMatch(/windows-1252/);
+
+    writeFileSync(file, CAFE, 'utf8');
+    await waitFor(async () => (await status()).sources.find((s) => s.key === 'cafe-2024-10-09.txt')?.warnings?.length === 0, 10_000, 'the UTF-8 re-save');
+    writeFileSync(path.join(drop, 'cafe-copy-2024-10-09.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(CAFE, 'utf-16le')]));
+    await waitFor(async () => (await status()).sources.some((s) => s.key === 'cafe-copy-2024-10-09.txt' && s.itemsLastFetch === 1), 10_000, 'the UTF-16 copy');
+    const after = await feed();
+    expect(after.items.map((i) => [i.id, i.title])).toEqual([[first!.id, first!.title]]);
   });
 
-  it('answers 413 past BULLETIN_MAX_BYTES, declared or streamed', async () => {
-    const big = `${ITEM}\n${'More text. '.repeat(500)}`;
-    const res = await post(big);
-    expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: string }).error).toContain('4096 bytes');
-    // Chunked, no Content-Length: counted as it arrives.
-    const stream = new ReadableStream({
-      start(c) {
-        c.enqueue(new TextEncoder().encode(big));
-        c.close();
-      },
-    });
-    const chunked = await fetch(`${daemon.url}/bulletins`, { method: 'POST', body: stream, headers: { Authorization: `Bearer ${TOKEN}` }, duplex: 'half' } as RequestInit);
-    expect(chunked.status).toBe(413);
-    expect(readdirSync(path.join(ws.feedsDir, 'bulletins'))).toEqual([]);
+  it('the front page, the story page and all three feeds agree on a day-only story’s day', async () => {
+    writeFileSync(path.join(drop, 'nato-2024-10-09.txt'), BRUSSELS_DAY);
+    await waitFor(async () => (await getJson<JsonFeed>(`${daemon.url}/feeds/nato.json`)).items.length === 2, 10_000, 'the NATO bulletin');
+    const nato = await getJson<JsonFeed>(`${daemon.url}/feeds/nato.json`);
+    // 12:00 in Brussels (CEST) is 10:00 UTC; the second item's order stamp is a second or more earlier.
+    expect(nato.items.map((i) => i.date_published)).toEqual(['2024-10-09T10:00:00.000Z', '2024-10-09T10:00:00.000Z']);
+    expect(new Set(nato.items.map((i) => i.date_modified)).size).toBe(2);
+    expect(nato.items[0]!.date_modified > nato.items[1]!.date_modified).toBe(true);
+    expect(nato.items[0]!.title).toBe('NATO Allies meet in Brussels on air defence');
+    // Minted for the Brussels day, not the UTC day of its midnight (8 October).
+    for (const i of nato.items) expect(i.id).toContain(',2024-10-09:nato/');
+
+    const rss = await (await fetch(`${daemon.url}/feeds/nato.rss`)).text();
+    expect(rss).toContain('<pubDate>Wed, 09 Oct 2024 10:00:00 GMT</pubDate>');
+    const atom = await (await fetch(`${daemon.url}/feeds/nato.atom`)).text();
+    expect(atom).toContain('<published>2024-10-09T10:00:00.000Z</published>');
+    expect(atom).not.toContain('2024-10-08');
+
+    const front = await (await fetch(`${daemon.url}/`)).text();
+    expect(front).toContain('<time datetime="2024-10-09">2024-10-09</time>');
+    expect(front).not.toContain('2024-10-08');
+    const page = await (await fetch(`${daemon.url}/stories/${encodeURIComponent(nato.items[0]!.id)}`)).text();
+    expect(page).toContain('9 October 2024');
+    expect(page).not.toContain('8 October 2024');
   });
 
-  it('answers 422 with the report when the body has no items, and stores nothing', async () => {
-    const res = await post('Dear all, please find the releases attached.\n');
-    expect(res.status).toBe(422);
-    const body = (await res.json()) as { stored: boolean; report: { items: unknown[]; errors: { message: string }[] } };
-    expect(body.stored).toBe(false);
-    expect(body.report.items).toEqual([]);
-    expect(body.report.errors[0]!.message).toContain('no items');
-    expect(readdirSync(path.join(ws.feedsDir, 'bulletins'))).toEqual([]);
+  it('refuses symbolic links (to a file outside, to /proc) and FIFOs, with a reason on /status, and keeps serving', async () => {
+    const outside = path.join(ws.root, 'outside');
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, 'secret-2024-10-09.txt'), 'Secret title here\n\nSource: NATO\n\nThis must never be published.\n');
+    symlinkSync(path.join(outside, 'secret-2024-10-09.txt'), path.join(drop, 'link-2024-10-09.txt'));
+    symlinkSync('/proc/self/pagemap', path.join(drop, 'pagemap.txt'));
+    execFileSync('mkfifo', [path.join(drop, 'pipe.txt')]);
+    const before = (await feed()).items.length;
+    await waitFor(async () => {
+      const s = await status();
+      return ['link-2024-10-09.txt', 'pagemap.txt', 'pipe.txt'].every((k) => s.sources.some((x) => x.key === k && x.errorCode));
+    }, 10_000, 'the three refusals');
+    const s = await status();
+    expect(s.sources.find((x) => x.key === 'link-2024-10-09.txt')?.errorMessage).toMatch(/symbolic link/);
+    expect(s.sources.find((x) => x.key === 'pagemap.txt')?.errorMessage).toMatch(/symbolic link/);
+    expect(s.sources.find((x) => x.key === 'pipe.txt')?.errorMessage).toMatch(/FIFO/);
+    await new Promise((r) => setTimeout(r, 1500)); // another scan or two
+    const items = (await feed()).items;
+    expect(items).toHaveLength(before);
+    expect(items.map((i) => i.title)).not.toContain('Secret title here');
+    expect((await fetch(`${daemon.url}/healthz`)).status).toBe(200);
   });
 
-  it('drops a good bulletin into the folder atomically, answers with its report, and the worker publishes it', async () => {
-    const t0 = Date.now();
-    const res = await post(ITEM, { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'text/plain; charset=utf-8' }, '?name=eurojust-2024-10-14');
-    expect(res.status).toBe(202);
-    const body = (await res.json()) as { stored: boolean; file: string; report: { items: { title: string; agency: string; date: string; dateBasis: string; teaser: boolean }[] } };
-    expect(body.stored).toBe(true);
-    expect(body.file).toBe('eurojust-2024-10-14.txt');
-    expect(body.report.items).toEqual([{ line: 1, title: 'Eurojust helps dismantle a money laundering network', agency: 'eurojust', date: '2024-10-14', dateBasis: 'dateline', teaser: false }]);
-    // No temporary file left behind, the bytes as sent.
-    expect(readdirSync(path.join(ws.feedsDir, 'bulletins'))).toEqual(['eurojust-2024-10-14.txt']);
-    expect(readFileSync(path.join(ws.feedsDir, 'bulletins', 'eurojust-2024-10-14.txt'), 'utf8')).toBe(ITEM);
-    await waitFor(async () => (await titles()).includes('Eurojust helps dismantle a money laundering network'), 10_000, 'the posted bulletin');
-    expect(Date.now() - t0).toBeLessThan(10_000);
-  });
-
-  it('refuses a file name that could leave the folder or hide as a dot-file', async () => {
-    for (const name of ['../evil', '.hidden', 'a/b', '']) {
-      const res = await post(ITEM, undefined, `?name=${encodeURIComponent(name)}`);
-      expect(res.status, name).toBe(400);
-    }
-    expect(readdirSync(path.join(ws.feedsDir, 'bulletins'))).toEqual(['eurojust-2024-10-14.txt']);
+  it('prints a file name with control characters escaped (status page, CLI)', async () => {
+    const evil = 'evil\u001b[31m\nname.txt';
+    writeFileSync(path.join(drop, evil), 'A title of an evil file\n\nSource: NATO\n\nSome text.\n');
+    await waitFor(async () => (await status()).sources.some((x) => x.key === evil), 10_000, 'the evil file');
+    const html = await (await fetch(`${daemon.url}/status.html`)).text();
+    expect(html).toContain('evil\\x1b[31m\\nname.txt');
+    expect(html).not.toContain('\u001b');
+    const cli = await runCli(['status'], env);
+    expect(cli.stdout).toContain('bulletin evil\\x1b[31m\\nname.txt: ok');
+    expect(cli.stdout).not.toContain('\u001b');
   });
 });
 
-describe('without BULLETIN_TOKEN', () => {
-  it('has no POST /bulletins: the server stays read-only', async () => {
-    const ws = makeWorkspace({ eurojust: { name: 'Eurojust' } }, []);
-    const d = await startDaemon({ FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir });
-    try {
-      const res = await fetch(`${d.url}/bulletins`, { method: 'POST', body: ITEM, headers: { Authorization: `Bearer ${TOKEN}` } });
-      expect(res.status).toBe(405);
-      expect(readdirSync(path.join(ws.feedsDir, 'bulletins'))).toEqual([]);
-    } finally {
-      await d.stop();
-    }
-  });
-});
+describe('pressroom check-bulletin', () => {
+  const ws = makeWorkspace({ nato: { name: 'NATO', timezone: 'Europe/Brussels' }, europol: { name: 'Europol' } }, []);
+  const env = { FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir };
+  const file = (name: string, text: string | Buffer) => {
+    const p = path.join(ws.root, name);
+    writeFileSync(p, text);
+    return p;
+  };
 
-describe('worker and web as separate processes', () => {
-  let worker: ChildProcess;
-  let web: Daemon;
-  let ws: ReturnType<typeof makeWorkspace>;
-
-  beforeAll(async () => {
-    ws = makeWorkspace({ eurojust: { name: 'Eurojust' } }, []);
-    const env = { PATH: process.env.PATH ?? '', ...NO_PAGE_FETCHES, FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir, LOG_LEVEL: 'info' };
-    worker = spawn(process.execPath, [MAIN, 'worker'], { env, stdio: 'ignore' });
-    web = await startDaemon({ FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir, BULLETIN_TOKEN: TOKEN }, 15_000, 'web');
-  }, 30_000);
-
-  afterAll(async () => {
-    await web?.stop();
-    if (worker && worker.exitCode === null) {
-      const exited = new Promise((r) => worker.once('exit', r));
-      worker.kill('SIGTERM');
-      await exited;
-    }
+  it('prints items with title, agency, day and basis, teaser, and warnings; exit 0 without errors; writes nothing', async () => {
+    const p = file('digest-2024-10-09.txt', 'First title here\n\nSource: Europl\n\nText that was cut short…\n\nSecond title here\n\nSources : NATO\n\nBrussels, 8 October 2024 – Full text.\n');
+    const r = await runCli(['check-bulletin', p], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('line 1: First title here');
+    expect(r.stdout).toMatch(/agency Europol \(europol, near\); 2024-10-09 from file-name; teaser/);
+    expect(r.stdout).toMatch(/agency NATO \(nato\); 2024-10-08 from dateline/);
+    expect(r.stdout).toMatch(/warning line 1: "Source: Europl" \(item at line 1\) read as Europol/);
+    expect(() => execFileSync('ls', [ws.dataDir], { stdio: 'pipe' })).toThrow();
   });
 
-  it('shows a file dropped into the folder within 10 s, and one posted to the web process', async () => {
-    const titles = async () => ((await (await fetch(`${web.url}/feeds/all.json`)).json()) as JsonFeed).items.map((i) => i.title);
-    await new Promise((r) => setTimeout(r, 1000)); // the worker's start-up run
-    let t0 = Date.now();
-    writeFileSync(path.join(ws.feedsDir, 'bulletins', 'dropped-2024-10-14.txt'), ITEM);
-    await waitFor(async () => (await titles()).includes('Eurojust helps dismantle a money laundering network'), 10_000, 'the dropped bulletin');
-    expect(Date.now() - t0).toBeLessThan(10_000);
-    t0 = Date.now();
-    const res = await fetch(`${web.url}/bulletins`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TOKEN}` },
-      body: 'Eurojust helps dismantle a cigarette smuggling ring\n\nSource: Eurojust\n\nPolish and Lithuanian prosecutors, supported by Eurojust, charged nine suspects with smuggling 40 million cigarettes through Gdansk.\n',
-    });
-    expect(res.status).toBe(202);
-    await waitFor(async () => (await titles()).includes('Eurojust helps dismantle a cigarette smuggling ring'), 10_000, 'the posted bulletin');
-    expect(Date.now() - t0).toBeLessThan(10_000);
+  it('--json prints the report; exit 1 when a file has errors', async () => {
+    const good = file('good.txt', 'A title\n\nSource: NATO\n\nText.\n');
+    const bad = file('bad.txt', iconv.encode('Caf\u00e9 notes, no items at all\n', 'windows-1252'));
+    const r = await runCli(['check-bulletin', '--json', good, bad], env);
+    expect(r.code).toBe(1);
+    const reports = JSON.parse(r.stdout) as { file: string; ok: boolean; encoding: string; errors: unknown[]; warnings: { message: string }[] }[];
+    expect(reports.map((x) => [x.file, x.ok, x.encoding])).toEqual([
+      ['good.txt', true, 'utf-8'],
+      ['bad.txt', false, 'windows-1252'],
+    ]);
+    expect(reports[1]!.warnings[0]!.message).toMatch(/windows-1252/);
   });
+
+  it('stops at the size limit by bytes read, whatever size a file reports (/proc/self/pagemap reports 0)', async () => {
+    const r = await runCli(['check-bulletin', '/proc/self/pagemap'], env);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/over the \d+-byte limit/);
+  }, 60_000);
 });

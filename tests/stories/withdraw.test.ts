@@ -137,22 +137,22 @@ describe('the operator’s withdrawals', () => {
   });
 
   it('forgets a discovered agency (never a configured one), keeps it forgotten when a bulletin names it again, and restores it', async () => {
-    let d = await readVersion(emptyStore(), 'a.txt', `${E_ARREST}\n${N_SHORT.replace('Source: NATO', 'Source: Europl')}`, T0);
-    expect(d.discoveredAgencies.europl).toEqual({ id: 'europl', name: 'Europl' });
+    let d = await readVersion(emptyStore(), 'a.txt', `${E_ARREST}\n${N_SHORT.replace('Source: NATO', 'Source: Frontexx')}`, T0);
+    expect(d.discoveredAgencies.frontexx).toEqual({ id: 'frontexx', name: 'Frontexx' });
     expect(forgetAgency(d, AGENCIES, 'europol', later(1))).toEqual({ error: 'europol is a configured agency (feeds/agencies/europol.json): remove that file instead' });
-    const f = forgetAgency(d, AGENCIES, 'europl', later(1));
+    const f = forgetAgency(d, AGENCIES, 'frontexx', later(1));
     if ('error' in f) throw new Error(f.error);
     d = f.data;
-    expect(publicView(d).agency('europl')).toEqual({ at: later(1).toISOString(), reason: 'the agency europl was removed by the operator' });
+    expect(publicView(d).agency('frontexx')).toEqual({ at: later(1).toISOString(), reason: 'the agency frontexx was removed by the operator' });
     expect(publicView(d).data.discoveredAgencies).toEqual({});
     expect(published(d)).toEqual(['Europol supports arrest of 12 suspects in investment fraud case']);
     // The author adds another item under the same wrong name: it is stored, withdrawn, and makes no new agency.
-    d = await readVersion(d, 'a.txt', `${E_ARREST}\n${N_SHORT.replace('Source: NATO', 'Source: Europl')}\n${N_EXERCISE.replace('Source: NATO', 'Source: Europl')}`, later(5));
+    d = await readVersion(d, 'a.txt', `${E_ARREST}\n${N_SHORT.replace('Source: NATO', 'Source: Frontexx')}\n${N_EXERCISE.replace('Source: NATO', 'Source: Frontexx')}`, later(5));
     expect(published(d)).toEqual(['Europol supports arrest of 12 suspects in investment fraud case']);
-    expect(d.stories.filter((s) => s.agency === 'europl').every((s) => s.withdrawn?.by === 'operator')).toBe(true);
-    const r = restoreAgency(d, 'europl', later(10));
+    expect(d.stories.filter((s) => s.agency === 'frontexx').every((s) => s.withdrawn?.by === 'operator')).toBe(true);
+    const r = restoreAgency(d, 'frontexx', later(10));
     if ('error' in r) throw new Error(r.error);
     expect(published(r.data)).toHaveLength(3);
-    expect(publicView(r.data).agency('europl')).toBeUndefined();
+    expect(publicView(r.data).agency('frontexx')).toBeUndefined();
   });
 });

@@ -1,0 +1,42 @@
+// parseBulletin: the Source: line's harmless variants, and warnings where an item boundary looks missed.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseBulletin } from '../../src/sources/parse-bulletin.js';
+import { BOUNDARIES, SOURCE_LINES } from './bulletin-structure.data.js';
+
+const BODY = 'The Council adopted new rules today.';
+
+describe('Source: line variants', () => {
+  it.each(SOURCE_LINES)('$description', ({ line, expected }) => {
+    const parsed = parseBulletin(`A release title\n\n${line}\n\n${BODY}\n`);
+    if (expected === null) {
+      expect(parsed.items).toEqual([]);
+    } else {
+      expect(parsed.items.map((i) => [i.title, i.agencyName])).toEqual([['A release title', expected]]);
+      expect(parsed.warnings).toEqual([]);
+    }
+  });
+});
+
+describe('missed item boundaries', () => {
+  it.each(BOUNDARIES)('$description', ({ text, expected }) => {
+    const warned = parseBulletin(text).warnings.filter((w) => w.message.includes('no "Source:" line under it'));
+    expect(warned.map((w) => w.line)).toEqual(expected);
+    for (const w of warned) expect(w.error).toBeUndefined();
+  });
+
+  it('the real seed digest has none', () => {
+    const parsed = parseBulletin(readFileSync(new URL('../fixtures/bulletins/bulletin-2024-10-09.txt', import.meta.url), 'utf8'));
+    expect(parsed.items).toHaveLength(10);
+    expect(parsed.warnings).toEqual([]);
+  });
+
+  it('the seed with one Source: line deleted is warned about at the orphaned title', () => {
+    const lines = readFileSync(new URL('../fixtures/bulletins/bulletin-2024-10-09.txt', import.meta.url), 'utf8').split('\n');
+    expect(lines[14]).toBe('Source: Europol');
+    lines[14] = '';
+    const parsed = parseBulletin(lines.join('\n'));
+    expect(parsed.items).toHaveLength(9);
+    expect(parsed.warnings.map((w) => w.line)).toEqual([13]);
+  });
+});

@@ -1,0 +1,36 @@
+// matchAgency: typos and variants map to the agency meant; look-alikes that are other agencies do not.
+import { describe, expect, it } from 'vitest';
+import type { Agency } from '../../src/model.js';
+import { looseName, matchAgency } from '../../src/stories/match-agency.js';
+import { AGENCIES, MATCH_CASES } from './match-agency.data.js';
+
+describe('matchAgency', () => {
+  it.each(MATCH_CASES)('$description', ({ written, expected }) => {
+    const m = matchAgency(written, AGENCIES);
+    expect({ kind: m.kind, id: m.ref.id }).toEqual(expected);
+  });
+
+  it('a near match says what it forgave and which name it matched', () => {
+    const m = matchAgency('Europl', AGENCIES);
+    expect(m).toMatchObject({ kind: 'near', matched: 'Europol', why: expect.stringContaining('one letter') });
+  });
+
+  it('a name equally near two agencies is attributed to neither', () => {
+    const two: Agency[] = [
+      { id: 'alpha-agency', name: 'Alphax', aliases: [], timezone: 'UTC', feeds: [], configured: true },
+      { id: 'beta-agency', name: 'Alphay', aliases: [], timezone: 'UTC', feeds: [], configured: true },
+    ];
+    const m = matchAgency('Alphaz', two);
+    expect(m.kind).toBe('new');
+    expect(m.kind === 'new' && m.ambiguous).toEqual(['alpha-agency', 'beta-agency']);
+  });
+
+  it.each([
+    { input: 'N.A.T.O.', expected: 'nato' },
+    { input: 'The Council of the EU', expected: 'council of the european union' },
+    { input: 'Organisation for Security & Co-operation', expected: 'organization for security and co operation' },
+    { input: 'Éuropól', expected: 'europol' },
+  ])('looseName($input)', ({ input, expected }) => {
+    expect(looseName(input)).toBe(expected);
+  });
+});
