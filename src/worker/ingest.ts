@@ -113,7 +113,9 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
   const prev = data.sources[`bulletin:${name}`];
   const file = await readBulletin(deps.config.bulletinsDir, name);
   // Changed a moment ago: perhaps still being written or copied in pieces. The watcher (or the next run) comes back.
-  if (file.ok && settleMs && deps.now().getTime() - Date.parse(file.mtime) < settleMs && prev?.contentHash !== file.hash) return 'settling';
+  // A modification time in the future (another machine's clock, `cp -p`) tells nothing: such a file is read now.
+  const age = deps.now().getTime() - Date.parse(file.ok ? file.mtime : '');
+  if (file.ok && settleMs && age >= 0 && age < settleMs && prev?.contentHash !== file.hash) return 'settling';
   const { missingSince: _gone, ...present } = prev ?? { consecutiveFailures: 0 };
   const base: SourceState = { ...present, kind: 'bulletin', key: name, lastAttempt: nowIso };
   if (file.ok && prev?.contentHash === file.hash) return undefined; // ingested once per content
