@@ -411,6 +411,13 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
   withdrawals.push(...forgotten.changes);
   for (const w of withdrawals)
     deps.log.warn({ story: w.id, agency: w.agency, change: w.change, reason: w.reason }, `story ${w.change}: ${JSON.stringify(w.title)} (${w.id}): ${w.reason}`);
+  // A discovered agency left with nothing to publish (its only item was a typo that the author fixed): its empty
+  // feeds stay until the operator removes them, so say how.
+  for (const id of new Set(withdrawals.filter((w) => w.change === 'withdrawn').map((w) => w.agency))) {
+    const d = data.discoveredAgencies[id];
+    if (d && !d.forgotten && !data.stories.some((s) => s.agency === id && !s.withdrawn))
+      deps.log.warn({ agency: id }, `agency ${id} (first named by a bulletin) has no story left; \`pressroom agencies forget ${id}\` removes its feeds`);
+  }
   const stateChanged = Object.keys(data.sources).length !== Object.keys(start.sources).length || Object.keys(data.sources).some((k) => data.sources[k] !== start.sources[k]);
   let writeMs: number | undefined;
   const commit = async (d: StoreData) => {
