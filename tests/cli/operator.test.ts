@@ -39,5 +39,5 @@ describe('operator commands without a daemon', () => {
     const unknown = await runCli(['agencies', 'forget', 'nobody'], env);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no agency "nobody"');
-  }, 30_000);
+  }, 120_000);
 });
