@@ -19,7 +19,7 @@ interface JsonFeed {
   items: { id: string; title: string }[];
 }
 
-describe('POST /bulletins', () => {
+describe('POST /bulletins', { timeout: 60_000 }, () => {
   let daemon: Daemon;
   let ws: ReturnType<typeof makeWorkspace>;
   const post = (body: string, headers: Record<string, string> = { Authorization: `Bearer ${TOKEN}` }, query = '') =>
@@ -111,7 +111,7 @@ describe('without BULLETIN_TOKEN', () => {
   });
 });
 
-describe('worker and web as separate processes', () => {
+describe('worker and web as separate processes', { timeout: 60_000 }, () => {
   let worker: ChildProcess;
   let web: Daemon;
   let ws: ReturnType<typeof makeWorkspace>;

@@ -32,7 +32,7 @@ Source: Frontexx
 A Frontex surveillance aircraft spotted a boat in distress south of Lampedusa and alerted the Italian coast guard.
 `;
 
-describe('edits, deletions and the operator’s withdrawals', () => {
+describe('edits, deletions and the operator’s withdrawals', { timeout: 60_000 }, () => {
   let daemon: Daemon;
   let ws: ReturnType<typeof makeWorkspace>;
   let env: Record<string, string>;
