@@ -212,7 +212,7 @@ async function status(): Promise<number> {
   const store = await openOrExit(config, false, log);
   const d = store.data;
   const withdrawn = d.stories.filter((s) => s.withdrawn).length;
-  process.stdout.write(`${d.stories.length - withdrawn} stories${withdrawn ? ` (and ${withdrawn} withdrawn: see pressroom agencies, /status)` : ''}\n`);
+  process.stdout.write(`${d.stories.length - withdrawn} stories${withdrawn ? ` (and ${withdrawn} withdrawn, listed last)` : ''}\n`);
   for (const s of Object.values(d.sources)) {
     const state = s.errorCode ? `failing (${s.errorCode}: ${s.errorMessage}) x${s.consecutiveFailures}, next ${s.nextAttempt ?? '?'}` : 'ok';
     process.stdout.write(`${s.kind} ${printableName(s.key)}: ${printableName(state)}; last success ${s.lastSuccess ?? 'never'}\n`);
@@ -220,6 +220,10 @@ async function status(): Promise<number> {
     if (s.errorCode && s.errorDetail) process.stdout.write(`  detail: ${printableName(s.errorDetail)}\n`);
     for (const w of s.warnings ?? []) process.stdout.write(`  warning: ${printableName(w)}\n`);
   }
+  // With their ids, so that each can be undone (`pressroom withdraw --undo <id>`); newest withdrawal first.
+  const gone = d.stories.filter((s) => s.withdrawn).sort((a, b) => (a.withdrawn!.at < b.withdrawn!.at ? 1 : -1));
+  for (const s of gone)
+    process.stdout.write(`withdrawn ${s.id} ${s.withdrawn!.at} by ${s.withdrawn!.by}: ${printableName(s.withdrawn!.reason)}: ${printableName(JSON.stringify(s.title))}\n`);
   return 0;
 }
 

@@ -27,6 +27,8 @@ describe('operator commands without a daemon', () => {
     expect(w.code).toBe(0);
     expect(w.stdout).toContain(`withdrawn ${id}`);
     expect((await runCli(['agencies'], env)).stdout).toMatch(/^nato\tconfigured\t4 stories/m);
+    // `status` lists it with its id, so it can be undone.
+    expect((await runCli(['status'], env)).stdout).toMatch(new RegExp(`^withdrawn ${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\S+ by operator: withdrawn by the operator: "`, 'm'));
     const again = await runCli(['withdraw', id], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already withdrawn');
