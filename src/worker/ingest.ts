@@ -8,7 +8,7 @@ import { listBulletins, readBulletin } from '../sources/read-bulletins.js';
 import { printableName } from '../text/printable.js';
 import { mergeIncoming } from '../stories/merge.js';
 import { linkCorrections } from '../stories/bulletin-corrections.js';
-import { applyForgotten, reconcileBulletin, restoreCarried, type WithdrawalChange } from '../stories/withdraw.js';
+import { applyForgotten, reconcileBulletin, restoreAgency, restoreCarried, type WithdrawalChange } from '../stories/withdraw.js';
 import type { Store } from '../store/store.js';
 import { nextAttemptAfterFailure } from './backoff.js';
 import { inlineParser, type ParseRunner } from './parse-pool.js';
@@ -95,7 +95,9 @@ type Failure = { code: string; message: string; status?: number; retryAfterMs?: 
 /** The agencies a run knows: the configured ones plus those first named by bulletins. */
 export function knownAgencies(config: Config, data: StoreData): Agency[] {
   const extra = Object.values(data.discoveredAgencies)
-    .filter((d) => !config.agencies.some((a) => a.id === d.id))
+    // A forgotten agency is no name to match: "Frontex" must not be read as a forgotten typo "Frontexx". Its own
+    // exact name still makes its id (slugify), whose stories stay withdrawn (stories/withdraw.ts applyForgotten).
+    .filter((d) => !d.forgotten && !config.agencies.some((a) => a.id === d.id))
     .map((d): Agency => ({ id: d.id, name: d.name, aliases: [], timezone: 'UTC', feeds: [], configured: false }));
   return [...config.agencies, ...extra];
 }
@@ -406,6 +408,17 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
     withdrawals.push(...d.changes);
     missing.push(...d.missing);
   }
+  // An agency configured since it was forgotten (feeds/agencies/<id>.json added) is the operator's word too.
+  let agenciesChanged = false;
+  for (const a of deps.config.agencies) {
+    if (!data.discoveredAgencies[a.id]?.forgotten) continue;
+    const r = restoreAgency(data, a.id, now);
+    if (!('error' in r)) {
+      data = r.data;
+      withdrawals.push(...r.changes);
+      agenciesChanged = true;
+    }
+  }
   const forgotten = applyForgotten(data, now);
   data = forgotten.data;
   withdrawals.push(...forgotten.changes);
@@ -418,7 +431,7 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
     if (d && !d.forgotten && !data.stories.some((s) => s.agency === id && !s.withdrawn))
       deps.log.warn({ agency: id }, `agency ${id} (first named by a bulletin) has no story left; \`pressroom agencies forget ${id}\` removes its feeds`);
   }
-  const stateChanged = Object.keys(data.sources).length !== Object.keys(start.sources).length || Object.keys(data.sources).some((k) => data.sources[k] !== start.sources[k]);
+  const stateChanged = agenciesChanged || Object.keys(data.sources).length !== Object.keys(start.sources).length || Object.keys(data.sources).some((k) => data.sources[k] !== start.sources[k]);
   let writeMs: number | undefined;
   const commit = async (d: StoreData) => {
     const t0 = performance.now();

@@ -7,6 +7,8 @@ import { linkCorrections } from '../../src/stories/bulletin-corrections.js';
 import { mergeIncoming } from '../../src/stories/merge.js';
 import { applyForgotten, forgetAgency, reconcileBulletin, restoreAgency, restoreCarried, undoWithdraw, withdrawById } from '../../src/stories/withdraw.js';
 import { runParseTask } from '../../src/worker/parse-task.js';
+import { knownAgencies } from '../../src/worker/ingest.js';
+import type { Config } from '../../src/config.js';
 import { publicView } from '../../src/web/public-view.js';
 import { E_ARREST, N_EXERCISE, N_SHORT, VERSIONS } from './withdraw.data.js';
 
@@ -18,8 +20,7 @@ const T0 = new Date('2024-10-10T08:00:00Z');
 const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
 async function items(file: string, text: string, data: StoreData): Promise<{ incoming: Incoming[]; discovered: { id: string; name: string }[] }> {
-  const known = [...AGENCIES, ...Object.values(data.discoveredAgencies).map((d): Agency => ({ id: d.id, name: d.name, aliases: [], timezone: 'UTC', feeds: [], configured: false }))];
-  return runParseTask({ kind: 'bulletin', text, file, agencies: known });
+  return runParseTask({ kind: 'bulletin', text, file, agencies: knownAgencies({ agencies: AGENCIES } as Config, data) });
 }
 
 /** One read of a bulletin file, as the worker does it. */
@@ -150,6 +151,10 @@ describe('the operator’s withdrawals', () => {
     d = await readVersion(d, 'a.txt', `${E_ARREST}\n${N_SHORT.replace('Source: NATO', 'Source: Frontexx')}\n${N_EXERCISE.replace('Source: NATO', 'Source: Frontexx')}`, later(5));
     expect(published(d)).toEqual(['Europol supports arrest of 12 suspects in investment fraud case']);
     expect(d.stories.filter((s) => s.agency === 'frontexx').every((s) => s.withdrawn?.by === 'operator')).toBe(true);
+    // The right name, one letter off the forgotten one, is a new agency, never the forgotten typo.
+    const right = await readVersion(d, 'b.txt', N_EXERCISE.replace('Source: NATO', 'Source: Frontex'), later(7));
+    expect(right.discoveredAgencies.frontex).toEqual({ id: 'frontex', name: 'Frontex' });
+    expect(publicView(right).data.stories.find((s) => s.agency === 'frontex')?.title).toBe('NATO Allies conclude annual nuclear deterrence exercise');
     const r = restoreAgency(d, 'frontexx', later(10));
     if ('error' in r) throw new Error(r.error);
     expect(published(r.data)).toHaveLength(3);
