@@ -316,7 +316,10 @@ async function startWorker(config: Config, store: Store, log: Log, metrics: Metr
   // The CLI's way in (ingest --once, withdraw, agencies forget): through the run queue, never beside a run.
   const handle = (req: ControlRequest): Promise<ControlResponse> =>
     req.cmd === 'ingest'
-      ? scheduler.exclusive(async (signal) => ({ ok: true, lines: [], report: await runPlan({ bulletins: true, feeds: 'all', force: true }, signal) }))
+      ? scheduler.exclusive(async (signal) => {
+          const report = await runPlan({ bulletins: true, feeds: 'all', force: true }, signal);
+          return report.aborted ? { ok: false, lines: ['the worker is shutting down: the run was abandoned, nothing written'] } : { ok: true, lines: [], report };
+        })
       : scheduler.exclusive(async () => {
           const r = await operate(store, config, req as OperatorRequest, log);
           if (r.ok) {

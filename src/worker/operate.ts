@@ -19,12 +19,30 @@ export function describeChanges(changes: readonly WithdrawalChange[]): string[] 
   return changes.map((c) => `${c.change} ${c.id} ${JSON.stringify(printable(c.title))}: ${printable(c.reason)}`);
 }
 
+/**
+ * A story as an operator names it: its id (`tag:pressroom,…`), or its page's URL or path copied from a browser
+ * (`https://press.example.org/stories/tag%3Apressroom%2C…`), percent-encoded or not.
+ */
+export function storyIdOf(given: string): string {
+  let id = given.trim();
+  const page = /\/stories\/(.+)$/.exec(id);
+  if (page) id = page[1]!.replace(/[?#].*$/, '');
+  if (id.includes('%')) {
+    try {
+      id = decodeURIComponent(id);
+    } catch {
+      // not percent-encoding after all: looked up as written
+    }
+  }
+  return id;
+}
+
 function apply(data: StoreData, config: Config, req: OperatorRequest, now: Date): WithdrawResult | { error: string } {
   switch (req.cmd) {
     case 'withdraw':
-      return withdrawById(data, req.id, req.reason?.trim() || 'withdrawn by the operator', now);
+      return withdrawById(data, storyIdOf(req.id), req.reason?.trim() || 'withdrawn by the operator', now);
     case 'unwithdraw':
-      return undoWithdraw(data, req.id, now);
+      return undoWithdraw(data, storyIdOf(req.id), now);
     case 'forget':
       return forgetAgency(data, config.agencies, req.agency, now);
     case 'restore':
@@ -44,7 +62,7 @@ export async function operate(store: Store, config: Config, req: OperatorRequest
       : req.cmd === 'restore'
         ? [`agency ${req.agency} restored: ${r.changes.length} stories back`]
         : req.cmd === 'withdraw'
-          ? [`withdrawn: its page answers 410 (undo: pressroom withdraw --undo ${req.id})`]
+          ? [`withdrawn: its page answers 410 (undo: pressroom withdraw --undo ${storyIdOf(req.id)})`]
           : ['restored'];
   return { ok: true, lines: [...head, ...describeChanges(r.changes)] };
 }

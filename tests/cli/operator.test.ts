@@ -32,7 +32,8 @@ describe('operator commands without a daemon', () => {
     const again = await runCli(['withdraw', id], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already withdrawn');
-    const undo = await runCli(['withdraw', '--undo', id], env);
+    // Named by its page's address, as copied from a browser.
+    const undo = await runCli(['withdraw', '--undo', `http://127.0.0.1:8080/stories/${encodeURIComponent(id)}`], env);
     expect(undo.code).toBe(0);
     expect((await runCli(['agencies'], env)).stdout).toMatch(/^nato\tconfigured\t5 stories/m);
 
