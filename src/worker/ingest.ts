@@ -1,9 +1,9 @@
 // One ingest run: read the due sources, each isolated from the others, merge their items, write the store once.
+import { stat } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { Config } from '../config.js';
 import type { Agency, Incoming, RecoveredIncident, SourceState, StoreData } from '../model.js';
 import { fetchFeed } from '../sources/fetch-feed.js';
-import { stat } from 'node:fs/promises';
 import { listBulletins, readBulletin } from '../sources/read-bulletins.js';
 import { printableName } from '../text/printable.js';
 import { mergeIncoming } from '../stories/merge.js';
