@@ -104,8 +104,10 @@ Dutch police with Europol support dismantled a criminal network that grew cannab
     expect((await titles()).filter((t) => t.startsWith('NATO Allies'))).toHaveLength(1);
 
     // Gone everywhere a reader looks: every format, the agency's feed, a query variant, the front page.
-    for (const p of ['all.rss', 'all.atom', 'europol.atom', 'europol.rss', 'all.atom?q=fraud', 'europol.json?category=europol']) {
-      const body = await (await fetch(`${daemon.url}/feeds/${p}`)).text();
+    for (const p of ['all.rss', 'all.atom', 'europol.atom', 'europol.rss', 'all.atom?q=fraud', 'europol.json?category=europol', 'europol/archive/2024-10.atom', 'all/archive/2024-10.atom']) {
+      const res = await fetch(`${daemon.url}/feeds/${p}`);
+      expect(res.status, p).toBe(200);
+      const body = await res.text();
       expect(body, p).not.toContain('investment fraud');
       if (!p.endsWith('.json') && !p.includes('?')) expect(xmllintOk(body).errors, p).toBe('');
     }
