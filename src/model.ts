@@ -170,6 +170,16 @@ export interface Story {
   keys?: string[];
 }
 
+/** An agency first named by a bulletin's `Source:` line that matched no known agency. */
+export interface DiscoveredAgency {
+  id: string;
+  name: string;
+  /** When, and where, it was first named (absent for agencies discovered before these were kept). */
+  firstSeen?: string;
+  file?: string;
+  line?: number;
+}
+
 /** What the worker knows about one source (an agency feed URL or a bulletin file). */
 export interface SourceState {
   kind: 'feed' | 'bulletin';
@@ -266,7 +276,7 @@ export interface StoreData {
   aliases: Record<string, string>;
   sources: Record<string, SourceState>;
   /** Agencies first seen in bulletins, so their ids and names survive restarts. */
-  discoveredAgencies: Record<string, { id: string; name: string }>;
+  discoveredAgencies: Record<string, DiscoveredAgency>;
   /**
    * Feed URL → ids of the stories its latest successful fetch listed. Retention never prunes these: a story
    * still in its source feed would only come back under a new id.

@@ -88,7 +88,7 @@ interface Collected {
   report: SourceReport;
   state: SourceState;
   incoming: Incoming[];
-  discovered: { id: string; name: string }[];
+  discovered: { id: string; name: string; line: number }[];
 }
 
 async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, agencies: Agency[], nowIso: string, force: boolean): Promise<Collected | undefined> {
@@ -338,7 +338,7 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
   let updated = 0;
   const now = deps.now();
   for (const c of collected) {
-    for (const d of c.discovered) data.discoveredAgencies[d.id] ??= d;
+    for (const d of c.discovered) data.discoveredAgencies[d.id] ??= { ...d, firstSeen: now.toISOString(), file: c.report.key };
     if (c.incoming.length) {
       const m = mergeIncoming(data, c.incoming, now, { compareBudgetMs: MERGE_COMPARE_BUDGET_MS });
       data = m.data;

@@ -124,6 +124,23 @@ describe('bulletin intake, end to end', () => {
     expect((await fetch(`${daemon.url}/healthz`)).status).toBe(200);
   });
 
+  it('a typo lands on the agency meant, with a warning; a new name gets feeds, a warning and a status-feed entry', async () => {
+    writeFileSync(path.join(drop, 'names-2024-10-10.txt'), 'Europol arrests eleven in Spain\n\nSource: Europl\n\nEleven suspects were arrested.\n\nFrontex deploys officers to Greece\n\nSource: Frontex\n\nOfficers were deployed.\n');
+    await waitFor(async () => (await status()).sources.some((x) => x.key === 'names-2024-10-10.txt'), 10_000, 'the names bulletin');
+    const warnings = (await status()).sources.find((x) => x.key === 'names-2024-10-10.txt')!.warnings!;
+    expect(warnings).toEqual([
+      expect.stringMatching(/^line 1: "Source: Europl" \(item at line 1\) read as Europol \(europol\): one letter off "Europol"/),
+      expect.stringMatching(/^line 7: "Source: Frontex" \(item at line 7\) names no known agency: new agency Frontex \(frontex\)/),
+    ]);
+    const europol = await getJson<JsonFeed>(`${daemon.url}/feeds/europol.json`);
+    expect(europol.items.map((i) => i.title)).toContain('Europol arrests eleven in Spain');
+    expect((await fetch(`${daemon.url}/feeds/europl.json`)).status).toBe(404);
+    expect((await fetch(`${daemon.url}/feeds/frontex.json`)).status).toBe(200);
+    const incidents = await (await fetch(`${daemon.url}/feeds/status.atom`)).text();
+    expect(incidents).toContain('New agency Frontex (frontex) named by bulletin names-2024-10-10.txt (item at line 7)');
+    expect(incidents).toContain('<category term="new-agency"/>');
+  });
+
   it('prints a file name with control characters escaped (status page, CLI)', async () => {
     const evil = 'evil\u001b[31m\nname.txt';
     writeFileSync(path.join(drop, evil), 'A title of an evil file\n\nSource: NATO\n\nSome text.\n');
