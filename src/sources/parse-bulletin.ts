@@ -56,7 +56,13 @@ export function parseBulletin(text: string): ParsedBulletin {
 
   const firstTitle = starts[0]?.titleIndex ?? 0;
   const before = lines.slice(0, firstTitle).findIndex((l, i) => !isBlank(l) && !badSourceLines.has(i));
-  if (before >= 0) warnings.push({ line: before + 1, message: 'text before first item ignored' });
+  if (before >= 0) {
+    // A digest's heading ("PRESS DIGEST – 9 October 2024") is expected there; a paragraph of prose is a first
+    // release whose Source: line is missing, and nothing of it reaches a story.
+    const lost = paragraphs(lines, 0, firstTitle, badSourceLines).find((p) => p.lines.length > 0 && readsAsRelease(p.lines.join(' ')));
+    if (lost) warnings.push({ line: before + 1, message: `the text above the first item (lines ${before + 1}–${firstTitle}) reads as a release with no "Source:" line; it was not read`, error: true });
+    else warnings.push({ line: before + 1, message: 'text before first item ignored' });
+  }
 
   const items: BulletinItem[] = [];
   starts.forEach((start, n) => {
@@ -136,6 +142,26 @@ function titleLike(text: string): boolean {
  * place is reported (the text is kept where it is: a subheading inside a release has the same shape).
  */
 function missedBoundaries(lines: string[], from: number, to: number, skip: Set<number>): ParseWarning[] {
+  const paras = paragraphs(lines, from, to, skip);
+  const out: ParseWarning[] = [];
+  for (let k = 1; k + 1 < paras.length; k++) {
+    const title = paras[k]!;
+    if (title.lines.length !== 1 || !titleLike(title.lines[0]!) || !readsAsRelease(paras[k + 1]!.lines.join(' '))) continue;
+    out.push({
+      line: title.at + 1,
+      message: `"${title.lines[0]!.slice(0, 80)}" looks like the title of another release with no "Source:" line under it; its text was read as part of the item above`,
+    });
+  }
+  return out;
+}
+
+/** A paragraph of prose: long, with a sentence's end in it. */
+function readsAsRelease(text: string): boolean {
+  return text.length >= RELEASE_CHARS && /[.!?…]/.test(text);
+}
+
+/** Runs of non-blank lines in lines[from, to), each with its first line's index; `skip` lines count as blank. */
+function paragraphs(lines: string[], from: number, to: number, skip: Set<number>): { at: number; lines: string[] }[] {
   const paras: { at: number; lines: string[] }[] = [];
   let current: { at: number; lines: string[] } | undefined;
   for (let i = from; i < to; i++) {
@@ -147,18 +173,7 @@ function missedBoundaries(lines: string[], from: number, to: number, skip: Set<n
     if (!current) paras.push((current = { at: i, lines: [] }));
     current.lines.push(collapse(line));
   }
-  const out: ParseWarning[] = [];
-  for (let k = 1; k + 1 < paras.length; k++) {
-    const title = paras[k]!;
-    const next = paras[k + 1]!.lines.join(' ');
-    if (title.lines.length !== 1 || !titleLike(title.lines[0]!)) continue;
-    if (next.length < RELEASE_CHARS || !/[.!?…]/.test(next)) continue;
-    out.push({
-      line: title.at + 1,
-      message: `"${title.lines[0]!.slice(0, 80)}" looks like the title of another release with no "Source:" line under it; its text was read as part of the item above`,
-    });
-  }
-  return out;
+  return paras;
 }
 
 /**

@@ -73,13 +73,20 @@ export interface ReadBulletin {
 export function readBulletinText(text: string, fileName: string, agencies: readonly Agency[], _now: Date, opts: CheckOptions = {}): ReadBulletin {
   const parsed = parseBulletin(text);
   const warnings: ParseWarning[] = [];
-  if (opts.encodingWarning) warnings.push({ line: 0, message: `encoding: ${opts.encodingWarning}` });
+  if (opts.encodingWarning) {
+    // The decoder's words name the encoding it chose ("… read as windows-1252"); said here when they do not.
+    const used = opts.encoding && !opts.encodingWarning.toLowerCase().includes(opts.encoding) ? ` (read as ${opts.encoding})` : '';
+    warnings.push({ line: 0, message: `encoding: ${printableName(fileName)}: ${opts.encodingWarning}${used}` });
+  }
   warnings.push(...parsed.warnings);
   const items: CheckedItem[] = [];
   const incoming: Incoming[] = [];
   const newAgencies: BulletinReport['newAgencies'] = [];
+  // A digest names the same few agencies again and again (and a hostile one, one name 100,000 times).
+  const matches = new Map<string, ReturnType<typeof matchAgency>>();
   for (const item of parsed.items) {
-    const match = matchAgency(item.agencyName, agencies);
+    let match = matches.get(item.agencyName);
+    if (!match) matches.set(item.agencyName, (match = matchAgency(item.agencyName, agencies)));
     const ref = match.ref;
     const at = `"Source: ${item.agencyName.slice(0, 80)}" (item at line ${item.line})`;
     if (match.kind === 'near') {

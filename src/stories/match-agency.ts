@@ -32,6 +32,12 @@ const WORD_FORMS: Record<string, string> = {
   labour: 'labor',
 };
 
+// What people write after an agency's name when they mean the agency: "NATO Press Office", "Europol newsroom".
+const OFFICE_WORDS = new Set(['press', 'office', 'newsroom', 'news', 'media', 'communications', 'communication', 'team', 'service', 'unit', 'spokesperson', 'release', 'releases', 'centre', 'center', 'hq', 'headquarters']);
+
+/** Names longer than this are not agency names (a pasted paragraph): matched exactly or not at all. */
+const MAX_NEAR_CHARS = 120;
+
 // Short words that neither make an acronym's letters nor tell two agencies apart.
 const SMALL_WORDS = new Set(['of', 'the', 'for', 'and', 'on', 'in', 'to', 'de', 'du', 'des', 'la', 'le', 'et', 'a', 'an']);
 
@@ -90,6 +96,7 @@ interface Candidate {
 const refOf = (a: Agency): AgencyRef => ({ id: a.id, name: a.name, configured: a.configured });
 
 function nearCandidates(written: string, agencies: readonly Agency[]): Candidate[] {
+  if (written.length > MAX_NEAR_CHARS) return [];
   const w = looseName(written);
   if (!w) return [];
   const acronym = isAcronym(written);
@@ -103,9 +110,12 @@ function nearCandidates(written: string, agencies: readonly Agency[]): Candidate
       if (n === w) c = { agency: a, matched: name, edits: 0, why: 'written differently (case, accents, punctuation or abbreviation)' };
       else if (acronym && initials(n) === w) c = { agency: a, matched: name, edits: 0, why: `the initials of "${name}"` };
       else if (isAcronym(name) && initials(w) === n) c = { agency: a, matched: name, edits: 0, why: `"${name}" is its initials` };
+      else if (w.startsWith(`${n} `) && w.slice(n.length + 1).split(' ').every((x) => OFFICE_WORDS.has(x)))
+        c = { agency: a, matched: name, edits: 0, why: `"${name}" followed by "${w.slice(n.length + 1)}"` };
       else if (!acronym && !isAcronym(name)) {
         const allowed = allowedEdits(w, n);
-        const d = allowed > 0 ? distance(w, n) : Infinity;
+        // A length apart by more than the edits allowed cannot be within them: skip the O(n·m) distance.
+        const d = allowed > 0 && Math.abs(w.length - n.length) <= allowed ? distance(w, n) : Infinity;
         if (d <= allowed) c = { agency: a, matched: name, edits: d, why: `${d === 1 ? 'one letter' : `${d} letters`} off "${name}"` };
       }
       if (c && (!best || c.edits < best.edits)) best = c;

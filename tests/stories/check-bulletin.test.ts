@@ -54,7 +54,9 @@ describe('checkBulletin', () => {
 
   it('the encoding warning is reported at line 0', () => {
     const r = checkBulletin('T\n\nSource: NATO\n\nx.\n', 'b.txt', AGENCIES, NOW, { encoding: 'windows-1252', encodingWarning: 'not valid UTF-8: read as windows-1252' });
-    expect(r.warnings).toEqual([{ line: 0, message: 'encoding: not valid UTF-8: read as windows-1252' }]);
+    expect(r.warnings).toEqual([{ line: 0, message: 'encoding: b.txt: not valid UTF-8: read as windows-1252' }]);
+    const utf8 = checkBulletin('T\n\nSource: NATO\n\nx.\n', 'c.txt', AGENCIES, NOW, { encoding: 'utf-8', encodingWarning: 'UTF-8 with 2 invalid bytes (each shown as U+FFFD)' });
+    expect(utf8.warnings[0]!.message).toBe('encoding: c.txt: UTF-8 with 2 invalid bytes (each shown as U+FFFD)');
   });
 
   it('an undated item with no file time is dated by now (the moment it would be saved)', () => {

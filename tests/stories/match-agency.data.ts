@@ -38,6 +38,8 @@ export const MATCH_CASES: MatchCase[] = [
   { description: 'a long name whose initials are the configured acronym', written: 'European Medicines Agency', expected: { kind: 'exact', id: 'ema' } },
   { description: '"&" for "and" in an alias', written: 'Organization for Security & Co-operation in Europe', expected: { kind: 'near', id: 'osce' } },
   { description: 'a typo of a discovered agency: Frontx', written: 'Frontx', expected: { kind: 'near', id: 'frontex' } },
+  { description: 'the agency\'s office after its name: NATO Press Office', written: 'NATO Press Office', expected: { kind: 'near', id: 'nato' } },
+  { description: 'Europol newsroom', written: 'Europol newsroom', expected: { kind: 'near', id: 'europol' } },
   // Traps: real, different agencies one or two letters from a known one.
   { description: 'trap: EBA is not EMA (acronyms never by spelling)', written: 'EBA', expected: { kind: 'new', id: 'eba' } },
   { description: 'trap: ESM is not EMA or ECB', written: 'ESM', expected: { kind: 'new', id: 'esm' } },
@@ -52,5 +54,7 @@ export const MATCH_CASES: MatchCase[] = [
   { description: 'trap: NATO PA (a short name near NATO) is new', written: 'NATO PA', expected: { kind: 'new', id: 'nato-pa' } },
   { description: 'trap: ECB is not EIB, though both are acronyms of configured banks', written: 'ECB', expected: { kind: 'exact', id: 'ecb' } },
   { description: 'trap: EIF is not EIB', written: 'EIF', expected: { kind: 'new', id: 'eif' } },
+  { description: 'trap: "NATO Parliamentary Assembly" is not NATO\'s office', written: 'NATO Parliamentary Assembly', expected: { kind: 'new', id: 'nato-parliamentary-assembly' } },
+  { description: 'a pasted paragraph is never spell-matched', written: `Europol ${'x'.repeat(200)}`, expected: { kind: 'new', id: `europol-${'x'.repeat(52)}` } },
   { description: 'a genuinely new agency', written: 'European Border and Coast Guard Agency', expected: { kind: 'new', id: 'european-border-and-coast-guard-agency' } },
 ];
