@@ -17,6 +17,7 @@ import { startSchedule, type Scheduler } from './worker/schedule.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { Agency } from './model.js';
 import { readBulletinAt } from './sources/read-bulletins.js';
+import { knownAgencies } from './stories/agencies.js';
 import { checkBulletin, formatReport, type BulletinReport } from './stories/check-bulletin.js';
 import { printableName } from './text/printable.js';
 
@@ -175,13 +176,12 @@ async function checkBulletins(files: string[], json: boolean): Promise<number> {
     return 2;
   }
   const config = configOrExit();
-  const agencies: Agency[] = [...config.agencies];
+  let agencies: Agency[] = [...config.agencies];
   if (existsSync(config.dataDir)) {
     const log = makeLog({ ...config, logLevel: 'error' });
     try {
       const store = await openStore(config.dataDir, { writable: false, log });
-      for (const d of Object.values(store.data.discoveredAgencies))
-        if (!agencies.some((a) => a.id === d.id)) agencies.push({ id: d.id, name: d.name, aliases: [], timezone: 'UTC', feeds: [], configured: false });
+      agencies = knownAgencies(config.agencies, store.data.discoveredAgencies);
       await store.close();
     } catch {
       // No readable store: configured agencies only.

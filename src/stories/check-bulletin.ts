@@ -3,6 +3,7 @@
 // `POST /bulletins` all go through here, so what the checker says is what the daemon does.
 import type { Agency, DateBasis, Incoming, ParseWarning } from '../model.js';
 import { parseBulletin } from '../sources/parse-bulletin.js';
+import { decodeText } from '../text/decode-text.js';
 import { printableName } from '../text/printable.js';
 import { dayIso, noonOfDay } from './dates.js';
 import { matchAgency } from './match-agency.js';
@@ -140,6 +141,15 @@ export function readBulletinText(text: string, fileName: string, agencies: reado
 export function checkBulletin(text: string, fileName: string, agencies: readonly Agency[], now: Date, opts: CheckOptions = {}): BulletinReport {
   // A file being checked before it is saved would be saved now.
   return readBulletinText(text, fileName, agencies, now, { fileTime: now.toISOString(), ...opts }).report;
+}
+
+/**
+ * The same from bytes (a request body, a file's content), decoded as the drop folder decodes them: UTF-8 when
+ * valid (BOM honoured, UTF-16 with a BOM), else windows-1252 with a warning. The caller enforces the size limit.
+ */
+export function checkBulletinBytes(bytes: Uint8Array, fileName: string, agencies: readonly Agency[], now: Date): BulletinReport {
+  const d = decodeText(bytes, { kind: 'plain' });
+  return checkBulletin(d.text, fileName, agencies, now, { encoding: d.encoding, ...(d.warning ? { encodingWarning: d.warning } : {}) });
 }
 
 /** The report as lines for a terminal: items, then errors and warnings, each with its line. */

@@ -5,6 +5,7 @@ import type { Agency, Incoming, RecoveredIncident, SourceState, StoreData } from
 import { fetchFeed } from '../sources/fetch-feed.js';
 import { listBulletins, readBulletin } from '../sources/read-bulletins.js';
 import { printableName } from '../text/printable.js';
+import { knownAgencies } from '../stories/agencies.js';
 import { mergeIncoming } from '../stories/merge.js';
 import type { Store } from '../store/store.js';
 import { nextAttemptAfterFailure } from './backoff.js';
@@ -77,11 +78,8 @@ const MERGE_COMPARE_BUDGET_MS = 250;
 type Failure = { code: string; message: string; status?: number; retryAfterMs?: number; movedTo?: string; detail?: string };
 
 /** The agencies a run knows: the configured ones plus those first named by bulletins. */
-function knownAgencies(config: Config, data: StoreData): Agency[] {
-  const extra = Object.values(data.discoveredAgencies)
-    .filter((d) => !config.agencies.some((a) => a.id === d.id))
-    .map((d): Agency => ({ id: d.id, name: d.name, aliases: [], timezone: 'UTC', feeds: [], configured: false }));
-  return [...config.agencies, ...extra];
+function agenciesOf(config: Config, data: StoreData): Agency[] {
+  return knownAgencies(config.agencies, data.discoveredAgencies);
 }
 
 interface Collected {
@@ -269,7 +267,7 @@ async function collectFeed(deps: IngestDeps, agency: Agency, url: string, data: 
 export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<IngestReport> {
   const start = deps.store.data;
   const nowIso = deps.now().toISOString();
-  const agencies = knownAgencies(deps.config, start);
+  const agencies = agenciesOf(deps.config, start);
   const collected: Collected[] = [];
 
   if (plan.bulletins) {

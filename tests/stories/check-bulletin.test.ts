@@ -1,7 +1,7 @@
 // checkBulletin: the report the CLI prints and POST /bulletins answers with, from text, a file name and agencies.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkBulletin, formatReport } from '../../src/stories/check-bulletin.js';
+import { checkBulletin, checkBulletinBytes, formatReport } from '../../src/stories/check-bulletin.js';
 import { AGENCIES } from './match-agency.data.js';
 
 const NOW = new Date('2026-01-15T10:00:00Z');
@@ -68,5 +68,16 @@ describe('checkBulletin', () => {
     const r = checkBulletin(seed, 'bulletin-2024-10-09.txt', AGENCIES, NOW);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
     expect(Object.keys(r).sort()).toEqual(['encoding', 'errors', 'file', 'items', 'newAgencies', 'ok', 'warnings']);
+  });
+
+  it.each([
+    { encoding: 'utf-8', bytes: Buffer.from('Café in München\n\nSource: Europol\n\nText.\n', 'utf8'), warned: false },
+    { encoding: 'windows-1252', bytes: Buffer.from('Caf\xe9 in M\xfcnchen\n\nSource: Europol\n\nText.\n', 'latin1'), warned: true },
+    { encoding: 'utf-16le', bytes: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Café in München\n\nSource: Europol\n\nText.\n', 'utf16le')]), warned: false },
+  ])('checkBulletinBytes reads $encoding to the same item', ({ encoding, bytes, warned }) => {
+    const r = checkBulletinBytes(bytes, 'b.txt', AGENCIES, NOW);
+    expect(r.encoding).toBe(encoding);
+    expect(r.items.map((i) => [i.title, i.agency.id])).toEqual([['Café in München', 'europol']]);
+    expect(r.warnings.length > 0).toBe(warned);
   });
 });
