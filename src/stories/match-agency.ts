@@ -130,6 +130,18 @@ function nearCandidates(written: string, agencies: readonly Agency[]): Candidate
  * then among discovered ones. Two agencies equally near is no match: the writer's intent is not guessable.
  */
 export function matchAgency(written: string, agencies: readonly Agency[]): AgencyMatch {
+  const whole = matchWhole(written, agencies);
+  if (whole.kind !== 'new' || whole.ambiguous) return whole;
+  // "NATO, 9 October 2024", "Europol (The Hague)", "Council of the EU | Brussels": a name, then what people add.
+  const cut = /\s*(?:[,;|(\[]|\s[-\u2013\u2014]\s)/.exec(written);
+  const head = cut && cut.index > 0 ? written.slice(0, cut.index) : undefined;
+  if (head === undefined) return whole;
+  const m = matchWhole(head, agencies);
+  if (m.kind === 'new') return whole;
+  return { kind: 'near', ref: m.ref, matched: m.kind === 'near' ? m.matched : head, why: `"${head}"${m.kind === 'near' ? ` (${m.why})` : ''} followed by "${written.slice(cut!.index).trim()}"` };
+}
+
+function matchWhole(written: string, agencies: readonly Agency[]): AgencyMatch {
   const configured = agencies.filter((a) => a.configured);
   const discovered = agencies.filter((a) => !a.configured);
   const exact = resolveAgency(written, configured);

@@ -40,6 +40,10 @@ export const MATCH_CASES: MatchCase[] = [
   { description: 'a typo of a discovered agency: Frontx', written: 'Frontx', expected: { kind: 'near', id: 'frontex' } },
   { description: 'the agency\'s office after its name: NATO Press Office', written: 'NATO Press Office', expected: { kind: 'near', id: 'nato' } },
   { description: 'Europol newsroom', written: 'Europol newsroom', expected: { kind: 'near', id: 'europol' } },
+  { description: 'a date after the name: NATO, 9 October 2024', written: 'NATO, 9 October 2024', expected: { kind: 'near', id: 'nato' } },
+  { description: 'a place in brackets: Europol (The Hague)', written: 'Europol (The Hague)', expected: { kind: 'near', id: 'europol' } },
+  { description: 'a typo and a place: Europl – The Hague', written: 'Europl – The Hague', expected: { kind: 'near', id: 'europol' } },
+  { description: 'an alias then the acronym in brackets', written: 'European Union Agency for Criminal Justice Cooperation (Eurojust)', expected: { kind: 'near', id: 'eurojust' } },
   // Traps: real, different agencies one or two letters from a known one.
   { description: 'trap: EBA is not EMA (acronyms never by spelling)', written: 'EBA', expected: { kind: 'new', id: 'eba' } },
   { description: 'trap: ESM is not EMA or ECB', written: 'ESM', expected: { kind: 'new', id: 'esm' } },
@@ -56,5 +60,7 @@ export const MATCH_CASES: MatchCase[] = [
   { description: 'trap: EIF is not EIB', written: 'EIF', expected: { kind: 'new', id: 'eif' } },
   { description: 'trap: "NATO Parliamentary Assembly" is not NATO\'s office', written: 'NATO Parliamentary Assembly', expected: { kind: 'new', id: 'nato-parliamentary-assembly' } },
   { description: 'a pasted paragraph is never spell-matched', written: `Europol ${'x'.repeat(200)}`, expected: { kind: 'new', id: `europol-${'x'.repeat(52)}` } },
+  { description: 'trap: a new agency with a place after it stays new', written: 'Frontex Warsaw (Poland)', expected: { kind: 'new', id: 'frontex-warsaw-poland' } },
+  { description: 'trap: EBA, London is not EMA', written: 'EBA, London', expected: { kind: 'new', id: 'eba-london' } },
   { description: 'a genuinely new agency', written: 'European Border and Coast Guard Agency', expected: { kind: 'new', id: 'european-border-and-coast-guard-agency' } },
 ];
