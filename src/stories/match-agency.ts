@@ -1,6 +1,5 @@
 // A `Source:` name as a person typed it → the agency it means: exactly, nearly (case, accents, a typo, a known
 // abbreviation), or a new agency. Pure; the caller turns a near match into a warning.
-import { distance } from 'fastest-levenshtein';
 import type { Agency } from '../model.js';
 import { resolveAgency, type AgencyRef } from './agencies.js';
 
@@ -85,6 +84,30 @@ function isAcronym(written: string): boolean {
   return letters.length <= 6 && /^\p{Lu}+$/u.test(letters);
 }
 
+/**
+ * Edits between two names, a swap of two neighbouring letters counting as one (optimal string alignment): the
+ * typos people make are a letter dropped, doubled, struck for its neighbour, or two letters swapped (`Eruopol`).
+ * Names here are at most MAX_NEAR_CHARS long.
+ */
+export function typoDistance(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    const row = (rows[i] = new Array<number>(b.length + 1));
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        row[j] = j;
+        continue;
+      }
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      row[j] = d;
+    }
+  }
+  return rows[a.length]![b.length]!;
+}
+
 interface Candidate {
   agency: Agency;
   /** The configured name or alias it came closest to. */
@@ -115,7 +138,7 @@ function nearCandidates(written: string, agencies: readonly Agency[]): Candidate
       else if (!acronym && !isAcronym(name)) {
         const allowed = allowedEdits(w, n);
         // A length apart by more than the edits allowed cannot be within them: skip the O(n·m) distance.
-        const d = allowed > 0 && Math.abs(w.length - n.length) <= allowed ? distance(w, n) : Infinity;
+        const d = allowed > 0 && Math.abs(w.length - n.length) <= allowed ? typoDistance(w, n) : Infinity;
         if (d <= allowed) c = { agency: a, matched: name, edits: d, why: `${d === 1 ? 'one letter' : `${d} letters`} off "${name}"` };
       }
       if (c && (!best || c.edits < best.edits)) best = c;

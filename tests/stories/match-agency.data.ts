@@ -27,6 +27,7 @@ export const MATCH_CASES: MatchCase[] = [
   { description: 'case only: Nato', written: 'Nato', expected: { kind: 'exact', id: 'nato' } },
   { description: 'a discovered agency by its own name', written: 'Frontex', expected: { kind: 'exact', id: 'frontex' } },
   { description: 'one letter dropped: Europl', written: 'Europl', expected: { kind: 'near', id: 'europol' } },
+  { description: 'two letters swapped in a short name: Eruopol', written: 'Eruopol', expected: { kind: 'near', id: 'europol' } },
   { description: 'two letters swapped in a long name: Eurojsut', written: 'Eurojsut', expected: { kind: 'near', id: 'eurojust' } },
   { description: 'dots in an acronym: N.A.T.O.', written: 'N.A.T.O.', expected: { kind: 'near', id: 'nato' } },
   { description: 'trailing full stop: Europol.', written: 'Europol.', expected: { kind: 'near', id: 'europol' } },

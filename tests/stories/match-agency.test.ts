@@ -1,7 +1,7 @@
 // matchAgency: typos and variants map to the agency meant; look-alikes that are other agencies do not.
 import { describe, expect, it } from 'vitest';
 import type { Agency } from '../../src/model.js';
-import { looseName, matchAgency } from '../../src/stories/match-agency.js';
+import { looseName, matchAgency, typoDistance } from '../../src/stories/match-agency.js';
 import { AGENCIES, MATCH_CASES } from './match-agency.data.js';
 
 describe('matchAgency', () => {
@@ -32,5 +32,17 @@ describe('matchAgency', () => {
     { input: 'Éuropól', expected: 'europol' },
   ])('looseName($input)', ({ input, expected }) => {
     expect(looseName(input)).toBe(expected);
+  });
+
+  it.each([
+    { a: 'europol', b: 'europol', d: 0 },
+    { a: 'europl', b: 'europol', d: 1 },
+    { a: 'eruopol', b: 'europol', d: 1 },
+    { a: 'europa', b: 'europol', d: 2 },
+    { a: '', b: 'abc', d: 3 },
+    { a: 'kitten', b: 'sitting', d: 3 },
+  ])('typoDistance($a, $b) = $d', ({ a, b, d }) => {
+    expect(typoDistance(a, b)).toBe(d);
+    expect(typoDistance(b, a)).toBe(d);
   });
 });
