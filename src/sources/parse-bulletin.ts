@@ -57,10 +57,11 @@ export function parseBulletin(text: string): ParsedBulletin {
   const firstTitle = starts[0]?.titleIndex ?? 0;
   const before = lines.slice(0, firstTitle).findIndex((l, i) => !isBlank(l) && !badSourceLines.has(i));
   if (before >= 0) {
-    // A digest's heading ("PRESS DIGEST – 9 October 2024") is expected there; a paragraph of prose is a first
-    // release whose Source: line is missing, and nothing of it reaches a story.
-    const lost = paragraphs(lines, 0, firstTitle, badSourceLines).find((p) => p.lines.length > 0 && readsAsRelease(p.lines.join(' ')));
-    if (lost) warnings.push({ line: before + 1, message: `the text above the first item (lines ${before + 1}–${firstTitle}) reads as a release with no "Source:" line; it was not read`, error: true });
+    // A digest's heading ("PRESS DIGEST – 9 October 2024") is expected there; a paragraph of prose may be a first
+    // release whose Source: line is missing, and nothing of it reaches a story. A warning, not an error: a
+    // digest's introduction has the same shape, and an error refuses the file at POST /bulletins.
+    const lost = paragraphs(lines, 0, firstTitle, badSourceLines).find((p) => readsAsRelease(p.lines.join(' ')));
+    if (lost) warnings.push({ line: before + 1, message: `the text above the first item (lines ${before + 1}–${firstTitle}) reads like a release with no "Source:" line; it was not read` });
     else warnings.push({ line: before + 1, message: 'text before first item ignored' });
   }
 

@@ -31,14 +31,14 @@ describe('missed item boundaries', () => {
     expect(parsed.warnings).toEqual([]);
   });
 
-  it('a first release with its Source: line missing is an error (nothing of it is read); a heading is not', () => {
+  it('a first release with its Source: line missing is warned about (nothing of it is read), a heading plainly', () => {
     const lines = readFileSync(new URL('../fixtures/bulletins/bulletin-2024-10-09.txt', import.meta.url), 'utf8').split('\n');
     expect(lines[2]).toBe('Source: NATO');
     lines[2] = '';
     const parsed = parseBulletin(lines.join('\n'));
     expect(parsed.items).toHaveLength(9);
     expect(parsed.warnings).toEqual([
-      { line: 1, message: 'the text above the first item (lines 1–12) reads as a release with no "Source:" line; it was not read', error: true },
+      { line: 1, message: 'the text above the first item (lines 1–12) reads like a release with no "Source:" line; it was not read' },
     ]);
     const heading = parseBulletin('PRESS DIGEST\nWednesday 9 October 2024\n\nA title\n\nSource: NATO\n\nText.\n');
     expect(heading.warnings).toEqual([{ line: 1, message: 'text before first item ignored' }]);
