@@ -126,7 +126,8 @@ function nearCandidates(written: string, agencies: readonly Agency[]): Candidate
   const found: Candidate[] = [];
   for (const a of agencies) {
     let best: Candidate | undefined;
-    for (const name of [a.name, ...a.aliases]) {
+    // The id too: `council-eu` is what "Council EU" slugifies to, and would otherwise become a second agency of it.
+    for (const name of [a.name, ...a.aliases, a.id]) {
       const n = looseName(name);
       if (!n) continue;
       let c: Candidate | undefined;
