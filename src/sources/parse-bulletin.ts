@@ -29,6 +29,10 @@ const BULLETS = ['•', '·'];
 const H = '[\\t\\v\\f \\u00A0\\u1680\\u2000-\\u200B\\u202F\\u205F\\u3000]';
 const SOURCE_LABEL = `sources?${H}*(?:[:\\uFF1A]|${H}[-\\u2013\\u2014]+|[-\\u2013\\u2014]+(?=${H}))`;
 const SOURCE_LINE = new RegExp(`^${H}*${SOURCE_LABEL}`, 'i');
+// The documented form. The others also open lines of a release's own text ("Sources: Eurostat, OECD" under its
+// last paragraph), so they start an item only under a title: a line of its own that does not end a sentence.
+const PLAIN_SOURCE_LINE = new RegExp(`^${H}*source:`, 'i');
+const SENTENCE_END = /[.:;,]$/;
 // The same, anywhere in the text (one scan of a whole file).
 const ANY_SOURCE_LINE = new RegExp(`^${H}*${SOURCE_LABEL}`, 'im');
 // NUL and other C0 controls, or U+FFFD left by a decoder that met bytes that are not UTF-8.
@@ -104,7 +108,15 @@ function findItemStarts(lines: string[], warnings: ParseWarning[]) {
   let lastWasSource = false;
   lines.forEach((line, i) => {
     if (isBlank(line)) return;
-    const agency = sourceAgency(line);
+    let agency = sourceAgency(line);
+    if (agency !== undefined && lastNonBlank >= 0 && !lastWasSource && !PLAIN_SOURCE_LINE.test(line)) {
+      const title = collapse(lines[lastNonBlank] ?? '');
+      const alone = lastNonBlank === 0 || isBlank(lines[lastNonBlank - 1] ?? '');
+      if (!alone || SENTENCE_END.test(title)) {
+        warnings.push({ line: i + 1, message: `"${collapse(line).slice(0, 80)}" is not under a title, so it starts no item (read as text)` });
+        agency = undefined;
+      }
+    }
     if (agency !== undefined) {
       if (lastNonBlank < 0 || lastWasSource) {
         badSourceLines.add(i);

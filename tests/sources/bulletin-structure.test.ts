@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseBulletin } from '../../src/sources/parse-bulletin.js';
-import { BOUNDARIES, SOURCE_LINES } from './bulletin-structure.data.js';
+import { BOUNDARIES, SOURCE_LINES, VARIANT_PLACES } from './bulletin-structure.data.js';
 
 const BODY = 'The Council adopted new rules today.';
 
@@ -15,6 +15,14 @@ describe('Source: line variants', () => {
       expect(parsed.items.map((i) => [i.title, i.agencyName])).toEqual([['A release title', expected]]);
       expect(parsed.warnings).toEqual([]);
     }
+  });
+});
+
+describe('where a variant Source line starts an item', () => {
+  it.each(VARIANT_PLACES)('$description', ({ text, items, warned }) => {
+    const parsed = parseBulletin(text);
+    expect(parsed.items.map((i) => [i.title, i.agencyName])).toEqual(items);
+    expect(parsed.warnings.filter((w) => w.message.includes('starts no item')).map((w) => w.line)).toEqual(warned);
   });
 });
 
