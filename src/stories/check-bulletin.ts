@@ -6,7 +6,7 @@ import { parseBulletin } from '../sources/parse-bulletin.js';
 import { decodeText } from '../text/decode-text.js';
 import { printableName } from '../text/printable.js';
 import { dayIso, noonOfDay } from './dates.js';
-import { matchAgency } from './match-agency.js';
+import { agencyMatcher, type AgencyMatch } from './match-agency.js';
 import { bulletinDay, bulletinToIncoming } from './normalise.js';
 
 /** One item as the daemon reads it. Stable JSON: fields are only ever added. */
@@ -84,20 +84,26 @@ export function readBulletinText(text: string, fileName: string, agencies: reado
   const incoming: Incoming[] = [];
   const newAgencies: BulletinReport['newAgencies'] = [];
   // A digest names the same few agencies again and again (and a hostile one, one name 100,000 times).
-  const matches = new Map<string, ReturnType<typeof matchAgency>>();
+  const matches = new Map<string, AgencyMatch>();
+  const matchAgency = agencyMatcher(agencies);
+  const zones = new Map(agencies.map((a) => [a.id, a.timezone]));
+  const announced = new Set<string>();
   for (const item of parsed.items) {
     let match = matches.get(item.agencyName);
-    if (!match) matches.set(item.agencyName, (match = matchAgency(item.agencyName, agencies)));
+    if (!match) matches.set(item.agencyName, (match = matchAgency(item.agencyName)));
     const ref = match.ref;
     const at = `"Source: ${item.agencyName.slice(0, 80)}" (item at line ${item.line})`;
     if (match.kind === 'near') {
       warnings.push({ line: item.line, message: `${at} read as ${ref.name} (${ref.id}): ${match.why}; add it to the agency's aliases if that is right` });
     } else if (match.kind === 'new') {
       const also = match.ambiguous ? `; it is as close to ${match.ambiguous.join(' as to ')}, so neither was chosen` : '';
-      if (!newAgencies.some((a) => a.id === ref.id)) newAgencies.push({ id: ref.id, name: ref.name, line: item.line });
+      if (!announced.has(ref.id)) {
+        announced.add(ref.id);
+        newAgencies.push({ id: ref.id, name: ref.name, line: item.line });
+      }
       warnings.push({ line: item.line, message: `${at} names no known agency: new agency ${ref.name} (${ref.id})${also}` });
     }
-    const timeZone = agencies.find((a) => a.id === ref.id)?.timezone ?? 'UTC';
+    const timeZone = zones.get(ref.id) ?? 'UTC';
     const ctx = {
       file: fileName,
       agency: ref.id,
