@@ -77,11 +77,6 @@ const MERGE_COMPARE_BUDGET_MS = 250;
 /** A failure as the source's state records it: from the fetch, the parser or the parse thread. */
 type Failure = { code: string; message: string; status?: number; retryAfterMs?: number; movedTo?: string; detail?: string };
 
-/** The agencies a run knows: the configured ones plus those first named by bulletins. */
-function agenciesOf(config: Config, data: StoreData): Agency[] {
-  return knownAgencies(config.agencies, data.discoveredAgencies);
-}
-
 interface Collected {
   report: SourceReport;
   state: SourceState;
@@ -267,7 +262,8 @@ async function collectFeed(deps: IngestDeps, agency: Agency, url: string, data: 
 export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<IngestReport> {
   const start = deps.store.data;
   const nowIso = deps.now().toISOString();
-  const agencies = agenciesOf(deps.config, start);
+  // The configured agencies plus those first named by bulletins.
+  const agencies = knownAgencies(deps.config.agencies, start.discoveredAgencies);
   const collected: Collected[] = [];
 
   if (plan.bulletins) {
