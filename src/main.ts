@@ -11,7 +11,7 @@ import { ConfigError, HTTP_DEFAULTS, loadConfig, type Config } from './config.js
 import { openStore, StoreError, type Store } from './store/store.js';
 import { createApp } from './web/app.js';
 import { tuneHeapForWebTier } from './web/heap.js';
-import { knownAgencies, runIngest, type IngestPlan, type IngestReport } from './worker/ingest.js';
+import { runIngest, type IngestPlan, type IngestReport } from './worker/ingest.js';
 import { createParsePool, type ParseRunner } from './worker/parse-pool.js';
 import { startSchedule, type Scheduler } from './worker/schedule.js';
 import { askDaemon, serveControl, type ControlRequest, type ControlResponse, type ControlServer } from './worker/control-channel.js';
@@ -21,6 +21,7 @@ import { createBulletinIntake } from './web/bulletin-intake.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { Agency } from './model.js';
 import { readBulletinAt } from './sources/read-bulletins.js';
+import { knownAgencies } from './stories/agencies.js';
 import { checkBulletin, formatReport, type BulletinReport } from './stories/check-bulletin.js';
 import { printableName } from './text/printable.js';
 
@@ -237,13 +238,12 @@ async function checkBulletins(files: string[], json: boolean): Promise<number> {
     return 2;
   }
   const config = configOrExit();
-  const agencies: Agency[] = [...config.agencies];
+  let agencies: Agency[] = [...config.agencies];
   if (existsSync(config.dataDir)) {
     const log = makeLog({ ...config, logLevel: 'error' });
     try {
       const store = await openStore(config.dataDir, { writable: false, log });
-      for (const d of Object.values(store.data.discoveredAgencies))
-        if (!agencies.some((a) => a.id === d.id)) agencies.push({ id: d.id, name: d.name, aliases: [], timezone: 'UTC', feeds: [], configured: false });
+      agencies = knownAgencies(config.agencies, store.data.discoveredAgencies);
       await store.close();
     } catch {
       // No readable store: configured agencies only.
@@ -423,7 +423,7 @@ function bulletinIntake(config: Config, store: Store, log: Log) {
     token: intake.token!,
     maxBytes: intake.maxBytes,
     bulletinsDir: config.bulletinsDir,
-    agencies: () => knownAgencies(config, store.data),
+    agencies: () => knownAgencies(config.agencies, store.data.discoveredAgencies),
     log,
   });
 }

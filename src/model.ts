@@ -184,6 +184,18 @@ export interface Withdrawal {
   reason: string;
 }
 
+/** An agency first named by a bulletin's `Source:` line that matched no known agency. */
+export interface DiscoveredAgency {
+  id: string;
+  name: string;
+  /** When, and where, it was first named (absent for agencies discovered before these were kept). */
+  firstSeen?: string;
+  file?: string;
+  line?: number;
+  /** `pressroom agencies forget`: its feeds answer 410 and its stories are withdrawn (stories/withdraw.ts). */
+  forgotten?: { at: string; reason: string };
+}
+
 /** What the worker knows about one source (an agency feed URL or a bulletin file). */
 export interface SourceState {
   kind: 'feed' | 'bulletin';
@@ -266,13 +278,6 @@ export interface FulltextState {
   pages: Record<string, PageState>;
   /** Agency id → page fetches since the store began. */
   counts: Record<string, PageCounts>;
-}
-
-/** An agency first named by a bulletin. `forgotten`: `pressroom agencies forget`; its feeds answer 410. */
-export interface DiscoveredAgency {
-  id: string;
-  name: string;
-  forgotten?: { at: string; reason: string };
 }
 
 /** 1: one pressroom.json holding everything. 2: a manifest plus one partition file per month (src/store/). */

@@ -13,7 +13,7 @@ const ORDER_STAMP_MS = 3600_000;
  */
 export function isDayOnly(story: Pick<Story, 'published' | 'dateSource'>, timeZone = 'UTC'): boolean {
   if (story.dateSource === 'bulletin') return true;
-  if (story.dateSource !== 'feed') return false;
+  if (story.dateSource !== 'feed' && story.dateSource !== 'page') return false;
   const t = Date.parse(story.published);
   if (!Number.isFinite(t)) return false;
   const local = t + zoneOffsetMinutes(timeZone, t) * 60_000;

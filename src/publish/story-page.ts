@@ -4,6 +4,7 @@ import type { DateBasis, Story, StorySource } from '../model.js';
 import { stripXmlInvalid } from '../stories/xml-chars.js';
 import { feedUrl, httpUrl, storyUrl } from './render-feed.js';
 import { isDayOnly, storyDay } from './story-day.js';
+import { printableName } from '../text/printable.js';
 
 const CSS = `
 body{font:1.05rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:40rem;padding:1rem;color:#1b1b1b;background:#fff}
@@ -72,7 +73,7 @@ export function renderStoryPage(story: Story, agencyName: string, baseUrl: strin
 
 function sourceHtml(source: StorySource): string {
   if (source.kind === 'bulletin') {
-    return `Bulletin <code>${text(source.file)}</code>, line ${source.line}`;
+    return `Bulletin <code>${text(printableName(source.file))}</code>, line ${source.line}`;
   }
   const url = httpUrl(source.url);
   if (source.kind === 'page') {
@@ -99,16 +100,8 @@ function dateProvenance(story: Story): string {
   else if (story.dateSource === 'bulletin') out = `Date from ${BASIS[story.dateBasis ?? 'file-name']}; the source gives no time of day.`;
   else out = `No source gave a date${story.dateFlag === 'future' ? ' that could be believed (it was in the future)' : story.dateFlag === 'unparseable' ? ' that could be read' : ''}: this is when Pressroom first saw it.`;
   const c = story.dateConflict;
-  if (c) out += ` The bulletin <code>${text(c.file)}</code> is dated ${text(humanDay(c.day))} (from ${BASIS[c.basis]}).`;
+  if (c) out += ` The bulletin <code>${text(printableName(c.file))}</code> is dated ${text(humanDay(c.day))} (from ${BASIS[c.basis]}).`;
   return out;
-}
-
-/**
- * The calendar day a bulletin date names: stored as that day's midnight in the agency's zone, which lies within
- * 12 hours of midnight UTC for every zone agencies use (UTC−11 to UTC+12).
- */
-function bulletinDay(iso: string): string {
-  return new Date(Date.parse(iso) + 12 * 3600_000).toISOString().slice(0, 10);
 }
 
 /** "9 October 2024" for `2024-10-09`. */

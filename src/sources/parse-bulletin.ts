@@ -29,6 +29,10 @@ const BULLETS = ['•', '·'];
 const H = '[\\t\\v\\f \\u00A0\\u1680\\u2000-\\u200B\\u202F\\u205F\\u3000]';
 const SOURCE_LABEL = `sources?${H}*(?:[:\\uFF1A]|${H}[-\\u2013\\u2014]+|[-\\u2013\\u2014]+(?=${H}))`;
 const SOURCE_LINE = new RegExp(`^${H}*${SOURCE_LABEL}`, 'i');
+// The documented form. The others also open lines of a release's own text ("Sources: Eurostat, OECD" under its
+// last paragraph), so they start an item only under a title: a line of its own that does not end a sentence.
+const PLAIN_SOURCE_LINE = new RegExp(`^${H}*source:`, 'i');
+const SENTENCE_END = /[.:;,]$/;
 // The same, anywhere in the text (one scan of a whole file).
 const ANY_SOURCE_LINE = new RegExp(`^${H}*${SOURCE_LABEL}`, 'im');
 // NUL and other C0 controls, or U+FFFD left by a decoder that met bytes that are not UTF-8.
@@ -56,7 +60,14 @@ export function parseBulletin(text: string): ParsedBulletin {
 
   const firstTitle = starts[0]?.titleIndex ?? 0;
   const before = lines.slice(0, firstTitle).findIndex((l, i) => !isBlank(l) && !badSourceLines.has(i));
-  if (before >= 0) warnings.push({ line: before + 1, message: 'text before first item ignored' });
+  if (before >= 0) {
+    // A digest's heading ("PRESS DIGEST – 9 October 2024") is expected there; a paragraph of prose may be a first
+    // release whose Source: line is missing, and nothing of it reaches a story. A warning, not an error: a
+    // digest's introduction has the same shape, and an error refuses the file at POST /bulletins.
+    const lost = paragraphs(lines, 0, firstTitle, badSourceLines).find((p) => readsAsRelease(p.lines.join(' ')));
+    if (lost) warnings.push({ line: before + 1, message: `the text above the first item (lines ${before + 1}–${firstTitle}) reads like a release with no "Source:" line; it was not read` });
+    else warnings.push({ line: before + 1, message: 'text before first item ignored' });
+  }
 
   const items: BulletinItem[] = [];
   starts.forEach((start, n) => {
@@ -97,7 +108,15 @@ function findItemStarts(lines: string[], warnings: ParseWarning[]) {
   let lastWasSource = false;
   lines.forEach((line, i) => {
     if (isBlank(line)) return;
-    const agency = sourceAgency(line);
+    let agency = sourceAgency(line);
+    if (agency !== undefined && lastNonBlank >= 0 && !lastWasSource && !PLAIN_SOURCE_LINE.test(line)) {
+      const title = collapse(lines[lastNonBlank] ?? '');
+      const alone = lastNonBlank === 0 || isBlank(lines[lastNonBlank - 1] ?? '');
+      if (!alone || SENTENCE_END.test(title)) {
+        warnings.push({ line: i + 1, message: `"${collapse(line).slice(0, 80)}" is not under a title, so it starts no item (read as text)` });
+        agency = undefined;
+      }
+    }
     if (agency !== undefined) {
       if (lastNonBlank < 0 || lastWasSource) {
         badSourceLines.add(i);
@@ -136,6 +155,26 @@ function titleLike(text: string): boolean {
  * place is reported (the text is kept where it is: a subheading inside a release has the same shape).
  */
 function missedBoundaries(lines: string[], from: number, to: number, skip: Set<number>): ParseWarning[] {
+  const paras = paragraphs(lines, from, to, skip);
+  const out: ParseWarning[] = [];
+  for (let k = 1; k + 1 < paras.length; k++) {
+    const title = paras[k]!;
+    if (title.lines.length !== 1 || !titleLike(title.lines[0]!) || !readsAsRelease(paras[k + 1]!.lines.join(' '))) continue;
+    out.push({
+      line: title.at + 1,
+      message: `"${title.lines[0]!.slice(0, 80)}" looks like the title of another release with no "Source:" line under it; its text was read as part of the item above`,
+    });
+  }
+  return out;
+}
+
+/** A paragraph of prose: long, with a sentence's end in it. */
+function readsAsRelease(text: string): boolean {
+  return text.length >= RELEASE_CHARS && /[.!?…]/.test(text);
+}
+
+/** Runs of non-blank lines in lines[from, to), each with its first line's index; `skip` lines count as blank. */
+function paragraphs(lines: string[], from: number, to: number, skip: Set<number>): { at: number; lines: string[] }[] {
   const paras: { at: number; lines: string[] }[] = [];
   let current: { at: number; lines: string[] } | undefined;
   for (let i = from; i < to; i++) {
@@ -147,18 +186,7 @@ function missedBoundaries(lines: string[], from: number, to: number, skip: Set<n
     if (!current) paras.push((current = { at: i, lines: [] }));
     current.lines.push(collapse(line));
   }
-  const out: ParseWarning[] = [];
-  for (let k = 1; k + 1 < paras.length; k++) {
-    const title = paras[k]!;
-    const next = paras[k + 1]!.lines.join(' ');
-    if (title.lines.length !== 1 || !titleLike(title.lines[0]!)) continue;
-    if (next.length < RELEASE_CHARS || !/[.!?…]/.test(next)) continue;
-    out.push({
-      line: title.at + 1,
-      message: `"${title.lines[0]!.slice(0, 80)}" looks like the title of another release with no "Source:" line under it; its text was read as part of the item above`,
-    });
-  }
-  return out;
+  return paras;
 }
 
 /**

@@ -3,9 +3,10 @@
 // `POST /bulletins` all go through here, so what the checker says is what the daemon does.
 import type { Agency, DateBasis, Incoming, ParseWarning } from '../model.js';
 import { parseBulletin } from '../sources/parse-bulletin.js';
+import { decodeText } from '../text/decode-text.js';
 import { printableName } from '../text/printable.js';
 import { dayIso, noonOfDay } from './dates.js';
-import { matchAgency } from './match-agency.js';
+import { agencyMatcher, type AgencyMatch } from './match-agency.js';
 import { bulletinDay, bulletinToIncoming } from './normalise.js';
 
 /** One item as the daemon reads it. Stable JSON: fields are only ever added. */
@@ -73,23 +74,36 @@ export interface ReadBulletin {
 export function readBulletinText(text: string, fileName: string, agencies: readonly Agency[], _now: Date, opts: CheckOptions = {}): ReadBulletin {
   const parsed = parseBulletin(text);
   const warnings: ParseWarning[] = [];
-  if (opts.encodingWarning) warnings.push({ line: 0, message: `encoding: ${opts.encodingWarning}` });
+  if (opts.encodingWarning) {
+    // The decoder's words name the encoding it chose ("… read as windows-1252"); said here when they do not.
+    const used = opts.encoding && !opts.encodingWarning.toLowerCase().includes(opts.encoding) ? ` (read as ${opts.encoding})` : '';
+    warnings.push({ line: 0, message: `encoding: ${printableName(fileName)}: ${opts.encodingWarning}${used}` });
+  }
   warnings.push(...parsed.warnings);
   const items: CheckedItem[] = [];
   const incoming: Incoming[] = [];
   const newAgencies: BulletinReport['newAgencies'] = [];
+  // A digest names the same few agencies again and again (and a hostile one, one name 100,000 times).
+  const matches = new Map<string, AgencyMatch>();
+  const matchAgency = agencyMatcher(agencies);
+  const zones = new Map(agencies.map((a) => [a.id, a.timezone]));
+  const announced = new Set<string>();
   for (const item of parsed.items) {
-    const match = matchAgency(item.agencyName, agencies);
+    let match = matches.get(item.agencyName);
+    if (!match) matches.set(item.agencyName, (match = matchAgency(item.agencyName)));
     const ref = match.ref;
     const at = `"Source: ${item.agencyName.slice(0, 80)}" (item at line ${item.line})`;
     if (match.kind === 'near') {
       warnings.push({ line: item.line, message: `${at} read as ${ref.name} (${ref.id}): ${match.why}; add it to the agency's aliases if that is right` });
     } else if (match.kind === 'new') {
       const also = match.ambiguous ? `; it is as close to ${match.ambiguous.join(' as to ')}, so neither was chosen` : '';
-      if (!newAgencies.some((a) => a.id === ref.id)) newAgencies.push({ id: ref.id, name: ref.name, line: item.line });
+      if (!announced.has(ref.id)) {
+        announced.add(ref.id);
+        newAgencies.push({ id: ref.id, name: ref.name, line: item.line });
+      }
       warnings.push({ line: item.line, message: `${at} names no known agency: new agency ${ref.name} (${ref.id})${also}` });
     }
-    const timeZone = agencies.find((a) => a.id === ref.id)?.timezone ?? 'UTC';
+    const timeZone = zones.get(ref.id) ?? 'UTC';
     const ctx = {
       file: fileName,
       agency: ref.id,
@@ -133,6 +147,15 @@ export function readBulletinText(text: string, fileName: string, agencies: reado
 export function checkBulletin(text: string, fileName: string, agencies: readonly Agency[], now: Date, opts: CheckOptions = {}): BulletinReport {
   // A file being checked before it is saved would be saved now.
   return readBulletinText(text, fileName, agencies, now, { fileTime: now.toISOString(), ...opts }).report;
+}
+
+/**
+ * The same from bytes (a request body, a file's content), decoded as the drop folder decodes them: UTF-8 when
+ * valid (BOM honoured, UTF-16 with a BOM), else windows-1252 with a warning. The caller enforces the size limit.
+ */
+export function checkBulletinBytes(bytes: Uint8Array, fileName: string, agencies: readonly Agency[], now: Date): BulletinReport {
+  const d = decodeText(bytes, { kind: 'plain' });
+  return checkBulletin(d.text, fileName, agencies, now, { encoding: d.encoding, ...(d.warning ? { encodingWarning: d.warning } : {}) });
 }
 
 /** The report as lines for a terminal: items, then errors and warnings, each with its line. */

@@ -5,7 +5,7 @@ import { archiveHistory, archiveUrl, closedMonths, currentMonth, indexMonthsByFe
 import { renderFrontPage, renderOpml } from '../publish/pages.js';
 import { CONTENT_TYPES, feedUrl, prepareItems, renderItems, type FeedFormat, type FeedMeta, type PreparedItem } from '../publish/render-feed.js';
 import { selectStories, type StoryQuery } from '../publish/select-stories.js';
-import { renderStatusFeed, sourceIncidents } from '../publish/status-feed.js';
+import { agencyIncidents, renderStatusFeed, sourceIncidents } from '../publish/status-feed.js';
 import { renderStoryPage } from '../publish/story-page.js';
 import { prepare, type Prepared } from './prepared.js';
 
@@ -224,7 +224,10 @@ export function buildPublication(
   }
 
   const names = Object.fromEntries(agencies.map((a) => [a.id, a.name]));
-  const incidents = sourceIncidents(data.sources, names);
+  const configuredIds = new Set(configured.map((a) => a.id));
+  const incidents = [...sourceIncidents(data.sources, names), ...agencyIncidents(data.discoveredAgencies, configuredIds)].sort((a, b) =>
+    a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
   // The status entries change at each attempt of a failing source (failure count, last error), so the document
   // last changed at the newest of the incidents' dates and those attempts.
   let statusChanged = incidents.reduce((m, i) => Math.max(m, Date.parse(i.updated)), -Infinity);

@@ -6,6 +6,7 @@ import type { Agency, Incoming, RecoveredIncident, SourceState, StoreData } from
 import { fetchFeed } from '../sources/fetch-feed.js';
 import { listBulletins, readBulletin } from '../sources/read-bulletins.js';
 import { printableName } from '../text/printable.js';
+import { knownAgencies } from '../stories/agencies.js';
 import { mergeIncoming } from '../stories/merge.js';
 import { linkCorrections } from '../stories/bulletin-corrections.js';
 import { applyForgotten, reconcileBulletin, restoreAgency, restoreCarried, type WithdrawalChange } from '../stories/withdraw.js';
@@ -92,21 +93,11 @@ const MERGE_COMPARE_BUDGET_MS = 250;
 /** A failure as the source's state records it: from the fetch, the parser or the parse thread. */
 type Failure = { code: string; message: string; status?: number; retryAfterMs?: number; movedTo?: string; detail?: string };
 
-/** The agencies a run knows: the configured ones plus those first named by bulletins. */
-export function knownAgencies(config: Config, data: StoreData): Agency[] {
-  const extra = Object.values(data.discoveredAgencies)
-    // A forgotten agency is no name to match: "Frontex" must not be read as a forgotten typo "Frontexx". Its own
-    // exact name still makes its id (slugify), whose stories stay withdrawn (stories/withdraw.ts applyForgotten).
-    .filter((d) => !d.forgotten && !config.agencies.some((a) => a.id === d.id))
-    .map((d): Agency => ({ id: d.id, name: d.name, aliases: [], timezone: 'UTC', feeds: [], configured: false }));
-  return [...config.agencies, ...extra];
-}
-
 interface Collected {
   report: SourceReport;
   state: SourceState;
   incoming: Incoming[];
-  discovered: { id: string; name: string }[];
+  discovered: { id: string; name: string; line: number }[];
   /** A bulletin read whole: the file is the author's current word, and what it no longer says is withdrawn. */
   wholeBulletin?: boolean;
 }
@@ -297,7 +288,8 @@ async function collectFeed(deps: IngestDeps, agency: Agency, url: string, data: 
 export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<IngestReport> {
   const start = deps.store.data;
   const nowIso = deps.now().toISOString();
-  const agencies = knownAgencies(deps.config, start);
+  // The configured agencies plus those first named by bulletins.
+  const agencies = knownAgencies(deps.config.agencies, start.discoveredAgencies);
   const collected: Collected[] = [];
   let settling = 0;
   /** Bulletin files present now; undefined when the folder could not be listed (then nothing counts as deleted). */
@@ -373,7 +365,7 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
   const now = deps.now();
   const withdrawals: WithdrawalChange[] = [];
   for (const c of collected) {
-    for (const d of c.discovered) data.discoveredAgencies[d.id] ??= d;
+    for (const d of c.discovered) data.discoveredAgencies[d.id] ??= { ...d, firstSeen: now.toISOString(), file: c.report.key };
     let carried = new Set<string>();
     if (c.incoming.length) {
       // A re-read bulletin's corrected items find the stories they correct (same id; `updated` moves).

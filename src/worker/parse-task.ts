@@ -51,7 +51,8 @@ export type FeedOutcome =
 export interface BulletinOutcome {
   kind: 'bulletin';
   incoming: Incoming[];
-  discovered: { id: string; name: string }[];
+  /** Names that matched no known agency, each with the line of its first item. */
+  discovered: { id: string; name: string; line: number }[];
   warnings: ParseWarning[];
 }
 
@@ -102,7 +103,7 @@ function bulletinTask(t: BulletinTask): BulletinOutcome {
     ...(t.encoding !== undefined ? { encoding: t.encoding } : {}),
     ...(t.encodingWarning !== undefined ? { encodingWarning: t.encodingWarning } : {}),
   });
-  const discovered = read.report.newAgencies.map(({ id, name }) => ({ id, name }));
+  const discovered = read.report.newAgencies;
   return { kind: 'bulletin', incoming: read.incoming, discovered, warnings: boundWarnings(read.warnings) };
 }
 

@@ -1,11 +1,17 @@
 // Bulletin intake against the compiled daemon: encodings give one story, the drop folder is not a door, a
 // day-only story is the same day on every page and feed, and `pressroom check-bulletin` says what would happen.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeWorkspace, runCli, startDaemon, waitFor, type Daemon } from '../helpers/daemon.js';
+import { makeWorkspace, runCli, SEED, startDaemon, waitFor, type Daemon } from '../helpers/daemon.js';
+import type { Agency } from '../../src/model.js';
+import { parseBulletin } from '../../src/sources/parse-bulletin.js';
+import { openStore } from '../../src/store/store.js';
+import { resolveAgency } from '../../src/stories/agencies.js';
+import { mergeIncoming } from '../../src/stories/merge.js';
+import { bulletinToIncoming } from '../../src/stories/normalise.js';
 
 interface JsonFeed {
   items: { id: string; title: string; date_published: string; date_modified: string; content_html?: string }[];
@@ -124,6 +130,23 @@ describe('bulletin intake, end to end', () => {
     expect((await fetch(`${daemon.url}/healthz`)).status).toBe(200);
   });
 
+  it('a typo lands on the agency meant, with a warning; a new name gets feeds, a warning and a status-feed entry', async () => {
+    writeFileSync(path.join(drop, 'names-2024-10-10.txt'), 'Europol arrests eleven in Spain\n\nSource: Europl\n\nEleven suspects were arrested.\n\nFrontex deploys officers to Greece\n\nSource: Frontex\n\nOfficers were deployed.\n');
+    await waitFor(async () => (await status()).sources.some((x) => x.key === 'names-2024-10-10.txt'), 10_000, 'the names bulletin');
+    const warnings = (await status()).sources.find((x) => x.key === 'names-2024-10-10.txt')!.warnings!;
+    expect(warnings).toEqual([
+      expect.stringMatching(/^line 1: "Source: Europl" \(item at line 1\) read as Europol \(europol\): one letter off "Europol"/),
+      expect.stringMatching(/^line 7: "Source: Frontex" \(item at line 7\) names no known agency: new agency Frontex \(frontex\)/),
+    ]);
+    const europol = await getJson<JsonFeed>(`${daemon.url}/feeds/europol.json`);
+    expect(europol.items.map((i) => i.title)).toContain('Europol arrests eleven in Spain');
+    expect((await fetch(`${daemon.url}/feeds/europl.json`)).status).toBe(404);
+    expect((await fetch(`${daemon.url}/feeds/frontex.json`)).status).toBe(200);
+    const incidents = await (await fetch(`${daemon.url}/feeds/status.atom`)).text();
+    expect(incidents).toContain('New agency Frontex (frontex) named by bulletin names-2024-10-10.txt (item at line 7)');
+    expect(incidents).toContain('<category term="new-agency"/>');
+  });
+
   it('prints a file name with control characters escaped (status page, CLI)', async () => {
     const evil = 'evil\u001b[31m\nname.txt';
     writeFileSync(path.join(drop, evil), 'A title of an evil file\n\nSource: NATO\n\nSome text.\n');
@@ -135,6 +158,43 @@ describe('bulletin intake, end to end', () => {
     expect(cli.stdout).toContain('bulletin evil\\x1b[31m\\nname.txt: ok');
     expect(cli.stdout).not.toContain('\u001b');
   });
+});
+
+describe('a store written by the code before day-only dates', () => {
+  it('keeps its ids (minted for the UTC day of the Brussels midnight), finds its stories again, and publishes them at noon', async () => {
+    const agencies: Agency[] = [
+      { id: 'nato', name: 'NATO', aliases: [], timezone: 'Europe/Brussels', feeds: [], configured: true },
+      { id: 'europol', name: 'Europol', aliases: [], timezone: 'Europe/Amsterdam', feeds: [], configured: true },
+      { id: 'eurojust', name: 'Eurojust', aliases: [], timezone: 'Europe/Amsterdam', feeds: [], configured: true },
+    ];
+    const ws = makeWorkspace(Object.fromEntries(agencies.map((a) => [a.id, { name: a.name, timezone: a.timezone }])));
+    // What the old code stored: the same items, ids minted from `published.slice(0, 10)` (no agency day then).
+    const parsed = parseBulletin(readFileSync(SEED, 'utf8'));
+    const incoming = parsed.items.map((item) => {
+      const ref = resolveAgency(item.agencyName, agencies);
+      const { day: _day, ...old } = bulletinToIncoming(item, { file: 'bulletin-2024-10-09.txt', agency: ref.id, timeZone: agencies.find((a) => a.id === ref.id)!.timezone });
+      return old;
+    });
+    const store = await openStore(ws.dataDir, { writable: true });
+    await store.commit(mergeIncoming(store.data, incoming, new Date('2024-10-09T08:00:00Z')).data);
+    const oldIds = store.data.stories.map((st) => st.id).sort();
+    await store.close();
+    expect(oldIds).toHaveLength(10);
+    for (const id of oldIds) expect(id).toContain(',2024-10-08:');
+
+    const daemon = await startDaemon({ FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir });
+    try {
+      // No content hash was stored, so the daemon reads the seed again at start-up.
+      await waitFor(async () => (await getJson<Status>(`${daemon.url}/status`)).sources.some((x) => x.key === 'bulletin-2024-10-09.txt'), 15_000, 'the seed re-read');
+      const feed = await getJson<JsonFeed>(`${daemon.url}/feeds/all.json`);
+      expect(feed.items.map((i) => i.id).sort()).toEqual(oldIds);
+      expect(new Set(feed.items.map((i) => i.date_published))).toEqual(new Set(['2024-10-09T10:00:00.000Z']));
+      const front = await (await fetch(`${daemon.url}/`)).text();
+      expect(front).not.toContain('>2024-10-08<');
+    } finally {
+      await daemon.stop();
+    }
+  }, 60_000);
 });
 
 describe('pressroom check-bulletin', () => {

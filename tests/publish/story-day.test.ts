@@ -6,7 +6,7 @@ import { readAtMost } from '../../src/sources/read-bulletins.js';
 import { emptyStore } from '../../src/store/store.js';
 import { mintId } from '../../src/stories/identity.js';
 import { mergeIncoming } from '../../src/stories/merge.js';
-import { bulletinToIncoming } from '../../src/stories/normalise.js';
+import { bulletinToIncoming, feedItemToIncoming } from '../../src/stories/normalise.js';
 import { isDayOnly, publicationDates, storyDay } from '../../src/publish/story-day.js';
 import { printableName } from '../../src/text/printable.js';
 
@@ -60,6 +60,22 @@ describe('publicationDates and storyDay', () => {
     // Published twice is the same: the rule is idempotent (a noon stored by a later version stays noon).
     const again = { ...story, ...publicationDates(story, zone) };
     if (isDayOnly(story, zone)) expect(storyDay(again, zone)).toBe(day);
+  });
+});
+
+describe('a feed item dated by a day only', () => {
+  it.each(['Wed, 09 Oct 2024', '2024-10-09', 'Wed, 09 Oct 2024 00:00:00 +0200'])('%s: the Brussels day everywhere, noon in feeds, id of that day', (date) => {
+    const { incoming } = feedItemToIncoming(
+      { kind: 'feed', title: 'Allies meet', link: 'https://www.nato.int/a', guid: 'a', published: date, categories: [] },
+      0,
+      { agency: 'nato', feedUrl: 'https://www.nato.int/rss', timeZone: 'Europe/Brussels', now: new Date('2024-10-10T00:00:00Z') },
+    );
+    expect(incoming!.day).toBe('2024-10-09');
+    const story = { published: incoming!.published!, updated: incoming!.published!, dateSource: 'feed' as const };
+    expect(storyDay(story, 'Europe/Brussels')).toBe('2024-10-09');
+    expect(publicationDates(story, 'Europe/Brussels').published).toBe('2024-10-09T10:00:00.000Z');
+    const { data } = mergeIncoming(emptyStore(), [incoming!], new Date('2024-10-10T00:00:00Z'));
+    expect(data.stories[0]!.id).toMatch(/^tag:pressroom,2024-10-09:nato\//);
   });
 });
 

@@ -26,6 +26,42 @@ export const SOURCE_LINES: SourceLineCase[] = [
   { description: 'not a Source line: "Sourcebook:"', line: 'Sourcebook: annual figures', expected: null },
 ];
 
+export interface VariantPlaceCase {
+  description: string;
+  text: string;
+  /** [title, agency] of each item read. */
+  items: [string, string][];
+  /** Lines warned about as a variant Source line read as text. */
+  warned: number[];
+}
+
+export const VARIANT_PLACES: VariantPlaceCase[] = [
+  {
+    description: '"Sources:" under a title is an item',
+    text: 'Title one\n\nSources: NATO\n\nText one.\n',
+    items: [['Title one', 'NATO']],
+    warned: [],
+  },
+  {
+    description: '"Sources:" citing figures under a paragraph is text',
+    text: 'Title one\n\nSource: Europol\n\nFigures rose by a third in 2023,\nthe agency said.\n\nSources: Eurostat, OECD\n',
+    items: [['Title one', 'Europol']],
+    warned: [8],
+  },
+  {
+    description: '"Source –" under a one-line sentence is text',
+    text: 'Title one\n\nSource: Europol\n\nFigures rose by a third in 2023.\n\nSource – national police data\n',
+    items: [['Title one', 'Europol']],
+    warned: [7],
+  },
+  {
+    description: 'the documented "Source:" keeps its old reading even under a paragraph line',
+    text: 'Title one\n\nSource: Europol\n\nFigures rose by a third\nin 2023\nSource: NATO\n\nText.\n',
+    items: [['Title one', 'Europol'], ['in 2023', 'NATO']],
+    warned: [],
+  },
+];
+
 export interface BoundaryCase {
   description: string;
   text: string;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseBulletin } from '../../src/sources/parse-bulletin.js';
-import { BOUNDARIES, SOURCE_LINES } from './bulletin-structure.data.js';
+import { BOUNDARIES, SOURCE_LINES, VARIANT_PLACES } from './bulletin-structure.data.js';
 
 const BODY = 'The Council adopted new rules today.';
 
@@ -18,6 +18,14 @@ describe('Source: line variants', () => {
   });
 });
 
+describe('where a variant Source line starts an item', () => {
+  it.each(VARIANT_PLACES)('$description', ({ text, items, warned }) => {
+    const parsed = parseBulletin(text);
+    expect(parsed.items.map((i) => [i.title, i.agencyName])).toEqual(items);
+    expect(parsed.warnings.filter((w) => w.message.includes('starts no item')).map((w) => w.line)).toEqual(warned);
+  });
+});
+
 describe('missed item boundaries', () => {
   it.each(BOUNDARIES)('$description', ({ text, expected }) => {
     const warned = parseBulletin(text).warnings.filter((w) => w.message.includes('no "Source:" line under it'));
@@ -29,6 +37,19 @@ describe('missed item boundaries', () => {
     const parsed = parseBulletin(readFileSync(new URL('../fixtures/bulletins/bulletin-2024-10-09.txt', import.meta.url), 'utf8'));
     expect(parsed.items).toHaveLength(10);
     expect(parsed.warnings).toEqual([]);
+  });
+
+  it('a first release with its Source: line missing is warned about (nothing of it is read), a heading plainly', () => {
+    const lines = readFileSync(new URL('../fixtures/bulletins/bulletin-2024-10-09.txt', import.meta.url), 'utf8').split('\n');
+    expect(lines[2]).toBe('Source: NATO');
+    lines[2] = '';
+    const parsed = parseBulletin(lines.join('\n'));
+    expect(parsed.items).toHaveLength(9);
+    expect(parsed.warnings).toEqual([
+      { line: 1, message: 'the text above the first item (lines 1–12) reads like a release with no "Source:" line; it was not read' },
+    ]);
+    const heading = parseBulletin('PRESS DIGEST\nWednesday 9 October 2024\n\nA title\n\nSource: NATO\n\nText.\n');
+    expect(heading.warnings).toEqual([{ line: 1, message: 'text before first item ignored' }]);
   });
 
   it('the seed with one Source: line deleted is warned about at the orphaned title', () => {

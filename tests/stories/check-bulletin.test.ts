@@ -1,7 +1,7 @@
 // checkBulletin: the report the CLI prints and POST /bulletins answers with, from text, a file name and agencies.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkBulletin, formatReport } from '../../src/stories/check-bulletin.js';
+import { checkBulletin, checkBulletinBytes, formatReport } from '../../src/stories/check-bulletin.js';
 import { AGENCIES } from './match-agency.data.js';
 
 const NOW = new Date('2026-01-15T10:00:00Z');
@@ -54,7 +54,9 @@ describe('checkBulletin', () => {
 
   it('the encoding warning is reported at line 0', () => {
     const r = checkBulletin('T\n\nSource: NATO\n\nx.\n', 'b.txt', AGENCIES, NOW, { encoding: 'windows-1252', encodingWarning: 'not valid UTF-8: read as windows-1252' });
-    expect(r.warnings).toEqual([{ line: 0, message: 'encoding: not valid UTF-8: read as windows-1252' }]);
+    expect(r.warnings).toEqual([{ line: 0, message: 'encoding: b.txt: not valid UTF-8: read as windows-1252' }]);
+    const utf8 = checkBulletin('T\n\nSource: NATO\n\nx.\n', 'c.txt', AGENCIES, NOW, { encoding: 'utf-8', encodingWarning: 'UTF-8 with 2 invalid bytes (each shown as U+FFFD)' });
+    expect(utf8.warnings[0]!.message).toBe('encoding: c.txt: UTF-8 with 2 invalid bytes (each shown as U+FFFD)');
   });
 
   it('an undated item with no file time is dated by now (the moment it would be saved)', () => {
@@ -66,5 +68,16 @@ describe('checkBulletin', () => {
     const r = checkBulletin(seed, 'bulletin-2024-10-09.txt', AGENCIES, NOW);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
     expect(Object.keys(r).sort()).toEqual(['encoding', 'errors', 'file', 'items', 'newAgencies', 'ok', 'warnings']);
+  });
+
+  it.each([
+    { encoding: 'utf-8', bytes: Buffer.from('Café in München\n\nSource: Europol\n\nText.\n', 'utf8'), warned: false },
+    { encoding: 'windows-1252', bytes: Buffer.from('Caf\xe9 in M\xfcnchen\n\nSource: Europol\n\nText.\n', 'latin1'), warned: true },
+    { encoding: 'utf-16le', bytes: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Café in München\n\nSource: Europol\n\nText.\n', 'utf16le')]), warned: false },
+  ])('checkBulletinBytes reads $encoding to the same item', ({ encoding, bytes, warned }) => {
+    const r = checkBulletinBytes(bytes, 'b.txt', AGENCIES, NOW);
+    expect(r.encoding).toBe(encoding);
+    expect(r.items.map((i) => [i.title, i.agency.id])).toEqual([['Café in München', 'europol']]);
+    expect(r.warnings.length > 0).toBe(warned);
   });
 });

@@ -7,8 +7,7 @@ import { linkCorrections } from '../../src/stories/bulletin-corrections.js';
 import { mergeIncoming } from '../../src/stories/merge.js';
 import { applyForgotten, forgetAgency, reconcileBulletin, restoreAgency, restoreCarried, undoWithdraw, withdrawById } from '../../src/stories/withdraw.js';
 import { runParseTask } from '../../src/worker/parse-task.js';
-import { knownAgencies } from '../../src/worker/ingest.js';
-import type { Config } from '../../src/config.js';
+import { knownAgencies } from '../../src/stories/agencies.js';
 import { publicView } from '../../src/web/public-view.js';
 import { E_ARREST, N_EXERCISE, N_SHORT, VERSIONS } from './withdraw.data.js';
 
@@ -20,7 +19,7 @@ const T0 = new Date('2024-10-10T08:00:00Z');
 const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
 async function items(file: string, text: string, data: StoreData): Promise<{ incoming: Incoming[]; discovered: { id: string; name: string }[] }> {
-  return runParseTask({ kind: 'bulletin', text, file, agencies: knownAgencies({ agencies: AGENCIES } as Config, data) });
+  return runParseTask({ kind: 'bulletin', text, file, agencies: knownAgencies(AGENCIES, data.discoveredAgencies) });
 }
 
 /** One read of a bulletin file, as the worker does it. */
@@ -139,7 +138,7 @@ describe('the operator’s withdrawals', () => {
 
   it('forgets a discovered agency (never a configured one), keeps it forgotten when a bulletin names it again, and restores it', async () => {
     let d = await readVersion(emptyStore(), 'a.txt', `${E_ARREST}\n${N_SHORT.replace('Source: NATO', 'Source: Frontexx')}`, T0);
-    expect(d.discoveredAgencies.frontexx).toEqual({ id: 'frontexx', name: 'Frontexx' });
+    expect(d.discoveredAgencies.frontexx).toMatchObject({ id: 'frontexx', name: 'Frontexx' });
     expect(forgetAgency(d, AGENCIES, 'europol', later(1))).toEqual({ error: 'europol is a configured agency (feeds/agencies/europol.json): remove that file instead' });
     const f = forgetAgency(d, AGENCIES, 'frontexx', later(1));
     if ('error' in f) throw new Error(f.error);
@@ -153,7 +152,7 @@ describe('the operator’s withdrawals', () => {
     expect(d.stories.filter((s) => s.agency === 'frontexx').every((s) => s.withdrawn?.by === 'operator')).toBe(true);
     // The right name, one letter off the forgotten one, is a new agency, never the forgotten typo.
     const right = await readVersion(d, 'b.txt', N_EXERCISE.replace('Source: NATO', 'Source: Frontex'), later(7));
-    expect(right.discoveredAgencies.frontex).toEqual({ id: 'frontex', name: 'Frontex' });
+    expect(right.discoveredAgencies.frontex).toMatchObject({ id: 'frontex', name: 'Frontex' });
     expect(publicView(right).data.stories.find((s) => s.agency === 'frontex')?.title).toBe('NATO Allies conclude annual nuclear deterrence exercise');
     const r = restoreAgency(d, 'frontexx', later(10));
     if ('error' in r) throw new Error(r.error);
