@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The one composition root: parse the command line, load config, wire the parts, listen, schedule, handle signals.
 import { readFileSync, statSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -16,6 +16,9 @@ import { createParsePool, type ParseRunner } from './worker/parse-pool.js';
 import { startSchedule, type Scheduler } from './worker/schedule.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createHealth } from './health.js';
+import { writeRegular } from './store/safe-fs.js';
+import { readTextSync } from './store/read-text.js';
+import { commitReporter, watchStoreHealth } from './health-store.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -54,6 +57,8 @@ function shortestInterval(config: Config): number {
 
 /** This process's health (src/health.ts): the store side and the config side report into it; the web tier reads it. */
 const health = createHealth();
+/** Told of each failed commit (the metrics counter, once metrics exist). */
+let onCommitFailure: () => void = () => {};
 
 /** The store's version and the health's as one number that changes when either does (the status feed shows both). */
 function versionOf(store: Store): () => { data: Store['data']; version: number } {
@@ -95,6 +100,7 @@ async function openOrExit(config: Config, writable: boolean, log: ReturnType<typ
       writable,
       log,
       ...(writable && config.retentionDays ? { retention: { maxAgeDays: config.retentionDays } } : {}),
+      ...(writable ? { onCommit: commitReporter(health, () => onCommitFailure()), describe: () => ({ degraded: health.snapshot().degraded }) } : {}),
     });
     health.markStoreLoaded();
     return store;
@@ -195,7 +201,7 @@ async function shareWorkerMetrics(config: Config, metrics: Metrics, log: Log): P
   try {
     const m = await metrics.render();
     const tmp = `${workerMetricsFile(config)}.tmp-${process.pid}`;
-    await writeFile(tmp, m.body);
+    await writeRegular(tmp, m.body);
     await rename(tmp, workerMetricsFile(config));
   } catch (e) {
     log.warn({ err: (e as Error).message }, 'could not write the worker metrics file');
@@ -239,7 +245,7 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
     agencies: config.agencies,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
-    publish: { limit: 50, maxAgeSeconds: shortestInterval(config) },
+    publish: { limit: 50, maxAgeSeconds: shortestInterval(config), health: () => health.snapshot() },
     log,
     onPublish: (p) => log.debug({ baseUrl: p.baseUrl, version: p.version, documents: p.documents, ms: Math.round(p.ms) }, 'rendered the default documents'),
   });
@@ -264,7 +270,7 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
     if (req.method === 'GET' && req.url === '/metrics') {
       metrics.observeRequest(req, res);
       metrics.observeStore(store.data);
-      const worker = withWorkerMetrics ? readFile(workerMetricsFile(config), 'utf8').catch(() => '') : Promise.resolve('');
+      const worker = withWorkerMetrics ? Promise.resolve().then(() => readTextSync(workerMetricsFile(config))).catch(() => '') : Promise.resolve('');
       void Promise.all([metrics.render(), worker]).then(
         ([m, w]) => res.writeHead(200, { 'Content-Type': m.contentType, 'Cache-Control': 'no-store' }).end(w ? `${m.body}\n${w}` : m.body),
         (e: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`metrics failed: ${(e as Error).message}\n`),
@@ -292,6 +298,25 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   log.info({ port, host: config.host ?? '(all interfaces)', feeds: config.feedsDir, data: config.dataDir }, `pressroom listening on http://${config.host ?? 'localhost'}:${port}`);
   return { server, prerender };
+}
+
+/**
+ * A port that cannot be had ends the process with one line (`port 8080 is in use`) and exit code 1, the store
+ * closed first so that no lock is left behind.
+ */
+async function listenOrExit<T>(config: Config, store: Store, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw e;
+    await store.close().catch(() => undefined);
+    const where = config.host ? `${config.host}:${config.port}` : `port ${config.port}`;
+    process.stderr.write(
+      code === 'EADDRINUSE' ? `pressroom: ${where} is in use\n` : code === 'EACCES' ? `pressroom: ${where} needs privileges this process does not have\n` : `pressroom: ${config.host} is not an address of this machine\n`,
+    );
+    process.exit(1);
+  }
 }
 
 /** Servers that are shutting down: their answers carry `Connection: close`. */
@@ -339,7 +364,9 @@ async function start(): Promise<void> {
   const log = makeLog(config);
   const store = await openOrExit(config, true, log);
   const metrics = createMetrics('all');
-  const { server, prerender } = await startWeb(config, store, log, metrics);
+  onCommitFailure = () => metrics.observeCommitFailure();
+  watchStoreHealth(store, health, { dataDir: config.dataDir, writer: true, log });
+  const { server, prerender } = await listenOrExit(config, store, () => startWeb(config, store, log, metrics));
   process.send?.('ready');
   const parser = parsePool(config);
   const scheduler = startWorker(config, store, log, metrics, parser, prerender);
@@ -358,6 +385,8 @@ async function worker(): Promise<void> {
   const log = makeLog(config);
   const store = await openOrExit(config, true, log);
   const metrics = createMetrics('worker');
+  onCommitFailure = () => metrics.observeCommitFailure();
+  watchStoreHealth(store, health, { dataDir: config.dataDir, writer: true, log });
   const parser = parsePool(config);
   const scheduler = startWorker(config, store, log, metrics, parser, () => {}, true);
   log.info({ data: config.dataDir }, 'pressroom worker running');
@@ -378,6 +407,7 @@ async function webOnly(): Promise<void> {
   const log = makeLog(config);
   const store = await openOrExit(config, false, log);
   const metrics = createMetrics('web');
+  watchStoreHealth(store, health, { dataDir: config.dataDir, writer: false, log });
   let prerender = () => {};
   const timer = setInterval(() => {
     store.reload().then(
@@ -389,7 +419,7 @@ async function webOnly(): Promise<void> {
       (e: unknown) => log.warn({ err: (e as Error).message }, 'store reload failed; serving the last good copy'),
     );
   }, RELOAD_MS);
-  const web = await startWeb(config, store, log, metrics, true);
+  const web = await listenOrExit(config, store, () => startWeb(config, store, log, metrics, true));
   const server = web.server;
   prerender = web.prerender;
   process.send?.('ready');
@@ -401,6 +431,12 @@ async function webOnly(): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // `pressroom status | head`: the reader went away; what was left to print has nobody to read it.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { once: { type: 'boolean' }, backfill: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   const cmd = positionals[0] ?? 'start';
   if (values.help || cmd === 'help') {
