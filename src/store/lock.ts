@@ -68,24 +68,35 @@ export async function acquireLock(dataDir: string, opts: AcquireOptions = {}): P
     socket.end(`${JSON.stringify({ ...extra, pid: process.pid, since, dataDir: real })}\n`);
   });
   server.on('error', () => {});
-  try {
-    await new Promise<void>((resolve, reject) => {
+  const bind = () =>
+    new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       // exclusive: under a cluster primary the handle would otherwise be shared, and bound by the primary.
-      server.listen({ path: name, exclusive: true }, () => resolve());
+      server.listen({ path: name, exclusive: true }, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
+  try {
+    try {
+      await bind();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      const holder = await askHolder(real, 2000);
+      if (holder) throw lockedBy(dataDir, `process ${holder.pid} (since ${holder.since})`);
+      // No answer: a holder that is dying (a killed process's other threads still exiting keep its descriptors
+      // open for a moment after it shows as a zombie) or whose event loop is stalled. Once more, then refuse.
+      await bind().catch((again: NodeJS.ErrnoException) => {
+        if (again.code !== 'EADDRINUSE') throw again;
+        // The information file names a holder whose event loop is busy.
+        const named = Number(firstLine(path.join(dataDir, LOCK_INFO_FILE)));
+        throw lockedBy(dataDir, Number.isInteger(named) && named > 0 ? `process ${named} (as ${LOCK_INFO_FILE} says; it did not answer on the lock socket)` : 'another process (it did not answer on the lock socket)');
+      });
+    }
   } catch (e) {
     server.close();
-    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw new StoreError(`cannot take the store lock of ${dataDir}: ${(e as Error).message}`, 'io');
-    const holder = await askHolder(real, 2000);
-    // A holder whose event loop is busy does not answer; the information file names it then.
-    const named = Number(firstLine(path.join(dataDir, LOCK_INFO_FILE)));
-    const who = holder
-      ? `process ${holder.pid} (since ${holder.since})`
-      : Number.isInteger(named) && named > 0
-        ? `process ${named} (as ${LOCK_INFO_FILE} says; it did not answer on the lock socket)`
-        : 'another process (it did not answer on the lock socket)';
-    throw new StoreError(`store ${dataDir} is locked by ${who}: only one Pressroom worker may write it`, 'locked');
+    if (e instanceof StoreError) throw e;
+    throw new StoreError(`cannot take the store lock of ${dataDir}: ${(e as Error).message}`, 'io');
   }
   // Never what keeps a process alive: the kernel frees the name at exit anyway.
   server.unref();
@@ -106,6 +117,10 @@ export async function acquireLock(dataDir: string, opts: AcquireOptions = {}): P
     server.close();
     if (firstLine(info) === String(process.pid)) rmSync(info, { force: true });
   };
+}
+
+function lockedBy(dataDir: string, who: string): StoreError {
+  return new StoreError(`store ${dataDir} is locked by ${who}: only one Pressroom worker may write it`, 'locked');
 }
 
 /** The first line of a small regular file (never through a link), or undefined. */
