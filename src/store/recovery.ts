@@ -132,7 +132,8 @@ function otherGenerations(onDisk: readonly string[], partition: string, except: 
 }
 
 /** A manifest made from the partition files on disk: each partition's newest file that reads. */
-async function rebuildManifest(dir: string, onDisk: readonly string[], reviver: Reviver | undefined, at: string): Promise<{ manifest: Manifest; parts: Map<string, Story[]> }> {
+async function rebuildManifest(dir: string, onDisk: readonly string[], reviver: Reviver | undefined, at: string): Promise<{ manifest: Manifest; parts: Map<string, Story[]>; damaged: Loss[] }> {
+  const damaged: Loss[] = [];
   const names = [...new Set(onDisk.map((f) => PARTITION_FILE.exec(f)![1]!))].sort();
   const partitions: Record<string, PartitionRef> = {};
   const parts = new Map<string, Story[]>();
@@ -140,20 +141,24 @@ async function rebuildManifest(dir: string, onDisk: readonly string[], reviver: 
   let generation = 0;
   for (const f of onDisk) generation = Math.max(generation, Number(PARTITION_FILE.exec(f)![2]));
   for (const name of names) {
+    const unreadable: Loss[] = [];
     for (const f of otherGenerations(onDisk, name, '')) {
       try {
         const stories = await readPartition(dir, name, f, reviver);
         partitions[name] = { file: f, stories: stories.length, bytes: 0 };
         parts.set(name, stories);
         for (const s of stories) maxSeq = Math.max(maxSeq, s.seq);
+        for (const l of unreadable) Object.assign(l, { restoredFrom: `${PARTITION_DIR}/${f}`, restoredStories: stories.length });
         break;
-      } catch {
-        /* an older generation may read */
+      } catch (e) {
+        // An older generation may read. With no manifest, how many stories this one held is unknown.
+        unreadable.push({ file: `${PARTITION_DIR}/${f}`, partition: name, ...partsOfName(name), reason: (e as Error).message, at });
       }
     }
+    damaged.push(...unreadable);
   }
   const manifest: Manifest = { schema: SCHEMA_VERSION, generation, committedAt: at, nextSeq: maxSeq + 1, sources: {}, discoveredAgencies: {}, partitions };
-  return { manifest, parts };
+  return { manifest, parts, damaged };
 }
 
 /**
@@ -178,7 +183,7 @@ export async function recoverStore(dir: string, writable: boolean, log?: StoreLo
     const result = await readPartitions(dir, manifest, bak, chosen.parts, reviver, at);
     if (result.damaged.length && !writable && attempt < 2) continue;
     let repaired = chosen.repaired;
-    for (const d of result.damaged) {
+    for (const d of [...(chosen.damaged ?? []).map((loss) => ({ loss })), ...result.damaged]) {
       repaired = true;
       losses.push(d.loss);
       if (writable && !(await quarantine(dir, d.loss, log))) keep.add(path.basename(d.loss.file));
@@ -188,7 +193,7 @@ export async function recoverStore(dir: string, writable: boolean, log?: StoreLo
   }
 }
 
-type Chosen = { kind: 'done'; loaded: Loaded; repaired: boolean } | { kind: 'manifest'; manifest: Manifest; repaired: boolean; parts?: Map<string, Story[]> };
+type Chosen = { kind: 'done'; loaded: Loaded; repaired: boolean } | { kind: 'manifest'; manifest: Manifest; repaired: boolean; parts?: Map<string, Story[]>; damaged?: Loss[] };
 
 /** Which manifest to go by: pressroom.json, else its .bak, else one rebuilt from the partitions on disk. */
 async function chooseManifest(
@@ -240,7 +245,7 @@ async function chooseManifest(
   if (main.kind === 'missing') losses.push(loss);
   else losses[losses.findIndex((l) => l.file === STORE_FILE)]!.reason = loss.reason;
   log?.error({ partitions: Object.keys(rebuilt.manifest.partitions).length, stories: n }, `STORE DAMAGE: ${loss.reason}`);
-  return { kind: 'manifest', manifest: rebuilt.manifest, repaired: true, parts: rebuilt.parts };
+  return { kind: 'manifest', manifest: rebuilt.manifest, repaired: true, parts: rebuilt.parts, damaged: rebuilt.damaged };
 }
 
 interface Damaged {
