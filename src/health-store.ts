@@ -7,9 +7,12 @@ import { describeLoss, type CommitOutcome, type Loss, type Store } from './store
 
 /** What went wrong with a write, in words, without paths (the status feed and /status are public). */
 export function writeProblem(e: Error): string {
-  let cause: unknown = e;
-  while (cause instanceof Error && (cause as NodeJS.ErrnoException).code === undefined && cause.cause) cause = cause.cause;
-  const code = (cause as NodeJS.ErrnoException).code ?? ((e as { cause?: NodeJS.ErrnoException }).cause?.code);
+  // The system's error code (ENOSPC, …), wherever it is in the chain of causes.
+  let code: string | undefined;
+  for (let c: unknown = e; c instanceof Error && code === undefined; c = c.cause) {
+    const k = (c as NodeJS.ErrnoException).code;
+    if (typeof k === 'string' && /^E[A-Z]+$/.test(k)) code = k;
+  }
   const words: Record<string, string> = {
     ENOSPC: 'no space left on the device',
     EDQUOT: 'disk quota exceeded',
@@ -20,8 +23,7 @@ export function writeProblem(e: Error): string {
     ENOTREG: 'a store file is a link, a FIFO or a folder',
     EMFILE: 'too many open files',
   };
-  const c = typeof code === 'string' ? code : undefined;
-  return c ? `${words[c] ?? 'the write failed'} (${c})` : 'the write failed';
+  return code ? `${words[code] ?? 'the write failed'} (${code})` : 'the write failed';
 }
 
 interface Log {
