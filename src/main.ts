@@ -311,9 +311,13 @@ async function listenOrExit<T>(config: Config, store: Store, listen: () => Promi
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw e;
     await store.close().catch(() => undefined);
-    const where = config.host ? `${config.host}:${config.port}` : `port ${config.port}`;
+    const on = config.host ? ` on ${config.host}` : '';
     process.stderr.write(
-      code === 'EADDRINUSE' ? `pressroom: ${where} is in use\n` : code === 'EACCES' ? `pressroom: ${where} needs privileges this process does not have\n` : `pressroom: ${config.host} is not an address of this machine\n`,
+      code === 'EADDRINUSE'
+        ? `pressroom: port ${config.port} is in use${on}\n`
+        : code === 'EACCES'
+          ? `pressroom: port ${config.port}${on} needs privileges this process does not have\n`
+          : `pressroom: ${config.host} is not an address of this machine\n`,
     );
     process.exit(1);
   }
