@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import cron from 'node-cron';
 import { pino } from 'pino';
 import { ConfigError, HTTP_DEFAULTS, loadConfig, type Config } from './config.js';
-import { openStore, StoreError, type Store } from './store/store.js';
+import { describeLoss, openStore, StoreError, type Store } from './store/store.js';
+import { askHolder } from './store/lock.js';
 import { createApp } from './web/app.js';
 import { tuneHeapForWebTier } from './web/heap.js';
 import { runIngest, type IngestReport } from './worker/ingest.js';
@@ -176,6 +177,10 @@ async function status(): Promise<number> {
     // Operator-only detail (redirect chain, refused address): the public /status never shows it.
     if (s.errorCode && s.errorDetail) process.stdout.write(`  detail: ${s.errorDetail}\n`);
   }
+  // The store's own state: its damaged files, and what the writer says of its commits.
+  for (const l of await store.damage()) process.stdout.write(`store: damaged ${describeLoss(l)}\n`);
+  const commits = ((await askHolder(config.dataDir))?.degraded as { commits?: { message: string; since: string } } | undefined)?.commits;
+  if (commits) process.stdout.write(`store: ${commits.message} (since ${commits.since})\n`);
   return 0;
 }
 
@@ -473,6 +478,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  process.stderr.write(`pressroom: ${(e as Error).stack ?? String(e)}\n`);
+  // A store error (a commit of `ingest --once` on a full disk) is one line; anything else is a bug: its stack.
+  process.stderr.write(`pressroom: ${e instanceof StoreError ? e.message : ((e as Error).stack ?? String(e))}\n`);
   process.exit(1);
 });

@@ -180,12 +180,12 @@ describe('a damaged store', () => {
     const m = manifestOf(dataDir);
     const bak = manifestOf(dataDir, 'pressroom.json.bak');
     // The partition the second commit rewrote: its previous file is still there, named by .bak.
-    const changed = Object.keys(m.partitions).find((p) => bak.partitions[p] && bak.partitions[p]!.file !== m.partitions[p]!.file);
+    const changed = Object.keys(m.partitions).find((p) => bak.partitions[p] && bak.partitions[p]!.file !== m.partitions[p]!.file) ?? '';
     expect(changed).toBe('2024-09_europol');
     writeFileSync(path.join(dataDir, 'stories', m.partitions[changed]!.file), '{"partial": ');
     const d = await daemon(dataDir);
     expect(await ids(d.url)).toEqual(allIds);
-    expect((await get(`${d.url}/readyz`)).body).toContain(`restored from stories/${bak.partitions[changed!]!.file}`);
+    expect((await get(`${d.url}/readyz`)).body).toContain(`restored from stories/${bak.partitions[changed]!.file}`);
     // The edit of the second run is what was lost: the story is there with its text before the edit.
     const story = JSON.parse((await get(`${d.url}/feeds/europol.json`)).body) as { items: { title: string; content_html?: string; content_text?: string }[] };
     const edited = story.items.find((i) => i.title.startsWith('Europol takes down'))!;
@@ -257,6 +257,16 @@ describe('a full disk', () => {
     expect((await get(`${d.url}/metrics`)).body).toMatch(/^pressroom_store_commit_failures_total [1-9]\d*$/m);
     await waitFor(async () => (await get(`${d!.url}/feeds/status.atom`)).body.includes('Pressroom cannot write its store'), 10_000, 'the status feed incident');
     expect(await ids(d.url)).toHaveLength(10);
+    // A read-only web instance beside it hears of the failing commits from the writer (over its lock socket: no
+    // disk needed), and so does `pressroom status`.
+    const web = await startDaemon(env, 20_000, 'web');
+    try {
+      await waitFor(async () => /degraded: commits/.test((await get(`${web.url}/readyz`)).body), 10_000, 'the web tier reporting the commits');
+      expect((await status(web.url)).degraded?.commits?.message).toMatch(/ENOSPC/);
+    } finally {
+      await web.stop();
+    }
+    expect((await runCli(['status'], env)).stdout).toMatch(/^store: store commits fail: no space left on the device \(ENOSPC\)/m);
     // Nothing a failed commit wrote is left behind.
     const leftovers = readdirSync(path.join(dataDir, 'stories')).filter((f) => !before.includes(f));
     const named = new Set([...Object.values(manifestOf(dataDir).partitions)].map((p) => p.file));
