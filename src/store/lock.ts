@@ -83,14 +83,16 @@ export async function acquireLock(dataDir: string, opts: AcquireOptions = {}): P
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
       const holder = await askHolder(real, 2000);
-      if (holder) throw lockedBy(dataDir, `process ${holder.pid} (since ${holder.since})`);
+      if (holder) throw lockedBy(dataDir, `process ${holder.pid}`, `it holds the lock since ${holder.since}`);
       // No answer: a holder that is dying (a killed process's other threads still exiting keep its descriptors
       // open for a moment after it shows as a zombie) or whose event loop is stalled. Once more, then refuse.
       await bind().catch((again: NodeJS.ErrnoException) => {
         if (again.code !== 'EADDRINUSE') throw again;
         // The information file names a holder whose event loop is busy.
         const named = Number(firstLine(path.join(dataDir, LOCK_INFO_FILE)));
-        throw lockedBy(dataDir, Number.isInteger(named) && named > 0 ? `process ${named} (as ${LOCK_INFO_FILE} says; it did not answer on the lock socket)` : 'another process (it did not answer on the lock socket)');
+        throw Number.isInteger(named) && named > 0
+          ? lockedBy(dataDir, `process ${named}`, `as ${LOCK_INFO_FILE} says; it did not answer on the lock socket`)
+          : lockedBy(dataDir, 'another process', 'it did not answer on the lock socket');
       });
     }
   } catch (e) {
@@ -119,8 +121,8 @@ export async function acquireLock(dataDir: string, opts: AcquireOptions = {}): P
   };
 }
 
-function lockedBy(dataDir: string, who: string): StoreError {
-  return new StoreError(`store ${dataDir} is locked by ${who}: only one Pressroom worker may write it`, 'locked');
+function lockedBy(dataDir: string, who: string, note: string): StoreError {
+  return new StoreError(`store ${dataDir} is locked by ${who}: only one Pressroom worker may write it (${note})`, 'locked');
 }
 
 /** The first line of a small regular file (never through a link), or undefined. */

@@ -286,7 +286,10 @@ async function readPartitions(
     const loss: Loss = { file: `${PARTITION_DIR}/${ref.file}`, partition: name, month, agency, stories: ref.stories, reason, at };
     onDisk ??= dirState === 'folder' ? await partitionFilesOnDisk(dir) : [];
     const fromBak = bak?.partitions[name]?.file;
-    const candidates = [...new Set([...(fromBak && fromBak !== ref.file ? [fromBak] : []), ...otherGenerations(onDisk, name, ref.file)])];
+    // Older copies only: a file of a later generation than the manifest's was written by a commit that never
+    // completed (it is swept), and was never served.
+    const older = otherGenerations(onDisk, name, ref.file).filter((f) => Number(PARTITION_FILE.exec(f)![2]) <= manifest.generation);
+    const candidates = [...new Set([...(fromBak && fromBak !== ref.file ? [fromBak] : []), ...older])];
     delete partitions[name];
     for (const c of candidates) {
       try {
