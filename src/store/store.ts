@@ -368,11 +368,13 @@ class PartitionedStore implements Store {
 
   /** Manifests two commits old, whose files may go once neither of the last two manifests names them. */
   private garbage: Manifest[] = [];
+  /** Damaged files that could not be quarantined: never deleted. */
+  private unmovable: ReadonlySet<string> = new Set();
 
   private async collectGarbage(): Promise<void> {
     const old = this.garbage.splice(0);
     if (!old.length) return;
-    const keep = new Set([...Object.values(this.manifest?.partitions ?? {}), ...Object.values(this.previous?.partitions ?? {})].map((r) => r.file));
+    const keep = new Set([...this.unmovable, ...[...Object.values(this.manifest?.partitions ?? {}), ...Object.values(this.previous?.partitions ?? {})].map((r) => r.file)]);
     const doomed = new Set(old.flatMap((m) => Object.values(m.partitions).map((r) => r.file)).filter((f) => !keep.has(f)));
     await Promise.all([...doomed].map((f) => rm(path.join(this.dir, PARTITION_DIR, f), { force: true }).catch(() => undefined)));
   }
@@ -383,6 +385,7 @@ class PartitionedStore implements Store {
    */
   async sweep(bak: Manifest | undefined, keep: ReadonlySet<string> = new Set()): Promise<void> {
     this.previous = bak;
+    this.unmovable = keep;
     const needed = new Set([...keep, ...[...Object.values(this.manifest?.partitions ?? {}), ...Object.values(bak?.partitions ?? {})].map((r) => r.file)]);
     // Deleting frees space: a full disk does not stop it, and a failure here is no reason not to start.
     const gone = async (p: string) => rm(p, { force: true }).catch(() => undefined);
@@ -404,8 +407,12 @@ class PartitionedStore implements Store {
 
   async damage(): Promise<Loss[]> {
     const inQuarantine = await readQuarantine(this.dir);
+    // What this open found and did not quarantine: the writer's for as long as it runs (a rebuilt manifest, a
+    // file it could not move); a reader's until it reloads the writer's repaired manifest (the writer then lists
+    // them in quarantine/).
+    const own = this.opts.writable ? this.losses.filter((l) => !l.quarantined) : this.ver === 1 ? this.losses : [];
     const seen = new Set(inQuarantine.map((l) => `${l.file} ${l.at}`));
-    return [...inQuarantine, ...this.losses.filter((l) => !seen.has(`${l.file} ${l.at}`))];
+    return [...inQuarantine, ...own.filter((l) => !seen.has(`${l.file} ${l.at}`))];
   }
 
   async reload(): Promise<boolean> {
