@@ -303,7 +303,8 @@ async function readPartitions(
         /* try the next */
       }
     }
-    if (dirState === 'folder') damaged.push({ loss });
+    // A link or file in place of stories/ is one loss (named above) that covers all its partitions.
+    if (dirState === 'folder' || dirState === 'missing') damaged.push({ loss });
     else if (damaged[0]) damaged[0].loss.reason += `; ${ref.stories} stories of ${name} lost`;
   }
   return { manifest: { ...manifest, partitions }, parts, damaged };

@@ -160,3 +160,14 @@ describe('a commit that fails', () => {
     expect(again.data.stories).toHaveLength(5);
   });
 });
+
+describe('a deleted stories/ folder', () => {
+  it('names every partition it lost, and serves an empty store rather than refusing', async () => {
+    const dir = tmp();
+    await committed(dir);
+    rmSync(path.join(dir, 'stories'), { recursive: true });
+    const store = await open(dir);
+    expect(store.data.stories).toEqual([]);
+    expect((await store.damage()).map((l) => `${l.month} ${l.agency} ${l.stories}`).sort()).toEqual(['2024-08 nato 1', '2024-09 nato 1', '2024-10 nato 1']);
+  });
+});
