@@ -102,6 +102,22 @@ describe.skipIf(process.platform !== 'linux')('the store lock', () => {
     parent.kill('SIGKILL');
   });
 
+  it('still excludes a second writer while the holder\'s event loop is stalled (it cannot answer)', { timeout: 60_000 }, async () => {
+    const dir = tmp();
+    // The holder takes the lock, says so, then blocks its event loop for 8 s: no timer, no socket answer.
+    const script = `const { openStore } = await import(${JSON.stringify(path.join(ROOT, 'dist/store/store.js'))}); const s = await openStore(process.argv[1], { writable: true }); console.log('got ' + process.pid); const t = Date.now() + 8000; while (Date.now() < t); await s.close();`;
+    const holder = spawn(process.execPath, ['--input-type=module', '-e', script, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(holder);
+    let out = '';
+    holder.stdout!.on('data', (d) => (out += d));
+    const deadline = Date.now() + 20_000;
+    while (!/got \d+/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const pid = /got (\d+)/.exec(out)?.[1];
+    const r = await contender(dir, 0, 0);
+    expect(r.code).toBe(3);
+    expect(r.line).toMatch(new RegExp(`^locked store .* is locked by process ${pid}: only one Pressroom worker may write it \\(as pressroom.lock says; it did not answer`));
+  });
+
   it('is one lock for every spelling of the data folder (a link to it, a trailing slash)', async () => {
     const dir = tmp();
     const link = path.join(tmp(), 'data-link');
