@@ -1,5 +1,6 @@
 // A would-be writer for the lock tests: waits until the given instant (so that many start at once), opens the
-// store in argv[2] for writing with the compiled modules, prints `got` or `locked <message>`, holds it argv[3] ms.
+// store in argv[2] for writing with the compiled modules, prints `got` or `locked <message>`, holds it argv[3] ms
+// (`stdin`: until its stdin ends).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,7 +12,10 @@ if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 try {
   const store = await openStore(dir, { writable: true });
   process.stdout.write(`got ${process.pid}\n`);
-  await new Promise((r) => setTimeout(r, Number(holdMs)));
+  if (holdMs === 'stdin') {
+    process.stdin.resume();
+    await new Promise((r) => process.stdin.on('end', r));
+  } else await new Promise((r) => setTimeout(r, Number(holdMs)));
   await store.close();
   process.exit(0);
 } catch (e) {

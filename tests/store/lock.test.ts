@@ -24,9 +24,9 @@ afterEach(() => {
 });
 
 /** Runs a would-be writer; resolves with its first line of output and its exit. */
-function contender(dir: string, holdMs: number, startAt: number): Promise<{ line: string; code: number | null }> {
+function contender(dir: string, holdMs: number | 'stdin', startAt: number): Promise<{ line: string; code: number | null }> {
   return new Promise((resolve) => {
-    const c = spawn(process.execPath, [CHILD, dir, String(holdMs), String(startAt)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(process.execPath, [CHILD, dir, String(holdMs), String(startAt)], { stdio: [holdMs === 'stdin' ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     children.push(c);
     let out = '';
     c.stdout!.on('data', (d) => (out += d));
@@ -48,25 +48,30 @@ describe.skipIf(process.platform !== 'linux')('the store lock', () => {
   beforeAll(() => ensureBuilt(), 120_000);
 
   it('admits exactly one of 20 writers started at once over a stale lock file, and names it to the others', { timeout: 60_000 }, async () => {
-    for (let round = 0; round < 1; round++) {
-      const dir = tmp();
-      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-      writeFileSync(path.join(dir, 'pressroom.lock'), `${dead.stdout}\n`);
-      // Every contender holds long enough that all others try while it holds.
-      const startAt = Date.now() + 4000;
-      const results = await Promise.all(Array.from({ length: 20 }, () => contender(dir, 6000, startAt)));
-      const got = results.filter((r) => r.line.startsWith('got '));
-      expect(got, results.map((r) => r.line).join('\n')).toHaveLength(1);
-      const holder = got[0]!.line.slice(4);
-      for (const r of results.filter((x) => !x.line.startsWith('got '))) {
-        expect(r.code).toBe(3);
-        expect(r.line).toMatch(new RegExp(`^locked store .* is locked by process ${holder}\\b`));
-      }
-      // Released at exit: nothing is left that blocks the next writer.
-      expect(existsSync(path.join(dir, 'pressroom.lock'))).toBe(false);
-      const next = await openStore(dir, { writable: true });
-      await next.close();
+    const dir = tmp();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(path.join(dir, 'pressroom.lock'), `${dead.stdout}\n`);
+    // Each contender that gets the lock holds it until its stdin ends, which the test does once every other has
+    // been refused: however slowly a loaded machine starts twenty processes, all try while one holds.
+    const startAt = Date.now() + 3000;
+    const runs = Array.from({ length: 20 }, () => contender(dir, 'stdin', startAt));
+    const spawned = children.slice(-20);
+    // Wait until 19 have exited (refused); then release the holder.
+    const deadline = Date.now() + 50_000;
+    while (spawned.filter((c) => c.exitCode !== null).length < 19 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    for (const c of spawned) c.stdin?.end();
+    const results = await Promise.all(runs);
+    const got = results.filter((r) => r.line.startsWith('got '));
+    expect(got, results.map((r) => r.line).join('\n')).toHaveLength(1);
+    const holder = got[0]!.line.slice(4);
+    for (const r of results.filter((x) => !x.line.startsWith('got '))) {
+      expect(r.code).toBe(3);
+      expect(r.line).toMatch(new RegExp(`^locked store .* is locked by process ${holder}\\b`));
     }
+    // Released at exit: nothing is left that blocks the next writer.
+    expect(existsSync(path.join(dir, 'pressroom.lock'))).toBe(false);
+    const next = await openStore(dir, { writable: true });
+    await next.close();
   });
 
   it('is free again when its writer is SIGKILLed into a zombie that nobody reaps', { timeout: 60_000 }, async () => {
