@@ -79,7 +79,8 @@ async function keepBackup(file: string): Promise<void> {
 }
 
 export async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  // Read-only and a folder (O_DIRECTORY: never a FIFO); DATA_DIR itself may be a link, so it is followed here.
+  const fh = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
     await fh.sync();
   } finally {

@@ -171,3 +171,20 @@ describe('a deleted stories/ folder', () => {
     expect((await store.damage()).map((l) => `${l.month} ${l.agency} ${l.stories}`).sort()).toEqual(['2024-08 nato 1', '2024-09 nato 1', '2024-10 nato 1']);
   });
 });
+
+describe('a DATA_DIR that is itself a link', () => {
+  it('is an operator\'s choice: followed, written and read as usual', async () => {
+    const real = tmp();
+    const link = path.join(tmp(), 'data');
+    symlinkSync(real, link);
+    const store = await open(link);
+    await store.commit(dataOf(THREE));
+    await store.commit(dataOf([...THREE, story(4, '2024-11-01T10:00:00.000Z')]));
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+    expect(readdirSync(real).sort()).toEqual(['pressroom.json', 'pressroom.json.bak', 'stories']);
+    const again = await open(link);
+    expect(again.data.stories).toHaveLength(4);
+    expect(await again.damage()).toEqual([]);
+  });
+});
