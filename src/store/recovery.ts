@@ -10,16 +10,14 @@
 //   - the manifest: the .bak is used; without a good .bak the manifest is rebuilt from the partition files on
 //     disk (each partition's newest file that reads), losing only the sources' states (feeds are fetched again
 //     in full; the stories are matched to the stored ones, not duplicated).
-import { lstat, mkdir, rename } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
-import type { Story } from '../model.js';
-import { SCHEMA_VERSION } from '../model.js';
+import { SCHEMA_VERSION, type Story } from '../model.js';
 import type { StoreLog } from './errors.js';
 import { PARTITION_DIR, PARTITION_FILE, STORE_FILE, type Manifest, type PartitionRef } from './layout.js';
 import { readTextSync } from './read-text.js';
 import { emptyLoaded, partitionDirState, partitionFilesOnDisk, readManifestFile, readPartition, type Loaded, type ManifestRead, type Reviver } from './read-store.js';
 import { writeRegular } from './safe-fs.js';
-import { readdir } from 'node:fs/promises';
 
 export const QUARANTINE_DIR = 'quarantine';
 
