@@ -69,7 +69,7 @@ export function describeLoss(l: Loss): string {
     : l.partition
       ? `its stories are lost`
       : l.file === STORE_FILE
-        ? 'used the last good copy or rebuilt it from the partition files'
+        ? l.reason.includes('rebuilt from') ? 'the stories are all kept' : 'the last good copy (.bak) is used'
         : 'not used';
   return `${what} cannot be read (${l.reason}); ${outcome}${l.quarantined ? `; moved to ${l.quarantined}` : ''}`;
 }
