@@ -112,6 +112,18 @@ describe('planted files', () => {
     expect(lstatSync(path.join(dir, 'pressroom.json.tmp'), { throwIfNoEntry: false })).toBeUndefined();
   });
 
+  it('never writes the lock information through a link planted as pressroom.lock', async () => {
+    const dir = tmp();
+    const outside = path.join(tmp(), 'victim.txt');
+    writeFileSync(outside, 'untouched');
+    symlinkSync(outside, path.join(dir, 'pressroom.lock'));
+    const warnings: string[] = [];
+    const store = await open(dir, { log: { warn: (_o, m) => void warnings.push(m), error: () => {} } });
+    await store.commit(dataOf(THREE));
+    expect(readFileSync(outside, 'utf8')).toBe('untouched');
+    expect(warnings).toEqual(['could not write the lock information file (the lock is held all the same)']);
+  });
+
   it('quarantines a link in place of stories/ and serves nothing through it', async () => {
     const dir = tmp();
     await committed(dir);
