@@ -41,7 +41,13 @@ export async function readManifestFile(file: string): Promise<ManifestRead> {
 
 /** The stories of one partition file; throws (naming the file) when it is missing, not regular, or not a partition. */
 export async function readPartition(dir: string, name: string, file: string, reviver?: Reviver): Promise<Story[]> {
-  const data = await new DurableJsonFile<PartitionFile | null>(path.join(dir, PARTITION_DIR, file), 'fresh', reviver).read();
+  let data: PartitionFile | null;
+  try {
+    data = await new DurableJsonFile<PartitionFile | null>(path.join(dir, PARTITION_DIR, file), 'fresh', reviver).read();
+  } catch (e) {
+    // JSON.parse does not say which file; the messages of safe-fs do (with the full path): one shape for both.
+    throw new Error(`partition file ${file}: ${(e as Error).message.replace(`${path.join(dir, PARTITION_DIR, file)} `, '')}`, { cause: e });
+  }
   if (data === null) throw new Error(`partition file ${file} is missing`);
   if (!isPartitionFile(data, name)) throw new Error(`partition file ${file} is not a Pressroom partition of ${name}`);
   return data.stories;

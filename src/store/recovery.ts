@@ -36,6 +36,8 @@ export interface Loss {
   /** The older copy used instead: what changed since it was written is lost (not all `stories`). */
   restoredFrom?: string;
   restoredStories?: number;
+  /** What was done instead, when not said by the fields above (a manifest: "the last good copy (.bak) is used"). */
+  outcome?: string;
   /** Where the writer moved the damaged file (absent: left in place, by a reader or because it could not be moved). */
   quarantined?: string;
   /** ISO 8601. */
@@ -61,6 +63,11 @@ function partsOfName(partition: string): { month: string; agency: string } {
 
 const stamp = (at: string) => at.replace(/[:.]/g, '-');
 
+/** `text` with the paths inside `dir` made relative to it. */
+export function relative(dir: string, text: string): string {
+  return text.split(`${dir}${path.sep}`).join('');
+}
+
 /** One line naming a loss, for the log and /readyz. */
 export function describeLoss(l: Loss): string {
   const what = l.partition ? `${l.file} (${l.month}, agency ${l.agency}, ${l.stories ?? '?'} stories per the manifest)` : l.file;
@@ -68,9 +75,7 @@ export function describeLoss(l: Loss): string {
     ? `restored from ${l.restoredFrom} (${l.restoredStories} stories): changes committed after that copy are lost`
     : l.partition
       ? `its stories are lost`
-      : l.file === STORE_FILE
-        ? l.reason.includes('rebuilt from') ? 'the stories are all kept' : 'the last good copy (.bak) is used'
-        : 'not used';
+      : (l.outcome ?? 'not used');
   return `${what} cannot be read (${l.reason}); ${outcome}${l.quarantined ? `; moved to ${l.quarantined}` : ''}`;
 }
 
@@ -181,6 +186,8 @@ export async function recoverStore(dir: string, writable: boolean, log?: StoreLo
     const result = await readPartitions(dir, manifest, bak, chosen.parts, reviver, at);
     if (result.damaged.length && !writable && attempt < 2) continue;
     let repaired = chosen.repaired;
+    // Reasons are shown on public pages (/status, the status feed): paths inside DATA_DIR, relative.
+    for (const l of [...losses, ...(chosen.damaged ?? []), ...result.damaged.map((d) => d.loss)]) l.reason = relative(dir, l.reason);
     for (const d of [...(chosen.damaged ?? []).map((loss) => ({ loss })), ...result.damaged]) {
       repaired = true;
       losses.push(d.loss);
@@ -206,7 +213,7 @@ async function chooseManifest(
 ): Promise<Chosen> {
   if (main.kind === 'manifest') return { kind: 'manifest', manifest: main.manifest, repaired: false };
   if (main.kind === 'bad') {
-    const loss: Loss = { file: STORE_FILE, reason: main.reason, at };
+    const loss: Loss = { file: STORE_FILE, reason: main.reason, at, outcome: 'the last good copy (.bak) is used' };
     losses.push(loss);
     if (writable) await quarantine(dir, loss, log);
     log?.error({ ...loss }, `STORE DAMAGE: the manifest ${describeLoss(loss)}`);
@@ -239,9 +246,14 @@ async function chooseManifest(
   }
   const rebuilt = await rebuildManifest(dir, onDisk, reviver, at);
   const n = Object.values(rebuilt.manifest.partitions).reduce((a, r) => a + r.stories, 0);
-  const loss: Loss = { file: STORE_FILE, reason: `${reason}, and no good .bak: rebuilt from ${Object.keys(rebuilt.manifest.partitions).length} partition files (${n} stories); the sources' states start afresh`, at };
+  const loss: Loss = {
+    file: STORE_FILE,
+    reason: `${reason}, and no good .bak: rebuilt from ${Object.keys(rebuilt.manifest.partitions).length} partition files (${n} stories); the sources' states start afresh`,
+    at,
+    outcome: 'every partition file that reads is kept',
+  };
   if (main.kind === 'missing') losses.push(loss);
-  else losses[losses.findIndex((l) => l.file === STORE_FILE)]!.reason = loss.reason;
+  else Object.assign(losses[losses.findIndex((l) => l.file === STORE_FILE)]!, { reason: loss.reason, outcome: loss.outcome });
   log?.error({ partitions: Object.keys(rebuilt.manifest.partitions).length, stories: n }, `STORE DAMAGE: ${loss.reason}`);
   return { kind: 'manifest', manifest: rebuilt.manifest, repaired: true, parts: rebuilt.parts, damaged: rebuilt.damaged };
 }

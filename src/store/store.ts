@@ -27,7 +27,7 @@ import { StoreError, type StoreLog } from './errors.js';
 import { isManifest, PARTITION_DIR, PARTITION_FILE, partitionFileName, partitionOf, STORE_FILE, type Manifest, type PartitionFile } from './layout.js';
 import { acquireLock } from './lock.js';
 import { partitionFilesOnDisk, readPartition, type Loaded, type Reviver } from './read-store.js';
-import { readQuarantine, recoverStore, type Loss } from './recovery.js';
+import { readQuarantine, recoverStore, relative, type Loss } from './recovery.js';
 import { kindOf, notRegular } from './safe-fs.js';
 
 export { StoreError, type StoreLog } from './errors.js';
@@ -412,7 +412,12 @@ class PartitionedStore implements Store {
     // them in quarantine/).
     const own = this.opts.writable ? this.losses.filter((l) => !l.quarantined) : this.ver === 1 ? this.losses : [];
     const seen = new Set(inQuarantine.map((l) => `${l.file} ${l.at}`));
-    return [...inQuarantine, ...own.filter((l) => !seen.has(`${l.file} ${l.at}`))];
+    const r = this.reloadFailure;
+    const stale: Loss[] =
+      r && r.failures >= PartitionedStore.RELOAD_FAILURES_REPORTED
+        ? [{ file: STORE_FILE, reason: `the writer's latest commit does not read here: ${r.reason}`, outcome: `the version read before (generation ${this.manifest?.generation ?? 0}) is served`, at: r.since }]
+        : [];
+    return [...inQuarantine, ...own.filter((l) => !seen.has(`${l.file} ${l.at}`)), ...stale];
   }
 
   async reload(): Promise<boolean> {
@@ -422,7 +427,7 @@ class PartitionedStore implements Store {
     try {
       const db = new Low<unknown>(new DurableJsonFile<unknown>(this.file, 'replace'), null);
       await db.read();
-      if (!isManifest(db.data)) return false;
+      if (!isManifest(db.data)) throw new Error(`${STORE_FILE} is not a Pressroom store manifest`);
       const manifest = db.data;
       if (manifest.generation === this.manifest?.generation) {
         this.manifestMtime = m;
@@ -442,11 +447,21 @@ class PartitionedStore implements Store {
       this.committedLength = this.current.stories.length;
       this.manifestMtime = m;
       this.ver++;
+      this.reloadFailure = undefined;
       return true;
-    } catch {
-      return false; // mid-commit or unreadable: keep serving what we have, try again next time
+    } catch (e) {
+      // Mid-commit (the writer retired a file between our two reads) or unreadable: keep serving what we have and
+      // try again next time; a failure that lasts is reported by damage().
+      const failures = (this.reloadFailure?.failures ?? 0) + 1;
+      this.reloadFailure = { failures, since: this.reloadFailure?.since ?? new Date().toISOString(), reason: relative(this.dir, (e as Error).message) };
+      return false;
     }
   }
+
+  /** Reloads that failed in a row (a reader): the writer's latest commit does not read here. */
+  private reloadFailure: { failures: number; since: string; reason: string } | undefined;
+  /** Failed reloads in a row (one a second in the web tier) past which the failure is damage, not a race. */
+  private static readonly RELOAD_FAILURES_REPORTED = 5;
 
   async close(): Promise<void> {
     if (this.closed) return;

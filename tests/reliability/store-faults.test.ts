@@ -121,6 +121,8 @@ describe('a damaged store', () => {
     const s = await status(d.url);
     expect(s.degraded?.store?.detail?.damaged?.[0]).toMatchObject({ file: `stories/${file}`, month: '2024-08', agency: 'nato', stories: 2, reason: expect.stringMatching(reason) });
     expect(d.logs()).toContain(`STORE DAMAGE: stories/${file}`);
+    // Public pages name files inside DATA_DIR, never where DATA_DIR is.
+    expect(JSON.stringify(s) + ready.body).not.toContain(dataDir);
     expect(d.logs()).not.toMatch(/move the data folder aside|pressroom\.json cannot be read/);
     // The status feed says so too.
     expect((await get(`${d.url}/feeds/status.atom`)).body).toContain('Pressroom set damaged store files aside');

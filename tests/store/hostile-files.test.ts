@@ -200,3 +200,23 @@ describe('a DATA_DIR that is itself a link', () => {
     expect(await again.damage()).toEqual([]);
   });
 });
+
+describe('a reader whose writer\'s latest commit does not read', () => {
+  it('keeps serving what it read, and reports it once it lasts (not a race with the writer)', async () => {
+    const dir = tmp();
+    const writer = await open(dir);
+    await writer.commit(dataOf(THREE));
+    const reader = await open(dir, { writable: false });
+    await writer.commit(dataOf([...THREE, story(4, '2024-11-01T10:00:00.000Z')]));
+    writeFileSync(path.join(dir, 'stories', fileOf(dir, '2024-11_nato')), 'garbage');
+    for (let i = 0; i < 4; i++) expect(await reader.reload()).toBe(false);
+    expect(await reader.damage()).toEqual([]);
+    expect(await reader.reload()).toBe(false);
+    expect(reader.data.stories).toHaveLength(3);
+    expect(await reader.damage()).toMatchObject([{ file: 'pressroom.json', reason: expect.stringMatching(/^the writer's latest commit does not read here: .*2024-11_nato/), outcome: expect.stringMatching(/generation 1\) is served/) }]);
+    // The writer's next commit reads: the report goes.
+    await writer.commit(dataOf([...THREE, { ...story(4, '2024-11-01T10:00:00.000Z'), title: 'Release 4, corrected' }]));
+    expect(await reader.reload()).toBe(true);
+    expect(await reader.damage()).toEqual([]);
+  });
+});
