@@ -81,6 +81,7 @@ export function describeLoss(l: Loss): string {
 
 /** Moves a damaged file (never following it) into quarantine/ and leaves its loss beside it. */
 async function quarantine(dir: string, loss: Loss, log?: StoreLog): Promise<boolean> {
+  loss.reason = relative(dir, loss.reason);
   const qdir = path.join(dir, QUARANTINE_DIR);
   try {
     const st = await lstat(qdir).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
@@ -176,6 +177,7 @@ export async function recoverStore(dir: string, writable: boolean, log?: StoreLo
   // A reader can lose a race with the writer: between reading the manifest and its partitions, two commits may
   // retire the files it names. Reading again finds the new ones.
   for (let attempt = 0; ; attempt++) {
+    losses.length = 0;
     const main = await readManifestFile(file);
     const bakRead = await readManifestFile(`${file}.bak`);
     const bak = bakRead.kind === 'manifest' ? bakRead.manifest : undefined;
