@@ -354,6 +354,9 @@ describe('recovery at start-up', () => {
     // A reader reads the cold fields from disk when used (src/store/reader-stories.ts): compare them as read.
     expect(store.data.stories.map(wholeStory)).toEqual(first);
     expect(readFileSync(path.join(dir, 'pressroom.json'), 'utf8')).toBe('garbage');
+    // Named once, and where it is: the reader moved nothing.
+    expect(await store.damage()).toMatchObject([{ file: 'pressroom.json', outcome: 'the last good copy (.bak) is used' }]);
+    expect((await store.damage())[0]!.quarantined).toBeUndefined();
   });
 
   it('deletes partition files a killed commit wrote but never named', async () => {
