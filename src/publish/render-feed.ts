@@ -123,6 +123,8 @@ export interface PreparedItem {
   agencyId: string;
   agencyName: string;
   categories: string[];
+  /** The language its source declared (BCP 47), if any. */
+  language?: string;
 }
 
 function prepareItem(meta: FeedMeta, story: Story): PreparedItem {
@@ -144,6 +146,7 @@ function prepareItem(meta: FeedMeta, story: Story): PreparedItem {
     agencyId: clean(story.agency),
     agencyName,
     categories,
+    ...(storyLanguage(story) ? { language: storyLanguage(story) } : {}),
   };
 }
 
@@ -205,6 +208,27 @@ function languageOf(meta: FeedMeta): string {
   return clean(meta.language ?? 'en').trim() || 'en';
 }
 
+/**
+ * The language of a whole document: the one language its stories' sources declared; the feed's default
+ * (`meta.language`, "en") when none declared any (bulletins declare none); none at all when they declared
+ * several, so a reader is not told a French release is English (each entry then carries its own).
+ */
+function documentLanguage(meta: FeedMeta, items: readonly PreparedItem[]): string | undefined {
+  let only: string | undefined;
+  for (const item of items) {
+    if (item.language === undefined || item.language === only) continue;
+    if (only !== undefined) return undefined;
+    only = item.language;
+  }
+  return only ?? languageOf(meta);
+}
+
+/** A story's language as stored (a BCP 47 tag from src/text/language-tag.ts); anything else is dropped. */
+function storyLanguage(story: Story): string | undefined {
+  const tag = story.language;
+  return typeof tag === 'string' && /^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$/.test(tag) ? tag : undefined;
+}
+
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -236,11 +260,13 @@ function rssCdata(s: string): string {
 }
 
 function renderRss(meta: FeedMeta, items: readonly PreparedItem[]): string {
+  const language = documentLanguage(meta, items);
   const feed = new Feed({
     title: rssText(clean(meta.title)),
     description: rssText(clean(meta.description)),
     link: homePageOf(meta),
-    language: rssText(languageOf(meta)),
+    // RSS has no per-item language: <language> only when the channel is of one language.
+    language: language === undefined ? undefined : rssText(language),
     ttl: Number.isFinite(meta.ttlMinutes) && meta.ttlMinutes > 0 ? Math.round(meta.ttlMinutes) : undefined,
     // Always passed: the package stamps lastBuildDate with "now" otherwise.
     updated: feedUpdated(items, meta),
@@ -310,7 +336,7 @@ function renderAtom(meta: FeedMeta, items: readonly PreparedItem[]): string {
   const historyLink = (rel: string, href: string | undefined) => href !== undefined && el('link', { rel, type: ATOM_TYPE, href });
   const root = el(
     'feed',
-    { xmlns: ATOM_NS, ...(history?.archive ? { 'xmlns:fh': FH_NS } : {}), 'xml:lang': languageOf(meta) },
+    { xmlns: ATOM_NS, ...(history?.archive ? { 'xmlns:fh': FH_NS } : {}), 'xml:lang': documentLanguage(meta, items) },
     el('id', {}, selfUrl),
     el('title', { type: 'text' }, clean(meta.title)),
     description !== '' && el('subtitle', { type: 'text' }, description),
@@ -331,7 +357,8 @@ function renderAtom(meta: FeedMeta, items: readonly PreparedItem[]): string {
 function atomEntry(meta: FeedMeta, item: PreparedItem, perAgency: Map<string, Date>): XmlElement {
   return el(
     'entry',
-    {},
+    // xml:lang on the entry (RFC 4287 §2, atomCommonAttributes): the language its source declared.
+    { 'xml:lang': item.language },
     el('id', {}, item.id),
     el('title', { type: 'text' }, item.title),
     el('updated', {}, item.updated.toISOString()),
@@ -371,13 +398,14 @@ function atomSource(meta: FeedMeta, item: PreparedItem, perAgency: Map<string, D
 
 function renderJson(meta: FeedMeta, items: readonly PreparedItem[]): string {
   const description = clean(meta.description);
+  const language = documentLanguage(meta, items);
   const doc = {
     version: 'https://jsonfeed.org/version/1.1',
     title: clean(meta.title),
     home_page_url: homePageOf(meta),
     feed_url: selfUrlOf(meta, 'json'),
     ...(description !== '' ? { description } : {}),
-    language: languageOf(meta),
+    ...(language !== undefined ? { language } : {}),
     authors: [{ name: 'Pressroom' }],
     items: items.map(jsonItem),
   };
@@ -397,6 +425,8 @@ function jsonItem(item: PreparedItem): Record<string, unknown> {
     date_modified: item.updated.toISOString(),
     authors: [{ name: item.agencyName }],
     tags: [item.agencyName, ...item.categories],
+    // JSON Feed 1.1 items have a `language` of their own (RFC 5646).
+    ...(item.language ? { language: item.language } : {}),
     // Extension keys start with an underscore (JSON Feed 1.1, "Extensions").
     _pressroom: {
       agency: { id: item.agencyId, name: item.agencyName },

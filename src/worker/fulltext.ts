@@ -207,6 +207,7 @@ async function attemptPage(
   const kept = { ...(prev?.etag ? { etag: prev.etag } : {}), ...(prev?.lastModified ? { lastModified: prev.lastModified } : {}) };
   // A 304 answers a retry of a page that was refused: it is still the page we refused.
   if (r.kind === 'not-modified') return done('refused', { ...kept, reason: prev?.reason ?? 'not-modified', message: 'page unchanged since it was refused' });
+  if (r.encodingWarning) deps.log.warn({ story: story.id, agency: story.agency, page: url }, `page ${url}: ${r.encodingWarning}`);
   const fetched = { ...(r.etag ? { etag: r.etag } : {}), ...(r.lastModified ? { lastModified: r.lastModified } : {}) };
   const parsed = await (deps.parser ?? inlineParser()).run(
     { kind: 'page', html: r.body, url: r.finalUrl, teaser, ...(selector ? { selector } : {}), maxChars: cfg.maxBytes },
