@@ -259,6 +259,20 @@ function rssCdata(s: string): string {
   return s.split(CDATA_END).join(CDATA_END_PLACEHOLDER);
 }
 
+/**
+ * An item title, plain text: written as character data with `&`, `<` and `>` as hexadecimal character references,
+ * "the form of encoding that works in the widest number of aggregators" (RSS Best Practices Profile, Character
+ * Data) — in CDATA, a reader that renders titles as HTML would take `<b>` in "the <b> tag" for markup. The feed
+ * package writes titles in CDATA: it is given a marker (U+FFFF, which `clean` removes from every input, around the
+ * item's index) that is replaced in its output.
+ */
+const TITLE_MARKER = '\uFFFF';
+const TITLE_SLOT = /<title><!\[CDATA\[\uFFFF(\d+)\uFFFF\]\]><\/title>/g;
+
+function rssPlainText(s: string): string {
+  return s.replace(/&/g, '&#x26;').replace(/</g, '&#x3C;').replace(/>/g, '&#x3E;');
+}
+
 function renderRss(meta: FeedMeta, items: readonly PreparedItem[]): string {
   const language = documentLanguage(meta, items);
   const feed = new Feed({
@@ -275,7 +289,7 @@ function renderRss(meta: FeedMeta, items: readonly PreparedItem[]): string {
     feedLinks: { rss: selfUrlOf(meta, 'rss') },
   });
 
-  for (const item of items) {
+  items.forEach((item, index) => {
     const extensions: Extension[] = [
       {
         name: 'dc:creator',
@@ -298,8 +312,8 @@ function renderRss(meta: FeedMeta, items: readonly PreparedItem[]): string {
       });
     }
     const rssItem: Item = {
-      // RSS titles are plain text; the package puts them in CDATA.
-      title: rssCdata(item.title),
+      // RSS titles are plain text: the slot is filled below.
+      title: `${TITLE_MARKER}${index}${TITLE_MARKER}`,
       id: rssText(item.id),
       guid: rssText(item.id),
       link: item.link,
@@ -313,9 +327,10 @@ function renderRss(meta: FeedMeta, items: readonly PreparedItem[]): string {
       extensions,
     };
     feed.addItem(rssItem);
-  }
+  });
 
-  return `${feed.rss2().split(CDATA_END_PLACEHOLDER).join(']]]]><![CDATA[>')}\n`;
+  const xml = feed.rss2().replace(TITLE_SLOT, (_m, i: string) => `<title>${rssPlainText(items[Number(i)]?.title ?? '')}</title>`);
+  return `${xml.split(CDATA_END_PLACEHOLDER).join(']]]]><![CDATA[>')}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------------------

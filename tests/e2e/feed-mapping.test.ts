@@ -139,6 +139,9 @@ describe('feeds nobody here wrote, through the real fetch path', () => {
     expect(rss?.titles).toEqual(plain);
     expect(atom?.titles).toEqual(plain);
     expect(docs.get('titles.atom')).toContain('<title type="text">5 &lt; 6 &amp; the &lt;b&gt; tag, as text</title>');
+    // RSS: character data with hexadecimal references (RSS Best Practices Profile), never CDATA a reader could run.
+    expect(docs.get('titles.rss')).toContain('<title>5 &#x3C; 6 &#x26; the &#x3C;b&#x3E; tag, as text</title>');
+    expect(docs.get('titles.rss')).not.toMatch(/<title><!\[CDATA\[/);
     for (const fmt of ['rss', 'atom', 'json']) expect(docs.get(`titles.${fmt}`)).not.toMatch(/onerror|<script|&lt;script/);
   });
 

@@ -20,7 +20,7 @@ export function mapAtomFeed(feed: XElement): AtomFeed {
 export function mapAtomEntry(entry: XElement, warn: Warn): FeedItem {
   const authors = childrenNamed(entry, 'author').map((a) => clean(plainText(textOf(child(a, 'name')) ?? textOf(a))));
   const categories = [
-    ...childrenNamed(entry, 'category').map((c) => clean(attr(c, 'label') ?? attr(c, 'term') ?? textOf(c))),
+    ...childrenNamed(entry, 'category').map((c) => clean(plainText(attr(c, 'label') ?? attr(c, 'term') ?? textOf(c)))),
     ...childrenNamed(entry, 'dc:subject').map((c) => clean(plainText(textOf(c)))),
   ];
   const contentEl = childrenNamed(entry, 'content').find((c) => hasContent(c) && attr(c, 'src') === undefined);
