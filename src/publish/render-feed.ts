@@ -344,6 +344,7 @@ const FH_NS = 'http://purl.org/syndication/history/1.0';
 const ATOM_TYPE = 'application/atom+xml';
 
 function renderAtom(meta: FeedMeta, items: readonly PreparedItem[]): string {
+  const language = documentLanguage(meta, items);
   const selfUrl = selfUrlOf(meta, 'atom');
   const perAgency = meta.merged ? agencyUpdated(items) : new Map<string, Date>();
   const description = clean(meta.description);
@@ -351,7 +352,7 @@ function renderAtom(meta: FeedMeta, items: readonly PreparedItem[]): string {
   const historyLink = (rel: string, href: string | undefined) => href !== undefined && el('link', { rel, type: ATOM_TYPE, href });
   const root = el(
     'feed',
-    { xmlns: ATOM_NS, ...(history?.archive ? { 'xmlns:fh': FH_NS } : {}), 'xml:lang': documentLanguage(meta, items) },
+    { xmlns: ATOM_NS, ...(history?.archive ? { 'xmlns:fh': FH_NS } : {}), 'xml:lang': language },
     el('id', {}, selfUrl),
     el('title', { type: 'text' }, clean(meta.title)),
     description !== '' && el('subtitle', { type: 'text' }, description),
@@ -364,16 +365,17 @@ function renderAtom(meta: FeedMeta, items: readonly PreparedItem[]): string {
     history?.archive && el('fh:archive'),
     el('author', {}, el('name', {}, 'Pressroom')),
     el('generator', {}, 'Pressroom'),
-    ...items.map((item) => atomEntry(meta, item, perAgency)),
+    ...items.map((item) => atomEntry(meta, item, perAgency, language)),
   );
   return writeXmlDocument(root);
 }
 
-function atomEntry(meta: FeedMeta, item: PreparedItem, perAgency: Map<string, Date>): XmlElement {
+function atomEntry(meta: FeedMeta, item: PreparedItem, perAgency: Map<string, Date>, documentLang: string | undefined): XmlElement {
   return el(
     'entry',
-    // xml:lang on the entry (RFC 4287 §2, atomCommonAttributes): the language its source declared.
-    { 'xml:lang': item.language },
+    // xml:lang on the entry (RFC 4287 §2, atomCommonAttributes): the language its source declared, where the
+    // document's own does not already say it.
+    { 'xml:lang': item.language !== documentLang ? item.language : undefined },
     el('id', {}, item.id),
     el('title', { type: 'text' }, item.title),
     el('updated', {}, item.updated.toISOString()),
