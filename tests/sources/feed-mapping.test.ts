@@ -65,6 +65,11 @@ describe('feed mapping', () => {
     ]);
   });
 
+  it('reads the root element and ignores what a server appended after it', async () => {
+    const xml = '<rss version="2.0"><channel><title>t</title><item><title>One</title></item></channel></rss>\n<br />\n<b>Warning</b>: mysql_close()';
+    expect(await parseFeed(xml, 'https://ex.org/')).toMatchObject({ ok: true, items: [{ title: 'One' }] });
+  });
+
   it('items in a default RSS 1.0 namespace and prefixed Atom elements inside RSS are read', async () => {
     const xml =
       '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:a="http://www.w3.org/2005/Atom">' +

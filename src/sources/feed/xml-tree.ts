@@ -30,6 +30,7 @@ export type XNode = XElement | string;
 export const MAX_TREE_DEPTH = 96;
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const ROOT_CLOSED = Symbol('root closed');
 
 /** Namespaces read by name, whatever prefix a feed gives them (or none: `<body xmlns="…xhtml">`). */
 const KNOWN_NAMESPACES: Record<string, string> = {
@@ -140,12 +141,15 @@ export function readXmlTree(text: string, documentUrl: string | undefined, opts:
     }
     stack.pop();
     while (scopes.length && scopes[scopes.length - 1]!.depth >= stack.length) scopes.pop();
+    // The document is its root element: what follows it (a CMS's appended PHP warning, a second copy) is not
+    // read, as xml2js under rss-parser did not.
+    if (stack.length === 0) throw ROOT_CLOSED;
   };
 
   try {
     parser.write(text).close();
   } catch (e) {
-    return { ok: false, message: failure ?? (e instanceof Error ? e.message : String(e)) };
+    if (e !== ROOT_CLOSED) return { ok: false, message: failure ?? (e instanceof Error ? e.message : String(e)) };
   }
   if (!root) return { ok: false, message: 'no root element' };
   return { ok: true, root, ...(rootNs !== undefined ? { rootNs } : {}) };
