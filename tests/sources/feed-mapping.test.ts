@@ -65,6 +65,18 @@ describe('feed mapping', () => {
     ]);
   });
 
+  it.each([
+    { description: 'a megabyte of `<a` with no `>` in itunes:summary', field: `<itunes:summary>${'&lt;a'.repeat(300_000)}</itunes:summary>` },
+    { description: 'a megabyte of spaces in media:description', field: `<media:description>x${' '.repeat(1024 * 1024)}y\n${' \t'.repeat(300_000)}z</media:description>` },
+    { description: 'a megabyte of blank lines in dc:description', field: `<dc:description>a${'\n \n'.repeat(300_000)}b</dc:description>` },
+  ])('reads description fallbacks in linear time: $description', async ({ field }) => {
+    const xml = `<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:media="http://search.yahoo.com/mrss/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title><item><title>One</title>${field}</item></channel></rss>`;
+    const t0 = performance.now();
+    const r = await parseFeed(xml, 'https://ex.org/');
+    expect(performance.now() - t0).toBeLessThan(5000); // quadratic would be minutes
+    expect(r.ok && r.items[0]?.summaryHtml?.length).toBeGreaterThan(0);
+  });
+
   it('reads the root element and ignores what a server appended after it', async () => {
     const xml = '<rss version="2.0"><channel><title>t</title><item><title>One</title></item></channel></rss>\n<br />\n<b>Warning</b>: mysql_close()';
     expect(await parseFeed(xml, 'https://ex.org/')).toMatchObject({ ok: true, items: [{ title: 'One' }] });

@@ -42,7 +42,10 @@ export function xhtmlBody(item: XElement): XElement | undefined {
 /** Plain text by spec, HTML in practice: read as HTML when it holds markup, else as text. */
 function looseHtml(el: XElement): string {
   const html = htmlOf(el) ?? '';
-  return el.children.some((c) => typeof c !== 'string') || /<[a-z][^>]*>|&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);/i.test(html) ? html : plainToHtml(html);
+  // Bounded patterns: upstream text may be a megabyte of `<a` with no `>`, and every scan of it must stay linear.
+  return el.children.some((c) => typeof c !== 'string') || /<[a-z!/]/i.test(html) || /&(?:#\d{1,8}|#x[0-9a-f]{1,8}|[a-z]{1,31}\d?);/i.test(html)
+    ? html
+    : plainToHtml(html);
 }
 
 function textOfEl(el: XElement): string {
@@ -51,9 +54,13 @@ function textOfEl(el: XElement): string {
 
 /** Plain text as HTML: escaped, blank lines between paragraphs, line breaks kept. */
 export function plainToHtml(text: string): string {
-  const paragraphs = text
-    .trim()
-    .split(/\n[ \t]*\n\s*/)
-    .map((p) => escapeText(p.trim()).replace(/[ \t]*\n[ \t]*/g, '<br>'));
-  return paragraphs.length > 1 ? paragraphs.map((p) => `<p>${p}</p>`).join('') : (paragraphs[0] ?? '');
+  // Line by line (no pattern that backtracks over a run of spaces): a blank line ends a paragraph.
+  const paragraphs: string[][] = [[]];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line) paragraphs[paragraphs.length - 1]!.push(escapeText(line));
+    else if (paragraphs[paragraphs.length - 1]!.length) paragraphs.push([]);
+  }
+  const html = paragraphs.filter((p) => p.length).map((p) => p.join('<br>'));
+  return html.length > 1 ? html.map((p) => `<p>${p}</p>`).join('') : (html[0] ?? '');
 }
