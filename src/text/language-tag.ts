@@ -24,3 +24,15 @@ export function languageTag(value: string | undefined): string | undefined {
   });
   return [lang.toLowerCase(), ...subtags].join('-');
 }
+
+/**
+ * The language an HTML page declares on its root element (`<html lang="fr">`, or `xml:lang` in XHTML), from its
+ * first 4 KB: where the root element is. Bounded patterns, as the page is upstream text.
+ */
+export function htmlLang(html: string): string | undefined {
+  const root = /<html\b[^>]{0,2048}>/i.exec(html.slice(0, 4096))?.[0];
+  if (!root) return undefined;
+  const m = /\s(?:xml:)?lang\s*=\s*(?:"([^"]{0,64})"|'([^']{0,64})'|([A-Za-z0-9_-]{1,64}))/i.exec(root);
+  return languageTag(m?.[1] ?? m?.[2] ?? m?.[3]);
+}
+

@@ -16,6 +16,7 @@ import type { FetchOptions, FetchResult } from '../sources/fetch-feed.js';
 import { applyPageText } from '../stories/page-text.js';
 import { deriveIndex, indexes, noteInIndex } from '../stories/story-index.js';
 import { htmlToSummary } from '../stories/summary.js';
+import { htmlLang } from '../text/language-tag.js';
 import { nextAttemptAfterFailure } from './backoff.js';
 import { inlineParser, type ParseRunner } from './parse-pool.js';
 
@@ -218,6 +219,7 @@ async function attemptPage(
   if (!parsed.ok) return done('failed', { reason: parsed.code, message: parsed.message });
   const x = parsed.outcome.result;
   if (x.kind === 'refused') return done('refused', { ...fetched, reason: x.reason, message: x.message });
-  const completed = applyPageText(story, { url: r.finalUrl, html: x.html, ...(x.published ? { published: x.published } : {}), fetchedAt: nowIso }, now);
+  const language = htmlLang(r.body);
+  const completed = applyPageText(story, { url: r.finalUrl, html: x.html, ...(x.published ? { published: x.published } : {}), ...(language ? { language } : {}), fetchedAt: nowIso }, now);
   return done('accepted', {}, completed);
 }

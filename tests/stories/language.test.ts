@@ -5,6 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Incoming } from '../../src/model.js';
 import { mergeIncoming } from '../../src/stories/merge.js';
+import { applyPageText } from '../../src/stories/page-text.js';
+import { htmlLang } from '../../src/text/language-tag.js';
 import { emptyStore, openStore } from '../../src/store/store.js';
 
 const NOW = new Date('2024-10-09T12:00:00Z');
@@ -63,3 +65,25 @@ describe('story language', () => {
     }
   });
 });
+
+describe('a page’s language', () => {
+  it.each([
+    { html: '<!doctype html><html lang="fr-be"><head>', expected: 'fr-BE' },
+    { html: "<html class='no-js' lang='de'>", expected: 'de' },
+    { html: '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="nl" lang="nl">', expected: 'nl' },
+    { html: '<HTML LANG=pt_BR>', expected: 'pt-BR' },
+    { html: '<html><head><meta http-equiv="content-language" content="fr">', expected: undefined },
+    { html: '<html lang="">', expected: undefined },
+    { html: `<!-- ${'x'.repeat(5000)} --><html lang="en">`, expected: undefined }, // past the first 4 KB
+  ])('htmlLang($html) is $expected', ({ html, expected }) => {
+    expect(htmlLang(html)).toBe(expected);
+  });
+
+  it('completes a story that declared none, never replaces a feed’s declaration', () => {
+    const page = { url: 'https://police.example.be/fr/communiques/1', html: '<p>Texte complet.</p>', language: 'fr-BE', fetchedAt: NOW.toISOString() };
+    const teaser = mergeIncoming(emptyStore(), [{ ...bulletinCopy, teaser: true }], NOW).data.stories[0]!;
+    expect(applyPageText(teaser, page, NOW).language).toBe('fr-BE');
+    expect(applyPageText({ ...teaser, language: 'fr' }, page, NOW).language).toBe('fr');
+  });
+});
+
