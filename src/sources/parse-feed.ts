@@ -5,7 +5,7 @@ import { mapAtomEntry, mapAtomFeed } from './feed/atom.js';
 import { validBase } from './feed/links.js';
 import { countNewlines, repairXml } from './feed/repair-xml.js';
 import { defined, mapRssChannel, mapRssItem } from './feed/rss.js';
-import { ATOM_NAMESPACES, child, childrenNamed, readXmlTree, type XElement } from './feed/xml-tree.js';
+import { child, childrenNamed, readXmlTree, type XElement } from './feed/xml-tree.js';
 import { isJsSpace } from './scan-text.js';
 
 export type ParseFeedResult =
@@ -28,7 +28,7 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParseFeed
   const tree = readXmlTree(repaired.text, validBase(feedUrl));
   if (!tree.ok) return { ok: false, code: 'malformed', message: `malformed XML: ${joinLines(tree.message)}` };
   const { root } = tree;
-  const format = formatOf(root, tree.rootNs);
+  const format = formatOf(root);
   if (!format) return { ok: false, code: 'not-a-feed', message: `not a feed: XML whose root is <${root.qname}>, not RSS or Atom` };
 
   let feed: { title?: string; link?: string };
@@ -71,11 +71,14 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParseFeed
   return { ok: true, ...defined({ title: feed.title, link: feed.link }), items, warnings };
 }
 
-/** RSS by its root's name (any namespace: RSS 0.9x-2.0 have none), Atom by name and namespace, RDF by name. */
-function formatOf(root: XElement, ns: string | undefined): 'rss' | 'atom' | 'rdf' | undefined {
+/**
+ * The format by the root's local name, whatever its namespace, as rss-parser recognised them: RSS 0.9x-2.0 have
+ * none, and Atom feeds are met with no namespace, a draft's or a mistyped one (`…/2005/Atom/`).
+ */
+function formatOf(root: XElement): 'rss' | 'atom' | 'rdf' | undefined {
   if (root.local === 'rss') return 'rss';
-  if (root.local === 'feed' && (ns === undefined || ATOM_NAMESPACES.has(ns))) return 'atom';
-  if (root.local === 'RDF' && (root.name === 'rdf:RDF' || root.qname === 'rdf:RDF')) return 'rdf';
+  if (root.local === 'feed') return 'atom';
+  if (root.local === 'RDF') return 'rdf';
   return undefined;
 }
 

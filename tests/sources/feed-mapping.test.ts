@@ -77,6 +77,15 @@ describe('feed mapping', () => {
     expect(r.ok && r.items[0]?.summaryHtml?.length).toBeGreaterThan(0);
   });
 
+  it('reads an Atom feed whose namespace is mistyped, and dc: bound to DC Terms', async () => {
+    const atom = '<feed xmlns="http://www.w3.org/2005/Atom/"><entry><id>x</id><title>Typo</title><link href="https://ex.org/1"/></entry></feed>';
+    expect(await parseFeed(atom, 'https://ex.org/')).toMatchObject({ ok: true, items: [{ title: 'Typo', link: 'https://ex.org/1', guid: 'x' }] });
+    const rss =
+      '<rss version="2.0" xmlns:dc="http://purl.org/dc/terms/"><channel><title>t</title><item><title>One</title>' +
+      '<dc:creator>Press Office</dc:creator><dc:date>2024-10-09</dc:date><dc:modified>2024-10-10</dc:modified></item></channel></rss>';
+    expect(await parseFeed(rss, 'https://ex.org/')).toMatchObject({ ok: true, items: [{ author: 'Press Office', published: '2024-10-09', updated: '2024-10-10' }] });
+  });
+
   it('reads the root element and ignores what a server appended after it', async () => {
     const xml = '<rss version="2.0"><channel><title>t</title><item><title>One</title></item></channel></rss>\n<br />\n<b>Warning</b>: mysql_close()';
     expect(await parseFeed(xml, 'https://ex.org/')).toMatchObject({ ok: true, items: [{ title: 'One' }] });

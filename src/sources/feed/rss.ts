@@ -61,7 +61,7 @@ export function mapRssItem(item: XElement, channel: RssChannel, warn: Warn): Fee
       link,
       title: cleanTitle(plainText(textOf(firstNonEmpty(item, ['title', 'dc:title'])))),
       published: clean(textOf(firstNonEmpty(item, ['pubDate', 'dc:date', 'atom:published']))),
-      updated: clean(textOf(firstNonEmpty(item, ['atom:updated', 'dcterms:modified']))),
+      updated: clean(textOf(firstNonEmpty(item, ['atom:updated', 'dc:modified', 'dcterms:modified']))),
       contentHtml,
       summaryHtml,
       ...(contentHtml && bodyEl?.baseDeclared ? { contentBase: bodyEl.base } : {}),

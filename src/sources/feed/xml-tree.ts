@@ -39,11 +39,14 @@ const KNOWN_NAMESPACES: Record<string, string> = {
   'http://purl.org/atom/ns#': 'atom',
   'http://www.w3.org/1999/02/22-rdf-syntax-ns#': 'rdf',
   'http://purl.org/dc/elements/1.1/': 'dc',
-  'http://purl.org/dc/terms/': 'dcterms',
+  // DC Terms repeats the fifteen DC elements (creator, date, subject, description, language…) and adds
+  // `modified`; feeds bind `dc:` to either.
+  'http://purl.org/dc/terms/': 'dc',
   'http://purl.org/rss/1.0/modules/content/': 'content',
   'http://search.yahoo.com/mrss/': 'media',
   'http://search.yahoo.com/mrss': 'media',
   'http://www.itunes.com/dtds/podcast-1.0.dtd': 'itunes',
+  'http://www.itunes.com/DTDs/Podcast-1.0.dtd': 'itunes',
   'http://www.w3.org/1999/xhtml': 'xhtml',
   // RSS's own namespaces: RSS 1.0, RSS 0.90 and the one some RSS 2.0 generators declare as default.
   'http://purl.org/rss/1.0/': '',
