@@ -64,12 +64,12 @@ describe('feeds nobody here wrote, through the real fetch path', () => {
         const feeds = s.sources.filter((x) => x.kind === 'feed');
         return feeds.length === Object.keys(FEEDS).length && feeds.every((x) => x.itemsLastFetch !== undefined || x.errorCode);
       },
-      30_000,
+      60_000,
       'every feed to be fetched once',
     );
     for (const id of [...Object.keys(FEEDS), 'all'])
       for (const fmt of ['rss', 'atom', 'json']) docs.set(`${id}.${fmt}`, await (await fetch(`${daemon.url}/feeds/${id}.${fmt}`)).text());
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await daemon?.stop();
