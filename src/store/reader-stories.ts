@@ -148,6 +148,7 @@ export function listingReviver(make: (listing: Listing) => Story): (this: unknow
       case 'file':
       case 'kind':
       case 'dateSource':
+      case 'language':
         return typeof value === 'string' ? shared(value) : value;
       case 'categories': {
         if (!Array.isArray(value) || !value.every((c) => typeof c === 'string')) return value;
@@ -183,6 +184,7 @@ export function readerStories(cache: StoryCache): (listing: Listing) => Story {
     declare dateFlag?: Listing['dateFlag'];
     /** A withdrawn story stays listed, so its page can answer 410 (web/public-view.ts). */
     declare withdrawn?: Listing['withdrawn'];
+    declare language?: string;
     summary: string;
     teaser: boolean;
     categories: string[];
@@ -203,6 +205,7 @@ export function readerStories(cache: StoryCache): (listing: Listing) => Story {
       this.sources = s.sources;
       if (s.dateFlag !== undefined) this.dateFlag = s.dateFlag;
       if (s.withdrawn !== undefined) this.withdrawn = s.withdrawn;
+      if (s.language !== undefined) this.language = s.language;
     }
   }
   for (const field of COLD_FIELDS) {

@@ -145,8 +145,9 @@ export function feedItemToIncoming(item: FeedItem, index: number, ctx: FeedConte
   };
   const contentHtml = capped(item.contentHtml, 'content');
   const summarySource = capped(item.summaryHtml, 'description');
-  const content = contentHtml?.trim() ? sanitiseHtml(contentHtml, item.link ?? ctx.feedUrl) : '';
-  const summaryHtml = summarySource?.trim() ? sanitiseHtml(summarySource, item.link ?? ctx.feedUrl) : '';
+  // Relative URLs in the text: against the xml:base the feed declared for it, else the item's page, else the feed.
+  const content = contentHtml?.trim() ? sanitiseHtml(contentHtml, item.contentBase ?? item.link ?? ctx.feedUrl) : '';
+  const summaryHtml = summarySource?.trim() ? sanitiseHtml(summarySource, item.summaryBase ?? item.link ?? ctx.feedUrl) : '';
   const body = content || summaryHtml;
   const fullTitle = item.title ? foldSpace(item.title) : '';
   let title = capTitle(fullTitle);
@@ -202,6 +203,7 @@ export function feedItemToIncoming(item: FeedItem, index: number, ctx: FeedConte
       keys: itemKeys,
       // The identity key above keeps the UTC day it always had (stored stories are found by it); the id is the agency's.
       ...(published ? { day: dayIso(dayIn(Date.parse(published), ctx.timeZone)) } : {}),
+      ...(item.language ? { language: item.language } : {}),
     },
   };
 }
