@@ -225,7 +225,8 @@ export interface PageState {
   lastAttempt: string;
   /** Not before this (back-off); absent once accepted or given up. */
   nextAttempt?: string;
-  outcome: 'accepted' | 'refused' | 'failed';
+  /** `blocked`: a bot challenge or firewall block page (detect-block.ts); the teaser stays, the host backs off. */
+  outcome: 'accepted' | 'refused' | 'failed' | 'blocked';
   /** The refusal reason (extract-article.ts) or the fetch error code; safe to publish. */
   reason?: string;
   message?: string;
@@ -239,6 +240,19 @@ export interface PageCounts {
   accepted: number;
   refused: number;
   failed: number;
+  /** Answered with a bot challenge or a firewall's block page (absent in stores written before it was counted). */
+  blocked?: number;
+}
+
+/** A host whose pages answer with a bot challenge or a block page: none of its pages is asked for until `until`. */
+export interface BlockedHost {
+  /** What blocked us ("Cloudflare challenge"). */
+  what: string;
+  /** The first block of this run of blocks (ISO 8601). */
+  since: string;
+  until: string;
+  /** Blocks in a row; the wait doubles with each. */
+  blocks: number;
 }
 
 export interface FulltextState {
@@ -246,6 +260,8 @@ export interface FulltextState {
   pages: Record<string, PageState>;
   /** Agency id → page fetches since the store began. */
   counts: Record<string, PageCounts>;
+  /** Host → its back-off after a bot challenge or block page; absent once a page of it is fetched again. */
+  blockedHosts?: Record<string, BlockedHost>;
 }
 
 /** 1: one pressroom.json holding everything. 2: a manifest plus one partition file per month (src/store/). */

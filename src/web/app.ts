@@ -341,8 +341,9 @@ export function createApp(deps: WebDeps): Web {
     const counts = countsOf(data.stories);
     // errorDetail is the operator's (it can name internal hosts a redirect pointed at): never in public outputs.
     const sources = Object.entries(data.sources).map(([k, { errorDetail: _d, ...s }]) => ({ ...s, storiesStored: counts.get(k) ?? 0, validatorsHeld: !!(s.etag || s.lastModified) }));
-    // Story pages fetched for their full text, per agency: fetches, accepted, refused, failed (worker/fulltext.ts).
-    return { stories: data.stories.length, sources, fulltext: data.fulltext?.counts ?? {} };
+    // Story pages fetched for their full text, per agency: fetches, accepted, refused, failed, blocked
+    // (worker/fulltext.ts); and the hosts that answer with a bot challenge, waiting out their back-off.
+    return { stories: data.stories.length, sources, fulltext: data.fulltext?.counts ?? {}, fulltextBlockedHosts: data.fulltext?.blockedHosts ?? {} };
   };
   app.get('/status', (_req, res) => {
     res.set('Cache-Control', 'no-store').json(statusOf());
