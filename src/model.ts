@@ -124,6 +124,32 @@ export interface Incoming {
   keys: string[];
 }
 
+/**
+ * Why a copy joined a story (merge.ts, copy-evidence.ts), published in JSON Feed `_pressroom.merged_by`:
+ * an upstream key it shares (`same-guid`, `same-link`, `same-title-and-day`, `same-bulletin-item`), or the
+ * comparison of title and text that found it (`same-title`, `retitled-same-text`, `similar-title`,
+ * `edited-text`, `same-title-far`, `reworded-title-same-text`, `opening-text`).
+ */
+export type MergeRule =
+  | 'same-guid'
+  | 'same-link'
+  | 'same-title-and-day'
+  | 'same-bulletin-item'
+  | 'same-key'
+  | 'same-title'
+  | 'retitled-same-text'
+  | 'similar-title'
+  | 'edited-text'
+  | 'same-title-far'
+  | 'reworded-title-same-text'
+  | 'opening-text';
+
+/** One copy merged into a story after its first: which rule, and which source (sourceKey, merge.ts). */
+export interface MergedBy {
+  rule: MergeRule;
+  source: string;
+}
+
 export interface TitleChange {
   title: string;
   /** When the title was replaced (ISO 8601). */
@@ -158,6 +184,8 @@ export interface Story {
   /** Which source the body came from (see sourceKey), so that source's edits replace it. */
   bodyFrom: string;
   history: TitleChange[];
+  /** Each copy that joined the story after the one that made it, and the rule that joined it (absent: none yet). */
+  mergedBy?: MergedBy[];
   /**
    * Every upstream identity key that names this story (guid, guid+link, canonical link, bulletin key, title+date).
    * The alias table is built from these; stored with the story so only the story's partition is rewritten

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { detectBlock, isPageType } from '../../src/sources/detect-block.js';
 
 const page = (file: string) => readFileSync(new URL(`../fixtures/pages/${file}`, import.meta.url), 'utf8');
-const headers = (h: Record<string, string>) => (name: string) => h[name];
+const headers = (h: Record<string, string | undefined>) => (name: string) => h[name];
 
 describe('detectBlock', () => {
   it.each([
