@@ -11,6 +11,8 @@ import { ConfigError, HTTP_DEFAULTS, loadConfig, type Config } from './config.js
 import { openStore, StoreError, type Store } from './store/store.js';
 import { createApp } from './web/app.js';
 import { tuneHeapForWebTier } from './web/heap.js';
+import type { StoreData } from './model.js';
+import { explainPage } from './worker/explain-page.js';
 import { runIngest, type IngestReport } from './worker/ingest.js';
 import { createParsePool, type ParseRunner } from './worker/parse-pool.js';
 import { startSchedule, type Scheduler } from './worker/schedule.js';
@@ -28,6 +30,7 @@ Commands:
   web             only the read-only web server (as many instances as you like)
   ingest --once   run every source once, print a line per source, exit
   fulltext [--backfill]  fetch the pages of teaser stories now (--backfill: older ones too), print a line per page
+  fulltext --explain URL [--teaser TEXT]  what would be extracted from that page and why accepted or refused; writes nothing
   check-config    validate feeds/ and print what was found (exit 1 with the reason otherwise)
   status          print each source's state from the store
 
@@ -115,6 +118,21 @@ async function fulltextOnce(backfill: boolean): Promise<number> {
     await parser.close();
     await store.close();
   }
+}
+
+/** `pressroom fulltext --explain URL [--teaser TEXT]` (worker/explain-page.ts): exit 0 accepted, 3 otherwise. */
+async function explainOnce(url: string, teaser: string | undefined): Promise<number> {
+  const config = configOrExit();
+  let data: StoreData | undefined;
+  if (teaser === undefined) {
+    // Read-only, and only to find the story that links to the page; no store is no story.
+    const store = await openStore(config.dataDir, { writable: false }).catch(() => undefined);
+    data = store?.data;
+    await store?.close();
+  }
+  const { lines, code } = await explainPage({ url, ...(teaser !== undefined ? { teaser } : {}), config, userAgent: userAgent(config), ...(data ? { data } : {}) });
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return code;
 }
 
 async function ingestOnce(): Promise<number> {
@@ -385,7 +403,7 @@ async function webOnly(): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { once: { type: 'boolean' }, backfill: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { once: { type: 'boolean' }, backfill: { type: 'boolean' }, explain: { type: 'string' }, teaser: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   const cmd = positionals[0] ?? 'start';
   if (values.help || cmd === 'help') {
     process.stdout.write(HELP);
@@ -402,7 +420,10 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = await ingestOnce();
       return;
     case 'fulltext':
-      process.exitCode = await fulltextOnce(values.backfill === true);
+      process.exitCode =
+        typeof values.explain === 'string'
+          ? await explainOnce(values.explain, typeof values.teaser === 'string' ? values.teaser : undefined)
+          : await fulltextOnce(values.backfill === true);
       return;
     case 'check-config':
       process.exitCode = await checkConfig();

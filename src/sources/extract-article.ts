@@ -66,7 +66,9 @@ export function extractArticle(input: ExtractInput): ExtractResult {
   if (input.html.length > max) return refuse('too-large', `page longer than ${max} characters: not parsed`);
   const teaser = input.teaserHtml !== undefined ? teaserTextOfHtml(input.teaserHtml) : input.teaser;
   const evidences = evidenceVariants(teaser);
-  if (evidences[0]!.length < MIN_EVIDENCE) return refuse('no-teaser-text', 'the teaser is too short to recognise the release by');
+  const noEvidence = evidences[0]!.length < MIN_EVIDENCE;
+  // Explaining still shows what would be extracted; otherwise the page is not worth parsing.
+  if (noEvidence && !input.explain) return refuse('no-teaser-text', 'the teaser is too short to recognise the release by');
 
   const { document } = parseHTML(input.html);
   // Read before Readability, which rewrites the document as it works.
@@ -99,11 +101,12 @@ export function extractArticle(input: ExtractInput): ExtractResult {
 
   const trimmed = trimFurniture(blocksOf(root));
   const blocks = trimmed.blocks;
-  const m = matchOpening(blocks, evidences);
+  const m = noEvidence ? { found: false as const } : matchOpening(blocks, evidences);
   const trace = (skipped: readonly Block[]): { trace?: ExtractTrace } =>
     input.explain
       ? { trace: { teaser, skipped: skipped.map(quote), trimmed: trimmed.cut, text: blocks.filter((b) => b.kind !== 'media').map((b) => b.text).join('\n') } }
       : {};
+  if (noEvidence) return { ...refuse('no-teaser-text', 'the teaser is too short to recognise the release by'), ...dated, ...trace([]) };
   if (!m.found) {
     onPage ??= pageText().includes(evidences[0]!);
     return onPage
