@@ -91,14 +91,16 @@ export function blocksOf(root: Element): Block[] {
       flush();
       // A leaf block (a paragraph, a list item) is removed as a whole when its text is trimmed.
       stack.push({ node: el, exit: true });
-      for (let i = el.childNodes.length - 1; i >= 0; i--) stack.push({ node: el.childNodes[i]! });
+      // One copy of the list: linkedom builds `childNodes` afresh on every access (an index loop over it is quadratic).
+      const kids = [...el.childNodes];
+      for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i]! });
       continue;
     }
     // Inline: its text joins the run; the element itself is what trimming removes.
     run.push(el);
     const text = el.textContent ?? '';
     runText += text;
-    runLink += tag === 'A' ? compactFold(text).length : linkText(el);
+    runLink += tag === 'A' ? compactFold(text).length : el.firstElementChild ? linkText(el) : 0;
   }
   flush();
   return out.map(collapseToOwner);
