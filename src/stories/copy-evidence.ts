@@ -1,6 +1,6 @@
 // Whether an incoming item reads as a copy of a stored story: titles, the start of the text, dates, places, numbers.
 import type { Incoming, MergeRule, Story } from '../model.js';
-import { openingOf, sharedOpening } from './opening-text.js';
+import { headsAgree, openingHead, openingOf, sharedOpening } from './opening-text.js';
 import {
   contentWords,
   contradict,
@@ -158,6 +158,7 @@ export function copyMatch(story: Story, inc: Incoming, when: number): CopyMatch 
 }
 
 function sameOpening(story: Story, inc: Incoming): boolean {
+  if (!headsAgree(openingHead(story), openingHead(inc))) return false;
   const a = openingOf(story);
   const b = openingOf(inc);
   return a !== undefined && b !== undefined && sharedOpening(a, b);
