@@ -75,9 +75,10 @@ export function extractArticle(input: ExtractInput): ExtractResult {
   const published = pageDate(document);
   const base = baseUrl(document, input.url);
   const dated = published ? { published } : {};
-  // Whether the teaser is anywhere on the page, to say so when it is not at the article's opening.
-  const pageText = () => compactFold(document.body?.textContent ?? '');
-  let onPage: boolean | undefined;
+  // Whether the teaser is anywhere on the page, to say so when it is not at the article's opening: only asked on
+  // a refusal, of the page as fetched (Readability rewrites the document it works on).
+  let readable = false;
+  const onPage = () => compactFold((readable ? parseHTML(input.html).document : document).body?.textContent ?? '').includes(evidences[0]!);
 
   let root: Element;
   if (input.selector) {
@@ -92,7 +93,7 @@ export function extractArticle(input: ExtractInput): ExtractResult {
     for (const n of el.querySelectorAll('script, style, noscript, template, textarea, select')) n.remove();
     root = el;
   } else {
-    onPage = pageText().includes(evidences[0]!);
+    readable = true;
     // Classes kept for blocksOf (a caption marked by class); sanitising drops them from what is published.
     const article = new Readability(document as unknown as Document, { keepClasses: true }).parse();
     if (!article?.content) return { ...refuse('no-article', 'no article block found on the page'), ...dated };
@@ -108,8 +109,7 @@ export function extractArticle(input: ExtractInput): ExtractResult {
       : {};
   if (noEvidence) return { ...refuse('no-teaser-text', 'the teaser is too short to recognise the release by'), ...dated, ...trace([]) };
   if (!m.found) {
-    onPage ??= pageText().includes(evidences[0]!);
-    return onPage
+    return onPage()
       ? { ...refuse('teaser-not-at-opening', 'the teaser is on the page but does not open its article: another release quoting it'), ...dated, ...trace([]) }
       : { ...refuse('teaser-not-found', 'the page does not contain the teaser: another page'), ...dated, ...trace([]) };
   }
