@@ -7,8 +7,8 @@
 // consult with your administrator."; Akamai "Access Denied … Reference #"; DataDome and PerimeterX load their
 // captcha from captcha-delivery.com and px-captcha. A plain 403 with none of these is an ordinary HTTP error.
 
-/** Statuses that challenges and blocks come with. */
-const BLOCK_STATUSES = new Set([401, 403, 405, 406, 429, 503]);
+/** Statuses that challenges and blocks come with (AWS WAF's challenge is a 202): only their bodies are read. */
+export const BLOCK_STATUSES: ReadonlySet<number> = new Set([202, 401, 403, 405, 406, 429, 503]);
 
 const BODY_SIGNS: [RegExp, string][] = [
   [/window\._cf_chl_opt|\/cdn-cgi\/challenge-platform\/|cf-browser-verification|cf_chl_/, 'Cloudflare challenge'],
@@ -37,7 +37,7 @@ export function detectBlock(status: number, header: (name: string) => string | u
     for (const [re, what] of BODY_SIGNS.slice(0, SUCCESS_SIGNS)) if (re.test(body)) return what;
     return undefined;
   }
-  if (!BLOCK_STATUSES.has(status) && !(status === 202 && body.length < 20_000)) return undefined;
+  if (!BLOCK_STATUSES.has(status)) return undefined;
   for (const [re, what] of BODY_SIGNS) if (re.test(body)) return what;
   return undefined;
 }

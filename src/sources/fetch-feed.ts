@@ -138,6 +138,8 @@ export interface BodyKind {
   acceptType?: (contentType: string | undefined) => boolean;
   /** Page fetches: what blocked us when the answer is a bot challenge or a firewall's block page (`blocked`). */
   detectBlock?: (status: number, header: (name: string) => string | undefined, body: string) => string | undefined;
+  /** Error statuses whose body detectBlock reads (a 404's is never read). */
+  blockStatuses?: ReadonlySet<number>;
 }
 
 /** Bytes of an error answer read to recognise a challenge page. */
@@ -214,8 +216,9 @@ export async function fetchText(url: string, validators: Validators, opts: Fetch
           sameHash: false,
         };
       }
-      if (kind.detectBlock && (status < 200 || status > 299 || header('cf-mitigated'))) {
-        const start = header('cf-mitigated') || header('x-amzn-waf-action') ? Buffer.alloc(0) : await readCapped(hop, header('content-encoding'), BLOCK_PAGE_BYTES);
+      const byHeader = !!(header('cf-mitigated') || header('x-amzn-waf-action'));
+      if (kind.detectBlock && (byHeader || ((status < 200 || status > 299) && kind.blockStatuses?.has(status)))) {
+        const start = byHeader ? Buffer.alloc(0) : await readCapped(hop, header('content-encoding'), BLOCK_PAGE_BYTES);
         const what = kind.detectBlock(status, header, start === 'too-large' ? '' : kind.decode(start, header('content-type')));
         if (what) {
           discard(hop);
