@@ -36,6 +36,7 @@ export type RefusalReason =
   | 'no-teaser-text'
   | 'teaser-not-found'
   | 'teaser-not-at-opening'
+  | 'listing'
   | 'not-fuller';
 
 /** Why a page was judged as it was, block by block (only with `explain`). */
@@ -113,6 +114,9 @@ export function extractArticle(input: ExtractInput): ExtractResult {
       ? { ...refuse('teaser-not-at-opening', 'the teaser is on the page but does not open its article: another release quoting it'), ...dated, ...trace([]) }
       : { ...refuse('teaser-not-found', 'the page does not contain the teaser: another page'), ...dated, ...trace([]) };
   }
+  // A newsroom or topic page lists releases, each under a heading that links to it: ours may be the first.
+  if (blocks.filter((b) => b.kind === 'heading' && b.linkShare >= 0.8).length >= 2)
+    return { ...refuse('listing', 'the page lists several releases under linked headings: not one release'), ...dated, ...trace(m.skipped) };
   if (m.more < MIN_MORE) return { ...refuse('not-fuller', 'the page has no more text than the teaser'), ...dated, ...trace(m.skipped) };
   const html = sanitiseHtml(root.innerHTML, base).trim();
   const textLength = blocks.reduce((n, b) => n + (b.kind === 'media' ? 0 : b.text.length + 1), 0);
