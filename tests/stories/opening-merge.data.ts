@@ -87,6 +87,21 @@ export const OPENING_CASES: OpeningCase[] = [
     stories: 2,
   },
   {
+    description: 'the same follow-up dated two days after the original (inside every date window)',
+    bulletin: { title: 'Latvian synthetic drug network: suspects charged', agency: 'Europol', text: `${LATVIA_P1}\n\nProsecutors in Riga have now charged the eight suspects with the production of narcotic substances on an industrial scale. The trial is expected to open next spring. Europol continues to support the Latvian authorities with analysis of the seized devices.` },
+    file: 'bulletin-2024-10-10.txt',
+    agency: 'europol',
+    feed: {
+      guid: '4521 at https://www.europol.europa.eu',
+      link: 'https://www.europol.europa.eu/media-press/newsroom/news/synthetic-drugs',
+      title: 'Latvian synthetic drug lab network dismantled',
+      published: 'Tue, 08 Oct 2024 11:00:00 +0200',
+      contentHtml: p(LATVIA_P1, LATVIA_P2),
+    },
+    now: '2024-10-10T18:00:00Z',
+    stories: 2,
+  },
+  {
     description: 'a follow-up’s teaser that is only the original’s first paragraph (one sentence) and a cut word',
     bulletin: { title: 'Latvian synthetic drug network: suspects charged', agency: 'Europol', text: `${LATVIA_P1} Prosecutors…` },
     file: 'bulletin-2024-11-05.txt',
