@@ -175,6 +175,8 @@ export async function completeTeasers(deps: FulltextDeps, data: StoreData, now: 
   }
   // Page states of stories no longer stored (retention) go with them.
   for (const id of Object.keys(pages)) if (!positions.has(id)) delete pages[id];
+  // A host not asked again for a week after its back-off ended (no story links to it any more) is forgotten.
+  for (const [host, b] of Object.entries(blockedHosts)) if (Date.parse(b.until) + 7 * DAY_MS < now.getTime()) delete blockedHosts[host];
   if (replaced) indexes.set(stories, ix!);
   return {
     data: { ...data, ...(replaced ? { stories } : {}), fulltext: { pages, counts, ...(Object.keys(blockedHosts).length ? { blockedHosts } : {}) } },
