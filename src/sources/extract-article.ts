@@ -31,6 +31,7 @@ export interface ExtractInput {
 
 export type RefusalReason =
   | 'too-large'
+  | 'not-html'
   | 'no-article'
   | 'selector-not-found'
   | 'no-teaser-text'
@@ -65,6 +66,9 @@ export { compactFold, teaserEvidence };
 export function extractArticle(input: ExtractInput): ExtractResult {
   const max = input.maxChars ?? DEFAULT_MAX_PAGE_CHARS;
   if (input.html.length > max) return refuse('too-large', `page longer than ${max} characters: not parsed`);
+  // A PDF, an image or an office file served as text/html: its magic bytes, as decoded text.
+  if (/^\s*(?:%PDF-|\u2030PNG|\u00ff\u00d8\u00ff|\ufffdPNG|GIF8[79]a|PK\u0003\u0004)/u.test(input.html.slice(0, 64)))
+    return refuse('not-html', 'not a web page (a PDF, an image or an archive served as HTML): not parsed');
   const teaser = input.teaserHtml !== undefined ? teaserTextOfHtml(input.teaserHtml) : input.teaser;
   const evidences = evidenceVariants(teaser);
   const noEvidence = evidences[0]!.length < MIN_EVIDENCE;

@@ -250,7 +250,7 @@ async function attemptPage(
   // are kept: the page was never read, and a 304 to them would pass for the page we refused.
   if (!parsed.ok) return done('failed', { reason: parsed.code, message: parsed.message });
   const x = parsed.outcome.result;
-  if (x.kind === 'refused') return done('refused', { ...fetched, reason: x.reason, message: x.message });
+  if (x.kind === 'refused') return done('refused', { ...fetched, reason: x.reason, message: x.message, final: x.reason === 'not-html' });
   const completed = applyPageText(story, { url: r.finalUrl, html: x.html, ...(x.published ? { published: x.published } : {}), fetchedAt: nowIso }, now);
   return done('accepted', {}, completed);
 }

@@ -24,6 +24,14 @@ describe('extractArticle', () => {
     expect(r.published).toBe(c.published);
   });
 
+  it.each([
+    { description: 'a PDF served as text/html', html: '%PDF-1.4\n%\u00e2\u00e3\n1 0 obj << /Type /Catalog >> endobj' },
+    { description: 'a PNG served as text/html', html: '\u2030PNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR' },
+    { description: 'a .docx (zip) served as text/html', html: 'PK\u0003\u0004\u0014\u0000\u0006\u0000' },
+  ])('refuses $description by its first bytes, unparsed', ({ html }) => {
+    expect(extractArticle({ html, url: 'https://www.nato.int/a', teaser: PAGE_CASES[0]!.teaser })).toMatchObject({ kind: 'refused', reason: 'not-html' });
+  });
+
   it('refuses a page over the size cap without parsing it', () => {
     const r = extractArticle({ html: page('nato-news.html'), url: 'https://www.nato.int/', teaser: PAGE_CASES[0]!.teaser, maxChars: 1000 });
     expect(r).toMatchObject({ kind: 'refused', reason: 'too-large' });
