@@ -145,8 +145,9 @@ export function feedItemToIncoming(item: FeedItem, index: number, ctx: FeedConte
   };
   const contentHtml = capped(item.contentHtml, 'content');
   const summarySource = capped(item.summaryHtml, 'description');
-  const content = contentHtml?.trim() ? sanitiseHtml(contentHtml, item.link ?? ctx.feedUrl) : '';
-  const summaryHtml = summarySource?.trim() ? sanitiseHtml(summarySource, item.link ?? ctx.feedUrl) : '';
+  // Relative URLs in the text: against the xml:base the feed declared for it, else the item's page, else the feed.
+  const content = contentHtml?.trim() ? sanitiseHtml(contentHtml, item.contentBase ?? item.link ?? ctx.feedUrl) : '';
+  const summaryHtml = summarySource?.trim() ? sanitiseHtml(summarySource, item.summaryBase ?? item.link ?? ctx.feedUrl) : '';
   const body = content || summaryHtml;
   const fullTitle = item.title ? foldSpace(item.title) : '';
   let title = capTitle(fullTitle);
@@ -200,6 +201,7 @@ export function feedItemToIncoming(item: FeedItem, index: number, ctx: FeedConte
       categories: item.categories.map((c) => cleanTitle(c)).filter(Boolean).slice(0, 20),
       source: { kind: 'feed', url: ctx.feedUrl, ...(item.guid?.trim() ? { guid: item.guid.trim() } : {}) },
       keys: itemKeys,
+      ...(item.language ? { language: item.language } : {}),
       // The identity key above keeps the UTC day it always had (stored stories are found by it); the id is the agency's.
       ...(published ? { day: dayIso(dayIn(Date.parse(published), ctx.timeZone)) } : {}),
     },
