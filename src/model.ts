@@ -48,6 +48,8 @@ export interface ParseWarning {
   /** 1-based line, 0 when it concerns the whole file. */
   line: number;
   message: string;
+  /** Set when text was lost (an item skipped, a file not read): `pressroom check-bulletin` exits 1. */
+  error?: true;
 }
 
 /** One item of an agency's RSS/Atom feed, as found; every field may be missing. */
@@ -132,6 +134,8 @@ export interface Incoming {
   keys: string[];
   /** The language its source declared (BCP 47); bulletins declare none. */
   language?: string;
+  /** `YYYY-MM-DD`: the release's day in its agency's zone; a story minted for this item is named with it. */
+  day?: string;
 }
 
 /**
@@ -204,6 +208,16 @@ export interface Story {
    * when a key is added. Optional only for stories written before schema 2.
    */
   keys?: string[];
+}
+
+/** An agency first named by a bulletin's `Source:` line that matched no known agency. */
+export interface DiscoveredAgency {
+  id: string;
+  name: string;
+  /** When, and where, it was first named (absent for agencies discovered before these were kept). */
+  firstSeen?: string;
+  file?: string;
+  line?: number;
 }
 
 /** What the worker knows about one source (an agency feed URL or a bulletin file). */
@@ -318,7 +332,7 @@ export interface StoreData {
   aliases: Record<string, string>;
   sources: Record<string, SourceState>;
   /** Agencies first seen in bulletins, so their ids and names survive restarts. */
-  discoveredAgencies: Record<string, { id: string; name: string }>;
+  discoveredAgencies: Record<string, DiscoveredAgency>;
   /**
    * Feed URL → ids of the stories its latest successful fetch listed. Retention never prunes these: a story
    * still in its source feed would only come back under a new id.

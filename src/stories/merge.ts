@@ -404,7 +404,10 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
     let story: Story;
     if (at === undefined) {
       const published = inc.published ?? run.nowIso;
-      const id = mintId(inc.agency, inc.keys[0] ?? `${channel}:${inc.title}`, published.slice(0, 10), (x) => positionOf(ix, x) !== undefined);
+      // Named for the release's day in its agency's zone (a Brussels bulletin of 9 October is not 8 October's, as
+      // its midnight's UTC day would say); ids minted before keep their day: an id is never recomputed.
+      const day = inc.day && inc.published ? inc.day : published.slice(0, 10);
+      const id = mintId(inc.agency, inc.keys[0] ?? `${channel}:${inc.title}`, day, (x) => positionOf(ix, x) !== undefined);
       story = newStory(inc, id, nextSeq++, run);
       at = stories.push(story) - 1;
       // Found by id at once (a feed listing one item twice); by date, only by other channels until the batch ends.
