@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The one composition root: parse the command line, load config, wire the parts, listen, schedule, handle signals.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,8 @@ import { describeLoss, openStore, StoreError, type Store } from './store/store.j
 import { askHolder } from './store/lock.js';
 import { createApp } from './web/app.js';
 import { tuneHeapForWebTier } from './web/heap.js';
+import type { StoreData } from './model.js';
+import { explainPage } from './worker/explain-page.js';
 import { runIngest, type IngestPlan, type IngestReport } from './worker/ingest.js';
 import { createParsePool, type ParseRunner } from './worker/parse-pool.js';
 import { startSchedule, type Scheduler } from './worker/schedule.js';
@@ -20,15 +22,15 @@ import { operate, type OperatorRequest } from './worker/operate.js';
 import { watchBulletins } from './worker/watch-bulletins.js';
 import { createBulletinIntake } from './web/bulletin-intake.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createHealth } from './health.js';
+import { writeRegular } from './store/safe-fs.js';
+import { readTextSync } from './store/read-text.js';
+import { commitReporter, watchStoreHealth } from './health-store.js';
 import type { Agency } from './model.js';
 import { readBulletinAt } from './sources/read-bulletins.js';
 import { knownAgencies } from './stories/agencies.js';
 import { checkBulletin, formatReport, type BulletinReport } from './stories/check-bulletin.js';
 import { printableName } from './text/printable.js';
-import { createHealth } from './health.js';
-import { writeRegular } from './store/safe-fs.js';
-import { readTextSync } from './store/read-text.js';
-import { commitReporter, watchStoreHealth } from './health-store.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -47,6 +49,7 @@ Commands:
   agencies forget <id>    remove an agency a bulletin created (never a configured one); its stories are withdrawn
   agencies restore <id>   undo a forget
   fulltext [--backfill]  fetch the pages of teaser stories now (--backfill: older ones too), print a line per page
+  fulltext --explain URL [--teaser TEXT]  what would be extracted from that page and why accepted or refused; writes nothing
   check-config    validate feeds/ and print what was found (exit 1 with the reason otherwise)
   status          print each source's state from the store
   check-bulletin [--json] FILE…  print what the daemon would make of each bulletin, touching nothing
@@ -154,6 +157,21 @@ async function fulltextOnce(backfill: boolean): Promise<number> {
     await parser.close();
     await store.close();
   }
+}
+
+/** `pressroom fulltext --explain URL [--teaser TEXT]` (worker/explain-page.ts): exit 0 accepted, 3 otherwise. */
+async function explainOnce(url: string, teaser: string | undefined): Promise<number> {
+  const config = configOrExit();
+  let data: StoreData | undefined;
+  if (teaser === undefined) {
+    // Read-only, and only to find the story that links to the page; no store is no story.
+    const store = await openStore(config.dataDir, { writable: false }).catch(() => undefined);
+    data = store?.data;
+    await store?.close();
+  }
+  const { lines, code } = await explainPage({ url, ...(teaser !== undefined ? { teaser } : {}), config, userAgent: userAgent(config), ...(data ? { data } : {}) });
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return code;
 }
 
 async function ingestOnce(): Promise<number> {
@@ -605,7 +623,16 @@ async function main(argv: string[]): Promise<void> {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { once: { type: 'boolean' }, backfill: { type: 'boolean' }, json: { type: 'boolean' }, undo: { type: 'boolean' }, reason: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      once: { type: 'boolean' },
+      backfill: { type: 'boolean' },
+      explain: { type: 'string' },
+      teaser: { type: 'string' },
+      json: { type: 'boolean' },
+      undo: { type: 'boolean' },
+      reason: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const cmd = positionals[0] ?? 'start';
   if (values.help || cmd === 'help') {
@@ -623,7 +650,10 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = await ingestOnce();
       return;
     case 'fulltext':
-      process.exitCode = await fulltextOnce(values.backfill === true);
+      process.exitCode =
+        typeof values.explain === 'string'
+          ? await explainOnce(values.explain, typeof values.teaser === 'string' ? values.teaser : undefined)
+          : await fulltextOnce(values.backfill === true);
       return;
     case 'check-config':
       process.exitCode = await checkConfig();

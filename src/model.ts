@@ -132,10 +132,36 @@ export interface Incoming {
   source: ItemSource;
   /** Upstream identity keys, strongest first (guid, canonical link, bulletin key). */
   keys: string[];
-  /** `YYYY-MM-DD`: the release's day in its agency's zone; a story minted for this item is named with it. */
-  day?: string;
   /** The language its source declared (BCP 47); bulletins declare none. */
   language?: string;
+  /** `YYYY-MM-DD`: the release's day in its agency's zone; a story minted for this item is named with it. */
+  day?: string;
+}
+
+/**
+ * Why a copy joined a story (merge.ts, copy-evidence.ts), published in JSON Feed `_pressroom.merged_by`:
+ * an upstream key it shares (`same-guid`, `same-link`, `same-title-and-day`, `same-bulletin-item`), or the
+ * comparison of title and text that found it (`same-title`, `retitled-same-text`, `similar-title`,
+ * `edited-text`, `same-title-far`, `reworded-title-same-text`, `opening-text`).
+ */
+export type MergeRule =
+  | 'same-guid'
+  | 'same-link'
+  | 'same-title-and-day'
+  | 'same-bulletin-item'
+  | 'same-key'
+  | 'same-title'
+  | 'retitled-same-text'
+  | 'similar-title'
+  | 'edited-text'
+  | 'same-title-far'
+  | 'reworded-title-same-text'
+  | 'opening-text';
+
+/** One copy merged into a story after its first: which rule, and which source (sourceKey, merge.ts). */
+export interface MergedBy {
+  rule: MergeRule;
+  source: string;
 }
 
 export interface TitleChange {
@@ -174,6 +200,8 @@ export interface Story {
   /** Which source the body came from (see sourceKey), so that source's edits replace it. */
   bodyFrom: string;
   history: TitleChange[];
+  /** Each copy that joined the story after the one that made it, and the rule that joined it (absent: none yet). */
+  mergedBy?: MergedBy[];
   /**
    * Every upstream identity key that names this story (guid, guid+link, canonical link, bulletin key, title+date).
    * The alias table is built from these; stored with the story so only the story's partition is rewritten
@@ -269,7 +297,8 @@ export interface PageState {
   lastAttempt: string;
   /** Not before this (back-off); absent once accepted or given up. */
   nextAttempt?: string;
-  outcome: 'accepted' | 'refused' | 'failed';
+  /** `blocked`: a bot challenge or firewall block page (detect-block.ts); the teaser stays, the host backs off. */
+  outcome: 'accepted' | 'refused' | 'failed' | 'blocked';
   /** The refusal reason (extract-article.ts) or the fetch error code; safe to publish. */
   reason?: string;
   message?: string;
@@ -283,6 +312,19 @@ export interface PageCounts {
   accepted: number;
   refused: number;
   failed: number;
+  /** Answered with a bot challenge or a firewall's block page (absent in stores written before it was counted). */
+  blocked?: number;
+}
+
+/** A host whose pages answer with a bot challenge or a block page: none of its pages is asked for until `until`. */
+export interface BlockedHost {
+  /** What blocked us ("Cloudflare challenge"). */
+  what: string;
+  /** The first block of this run of blocks (ISO 8601). */
+  since: string;
+  until: string;
+  /** Blocks in a row; the wait doubles with each. */
+  blocks: number;
 }
 
 export interface FulltextState {
@@ -290,6 +332,8 @@ export interface FulltextState {
   pages: Record<string, PageState>;
   /** Agency id → page fetches since the store began. */
   counts: Record<string, PageCounts>;
+  /** Host → its back-off after a bot challenge or block page; absent once a page of it is fetched again. */
+  blockedHosts?: Record<string, BlockedHost>;
 }
 
 /** 1: one pressroom.json holding everything. 2: a manifest plus one partition file per month (src/store/). */

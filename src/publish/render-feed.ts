@@ -2,6 +2,7 @@
 
 import { Feed, type Extension, type Item } from 'feed';
 import type { Story, StorySource } from '../model.js';
+import { sourceKey } from '../stories/source-key.js';
 import { stripXmlInvalid } from '../stories/xml-chars.js';
 import { el, writeXmlDocument, type XmlElement } from './xml.js';
 import { publicationDates } from './story-day.js';
@@ -457,8 +458,22 @@ function jsonItem(item: PreparedItem): Record<string, unknown> {
       // whose day the feed's date overrode.
       ...(story.dateSource === 'bulletin' && story.dateBasis ? { date_basis: story.dateBasis } : {}),
       ...(story.dateConflict ? { date_conflict: { day: story.dateConflict.day, basis: story.dateConflict.basis, file: clean(story.dateConflict.file) } } : {}),
+      // Why its copies are one story: per source that joined it, the rule (merge.ts; README "Merging").
+      ...mergedByOf(story),
     },
   };
+}
+
+/** `merged_by`: each source but the one that names the story, as in `sources`, with the rule that merged it. */
+function mergedByOf(story: Story): { merged_by?: { rule: string; source: StorySource }[] } {
+  const entries = story.mergedBy;
+  if (!entries?.length) return {};
+  const byKey = new Map(story.sources.map((s) => [sourceKey(s), s]));
+  const out = entries.flatMap((e) => {
+    const source = byKey.get(e.source);
+    return source ? [{ rule: e.rule, source: cleanSource(source) }] : [];
+  });
+  return out.length ? { merged_by: out } : {};
 }
 
 function cleanSource(source: StorySource): StorySource {

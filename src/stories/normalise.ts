@@ -201,9 +201,9 @@ export function feedItemToIncoming(item: FeedItem, index: number, ctx: FeedConte
       categories: item.categories.map((c) => cleanTitle(c)).filter(Boolean).slice(0, 20),
       source: { kind: 'feed', url: ctx.feedUrl, ...(item.guid?.trim() ? { guid: item.guid.trim() } : {}) },
       keys: itemKeys,
+      ...(item.language ? { language: item.language } : {}),
       // The identity key above keeps the UTC day it always had (stored stories are found by it); the id is the agency's.
       ...(published ? { day: dayIso(dayIn(Date.parse(published), ctx.timeZone)) } : {}),
-      ...(item.language ? { language: item.language } : {}),
     },
   };
 }

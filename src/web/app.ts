@@ -357,7 +357,8 @@ export function createApp(deps: WebDeps): Web {
     const counts = countsOf(data.stories);
     // errorDetail is the operator's (it can name internal hosts a redirect pointed at): never in public outputs.
     const sources = Object.entries(data.sources).map(([k, { errorDetail: _d, ...s }]) => ({ ...s, storiesStored: counts.get(k) ?? 0, validatorsHeld: !!(s.etag || s.lastModified) }));
-    // Story pages fetched for their full text, per agency: fetches, accepted, refused, failed (worker/fulltext.ts).
+    // Story pages fetched for their full text, per agency: fetches, accepted, refused, failed, blocked
+    // (worker/fulltext.ts); and the hosts that answer with a bot challenge, waiting out their back-off.
     // Every story taken out of the feeds, newest withdrawal first (stories/withdraw.ts): nothing leaves silently.
     const withdrawn = view.withdrawn.slice(0, 200).map((g) => ({ id: g.id, agency: g.agency, title: g.title, at: g.withdrawn.at, by: g.withdrawn.by, reason: g.withdrawn.reason }));
     // What is degraded in this process (a quarantined partition, failing commits, the last good config).
@@ -366,6 +367,7 @@ export function createApp(deps: WebDeps): Web {
       stories: data.stories.length,
       sources,
       fulltext: data.fulltext?.counts ?? {},
+      fulltextBlockedHosts: data.fulltext?.blockedHosts ?? {},
       withdrawnStories: view.withdrawn.length,
       withdrawn,
       ...(health ? { degraded: health.degraded } : {}),
