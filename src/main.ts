@@ -378,7 +378,9 @@ async function startWorker(config: Config, store: Store, log: Log, metrics: Metr
   } catch (e) {
     log.warn({ err: (e as Error).message }, 'no control channel: `ingest --once` and the operator commands cannot reach this worker');
   }
-  void scheduler.request({ bulletins: true, feeds: 'all', ...(settleMs ? { settleMs } : {}) });
+  // The start-up run reads every file as it is (as before the watcher): a file still being copied at start-up is
+  // read again when it changes, and one run keeps the merge of the files already there deterministic.
+  void scheduler.request({ bulletins: true, feeds: 'all' });
   return {
     ...scheduler,
     async stop() {
