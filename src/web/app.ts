@@ -9,6 +9,7 @@ import { CpuBudget } from './cpu-budget.js';
 import { parseFeedQuery } from './feed-query.js';
 import { checkHost } from './host.js';
 import { Lru } from './lru.js';
+import { isPagePath, resolvePage } from './html-pages.js';
 import { forOrigin, placeholderOrigin, templateOf, type Template } from './origin-splice.js';
 import { sendPrepared, type Prepared } from './prepared.js';
 import { compileTrust, type TrustProxy } from './trust-proxy.js';
@@ -285,11 +286,31 @@ export function createApp(deps: WebDeps): Web {
     send(req, res, doc, origin, cacheKey);
   };
 
+  /** The HTML lists, searches, month pages and subscribe pages (./html-pages.ts), cached like feed variants. */
+  const servePage = (req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string): void => {
+    const origin = baseUrlOf(req);
+    const e = entry();
+    const r = resolvePage(e.pub, path, rawQuery);
+    if (r.kind === 'asset') return sendPrepared(req, res, r.doc);
+    if (r.kind === 'not-found') throw notFound(r.message);
+    if (r.kind === 'bad-request') throw badRequest(r.message);
+    let doc = variants.get(r.key);
+    if (!doc) {
+      doc = r.render();
+      variants.set(r.key, doc);
+    }
+    send(req, res, doc, origin, r.key);
+  };
+
   /** The prepared paths: the front page, the OPML and everything under /feeds/. Returns false for the rest. */
   const fastPath = (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? '/';
     const qi = url.indexOf('?');
     const path = qi < 0 ? url : url.slice(0, qi);
+    if (isPagePath(path)) {
+      servePage(req, res, path, qi < 0 ? '' : url.slice(qi + 1));
+      return true;
+    }
     if (path !== '/' && path !== '/feeds.opml' && !path.startsWith('/feeds/')) return false;
     const origin = baseUrlOf(req);
     const e = entry();
