@@ -67,7 +67,7 @@ export function renderFrontPage(page: FrontPage): string {
   const main = `<h1>Agency press releases</h1>
 <p>Press releases of security and law-enforcement agencies, one story per release, to read here or to follow in a feed reader (<a href="${b}/subscribe">subscribe</a>).</p>
 ${searchForm(baseUrl, 'all', 'All agencies')}
-<nav aria-label="Agencies"><ul class="plain">${toc}</ul></nav>
+<nav class="agencies" aria-label="Agencies"><ul>${toc}</ul></nav>
 ${sections}`;
   return renderLayout({
     baseUrl,

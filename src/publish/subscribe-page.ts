@@ -23,7 +23,7 @@ export function subscribeBlock(baseUrl: string, f: SubscribeFeed, headingLevel: 
   const others = FEED_FORMATS.filter(([fmt]) => fmt !== 'atom').map(([fmt, label]) => `<a href="${esc(feedUrl(baseUrl, f.key, fmt) + q)}">${label}</a>`);
   const title = `${f.name}${f.describe ? ` ${f.describe}` : ''}`;
   return `<section class="subscribe" id="${esc(f.key)}" aria-labelledby="${esc(id)}-h">
-<${headingLevel} id="${esc(id)}-h">${esc(title)}</${headingLevel}>
+<${headingLevel} id="${esc(id)}-h">${headingLevel === 'h1' ? 'Subscribe to ' : ''}${esc(title)}</${headingLevel}>
 <p>Paste this address into your feed reader (such as Thunderbird, NetNewsWire, Feedly or Inoreader) to get every new story as it is published.</p>
 <label for="${esc(id)}">Atom feed address</label>
 <div class="copy"><input id="${esc(id)}" type="text" readonly value="${esc(atom)}"><button type="button" data-copy="${esc(id)}" hidden>Copy address</button></div>
