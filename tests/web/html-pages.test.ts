@@ -104,7 +104,7 @@ describe('lists', () => {
     let url: string | undefined = '/news/all';
     let found = false;
     while (url && !found) {
-      const page = (await get(url)).body;
+      const page: string = (await get(url)).body;
       const at = page.indexOf(encodeURIComponent(teaser.id));
       if (at >= 0) {
         expect(page.slice(at, page.indexOf('</li>', at))).toContain('<span class="mark teaser">Teaser');
