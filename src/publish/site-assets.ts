@@ -31,6 +31,7 @@ ol.stories{list-style:none;margin:0;padding:0}
 ol.stories>li{border-top:1px solid var(--line);padding:.6rem 0}
 ol.stories h2,ol.stories h3{font-size:1.05rem;margin:0 0 .15rem;font-weight:600}
 .meta{font-size:.9rem;margin:0 0 .2rem}
+.provenance{font-size:.85rem;margin:0 0 1rem}
 .summary{margin:0;font-size:.95rem}
 .mark{display:inline-block;font-size:.78rem;line-height:1.4;padding:0 .4rem;border-radius:.6rem;background:var(--full-bg);color:var(--full-fg)}
 .mark.teaser{background:var(--mark-bg);color:var(--mark-fg)}

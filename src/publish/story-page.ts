@@ -3,7 +3,7 @@
 import type { DateBasis, Story, StorySource } from '../model.js';
 import { stripXmlInvalid } from '../stories/xml-chars.js';
 import { renderLayout } from './layout.js';
-import { listPath } from './page-urls.js';
+import { listPath, subscribePath } from './page-urls.js';
 import { feedUrl, httpUrl, storyUrl } from './render-feed.js';
 import { firstLine } from './story-list.js';
 
@@ -19,7 +19,7 @@ export function renderStoryPage(story: Story, agencyName: string, baseUrl: strin
     updated !== undefined && published !== undefined && Date.parse(updated) - Date.parse(published) >= (dateOnly ? DAY_MS : 60_000);
   const upstream = httpUrl(story.link);
   const lines = [
-    `<p class="crumbs"><a href="${attr(baseUrl)}/">Agencies</a> › <a href="${attr(`${baseUrl}/#${story.agency}`)}">${text(agencyName)}</a> · <a href="${attr(baseUrl + listPath(story.agency))}">all its stories</a></p>`,
+    `<p class="crumbs"><a href="${attr(baseUrl)}/">Agencies</a> › <a href="${attr(`${baseUrl}/#${story.agency}`)}">${text(agencyName)}</a> · <a href="${attr(baseUrl + listPath(story.agency))}">all its stories</a> · <a href="${attr(baseUrl + subscribePath(story.agency))}">subscribe</a></p>`,
     `<h1>${title}</h1>`,
     `<p class="meta">${text(agencyName)}${
       published === undefined

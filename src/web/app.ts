@@ -69,6 +69,12 @@ const HOST_MEMO = 1024;
 const VARIANT_CACHE_BYTES = 16 * 1024 * 1024;
 const STORY_PAGE_CACHE = 500;
 const STORY_PAGE_BYTES = 4 * 1024 * 1024;
+/**
+ * HTML lists, searches, month and subscribe pages (~30 KB each, under a millisecond to render but a search's scan):
+ * their own cache, so a crawler walking every page does not evict the feed variants readers poll.
+ */
+const HTML_PAGE_CACHE = 500;
+const HTML_PAGE_BYTES = 8 * 1024 * 1024;
 const ALLOW = 'GET, HEAD, OPTIONS';
 
 class HttpError extends Error {
@@ -132,6 +138,7 @@ export function createApp(deps: WebDeps): Web {
   // empties them.
   const variants = new Lru<string, Prepared>(variantCacheSize, VARIANT_CACHE_BYTES, (p) => p.body.length);
   const storyPages = new Lru<string, Prepared>(STORY_PAGE_CACHE, STORY_PAGE_BYTES, (p) => p.body.length);
+  const htmlPages = new Lru<string, Prepared>(HTML_PAGE_CACHE, HTML_PAGE_BYTES, (p) => p.body.length);
   let cachedVersion: number | undefined;
 
   const forOrigins = new Lru<string, ForOrigin>(ORIGIN_DOCS, ORIGIN_DOC_BYTES, (d) => 2 * d.doc.body.length); // identity + codings, which are smaller
@@ -143,6 +150,7 @@ export function createApp(deps: WebDeps): Web {
     if (version !== cachedVersion) {
       variants.clear();
       storyPages.clear();
+      htmlPages.clear();
       forOrigins.clear();
       cachedVersion = version;
     }
@@ -151,6 +159,7 @@ export function createApp(deps: WebDeps): Web {
     if (current && current.pub.month !== currentMonth(now)) {
       variants.clear();
       storyPages.clear();
+      htmlPages.clear();
       forOrigins.clear();
     }
     if (!current || current.version !== version || current.pub.month !== currentMonth(now)) {
@@ -294,10 +303,10 @@ export function createApp(deps: WebDeps): Web {
     if (r.kind === 'asset') return sendPrepared(req, res, r.doc);
     if (r.kind === 'not-found') throw notFound(r.message);
     if (r.kind === 'bad-request') throw badRequest(r.message);
-    let doc = variants.get(r.key);
+    let doc = htmlPages.get(r.key);
     if (!doc) {
       doc = r.render();
-      variants.set(r.key, doc);
+      htmlPages.set(r.key, doc);
     }
     send(req, res, doc, origin, r.key);
   };
