@@ -71,13 +71,15 @@ describe.skipIf(!haveChromium)('the site in headless Chromium', () => {
 
   it('reaches every stored story by following the site’s own links from /, JavaScript off', async () => {
     const c = await context({ javaScriptEnabled: false });
+    // Links are all the crawl reads: the stylesheet is not fetched, and each page is read once its DOM is built.
+    await c.route('**/assets/**', (route) => route.abort());
     const page = await c.newPage();
     const queue = [`${s.url}/`];
     const seen = new Set(queue);
     const stories = new Set<string>();
     while (queue.length) {
       const url = queue.shift()!;
-      const res = await page.goto(url);
+      const res = await page.goto(url, { waitUntil: 'domcontentloaded' });
       expect(res?.status(), url).toBe(200);
       const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
       for (const h of hrefs) {
@@ -245,9 +247,9 @@ describe.skipIf(!haveChromium)('the site in headless Chromium', () => {
     const res = await page.goto(`${s.url}/subscribe`);
     expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
     const button = page.locator('button[data-copy="feed-nato"]');
-    await expect.poll(() => button.isVisible()).toBe(true);
+    await expect.poll(() => button.isVisible(), { timeout: 15_000 }).toBe(true);
     await button.click();
-    await expect.poll(() => page.locator('#feed-nato-status').textContent()).toMatch(/Copied|Selected/);
+    await expect.poll(() => page.locator('#feed-nato-status').textContent(), { timeout: 15_000 }).toMatch(/Copied|Selected/);
     if ((await page.locator('#feed-nato-status').textContent()) === 'Copied.')
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${s.url}/feeds/nato.atom`);
     expect(await page.locator('script').count()).toBe(1);
