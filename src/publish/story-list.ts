@@ -167,7 +167,9 @@ export function renderMonthsPage(p: MonthsPage): string {
   const byYear = new Map<string, { month: string; count: number }[]>();
   for (const m of p.months) {
     const y = m.month.slice(0, 4);
-    byYear.get(y)?.push(m) ?? byYear.set(y, [m]);
+    const year = byYear.get(y);
+    if (year) year.push(m);
+    else byYear.set(y, [m]);
   }
   const years = [...byYear]
     .map(
