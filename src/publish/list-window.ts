@@ -95,3 +95,32 @@ export function listWindow(
   }
   return out;
 }
+
+/** The largest `seq` a cursor may carry (15 digits): a cursor at a day's end with it passes every story of that instant. */
+const LAST_SEQ = 999_999_999_999_999;
+
+/**
+ * The days (UTC, `YYYY-MM-DD`) of a month's stories (newest first), each with the cursor of the page that starts
+ * with that day's newest story: undefined for the month's newest day (the month's first page). A month page
+ * links them, so any story of the month is a day's click and a page or two away.
+ */
+export function dayCursors(monthStories: readonly Story[]): { day: string; cursor?: Cursor }[] {
+  const out: { day: string; cursor?: Cursor }[] = [];
+  let last = '';
+  for (const s of monthStories) {
+    const t = Date.parse(s.published);
+    if (Number.isNaN(t)) continue;
+    const day = new Date(t).toISOString().slice(0, 10);
+    if (day === last) continue;
+    last = day;
+    if (out.length === 0) {
+      out.push({ day });
+      continue;
+    }
+    // Every story published before the next day's midnight, i.e. this day and older. Stored dates are ISO
+    // strings in UTC, which compare in time order; a stored date with an offset is placed by its text.
+    const next = new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString();
+    out.push({ day, cursor: { published: next, seq: LAST_SEQ } });
+  }
+  return out;
+}

@@ -23,6 +23,8 @@ h2{font-size:1.2rem;line-height:1.3;margin:1.4rem 0 .3rem}
 h2 small,.muted,.meta,.provenance,time{color:var(--muted)}
 h2 small{font-weight:normal;font-size:.85rem}
 .crumbs{font-size:.9rem;margin:.3rem 0}
+nav.days ul{display:flex;flex-wrap:wrap;gap:.3rem;list-style:none;margin:.5rem 0;padding:0}
+nav.days a{display:inline-block;min-width:2.2rem;text-align:center;padding:.2rem .3rem;border:1px solid var(--line);border-radius:.3rem}
 nav.agencies ul{display:flex;flex-wrap:wrap;gap:.2rem 1rem;list-style:none;margin:.5rem 0;padding:0}
 .feeds{margin:.2rem 0;font-size:.95rem}
 .none{color:var(--muted)}

@@ -3,7 +3,7 @@
 import type { Story } from '../model.js';
 import { monthName } from './archives.js';
 import { esc, renderLayout } from './layout.js';
-import type { ListWindow } from './list-window.js';
+import type { Cursor, ListWindow } from './list-window.js';
 import { listPath, monthPath, monthsPath, subscribePath, withQuery } from './page-urls.js';
 import { storyUrl } from './render-feed.js';
 import { humanDay, storyDay } from './story-day.js';
@@ -72,6 +72,8 @@ export interface ListPage {
   total?: number;
   /** The same month's Atom archive, when the month has closed. */
   atomArchive?: string;
+  /** A month page's days, newest first, each with the cursor of the page it starts (see dayCursors). */
+  days?: readonly { day: string; cursor?: Cursor }[];
 }
 
 export function renderListPage(p: ListPage): string {
@@ -139,11 +141,19 @@ export function renderListPage(p: ListPage): string {
           w.next !== undefined ? `<a rel="next" href="${page(w.next)}">Older stories →</a>` : ''
         }</nav>`;
 
+  // A long month gets a row of its days, so a story is a click on its day and a page or two away.
+  const days =
+    p.days !== undefined && p.total !== undefined && p.total > w.stories.length
+      ? `<nav class="days" aria-label="Days of ${esc(monthName(p.month ?? ''))}"><ul>${p.days
+          .map((d) => `<li><a href="${page(d.cursor ?? null)}" aria-label="${esc(humanDay(d.day))}">${Number(d.day.slice(8))}</a></li>`)
+          .join('')}</ul></nav>`
+      : '';
   const main = [
     `<p class="crumbs">${crumbs.join(' › ')}</p>`,
     `<h1>${heading}</h1>`,
     `<p class="feeds">${tools.join(' · ')}</p>`,
     searchForm(baseUrl, key, name, p.terms),
+    days,
     range === '' ? '' : `<p class="muted">${esc(range)}</p>`,
     items,
     pager,

@@ -2,7 +2,7 @@
 // asset files. Each page is rendered from the publication the feeds are rendered from, so they show the same
 // stories, and is cached by the caller per store version like a feed variant.
 import { MONTH_RE } from '../publish/archives.js';
-import { PAGE_SIZE, listWindow, parseCursor, type Cursor } from '../publish/list-window.js';
+import { PAGE_SIZE, dayCursors, listWindow, parseCursor, type Cursor } from '../publish/list-window.js';
 import { storyMatcher } from '../publish/select-stories.js';
 import { COPY_JS, CSS_VERSION, JS_VERSION, SITE_CSS } from '../publish/site-assets.js';
 import { renderListPage, renderMonthsPage, type SearchTerms } from '../publish/story-list.js';
@@ -164,6 +164,7 @@ export function resolvePage(pub: Publication, rawPath: string, rawQuery: string)
             month,
             total: stories.length,
             // The Atom archive exists once the month has closed (RFC 5005 §4: archives do not change).
+            days: dayCursors(stories),
             ...(month < pub.month ? { atomArchive: `${pub.baseUrl}/feeds/${encodeURIComponent(key)}/archive/${month}.atom` } : {}),
           }),
         ),

@@ -1,6 +1,6 @@
 // Paging by cursor (pure): pages tile the list, prev/next agree, a filter pages its matches, cursors round-trip.
 import { describe, expect, it } from 'vitest';
-import { formatCursor, listWindow, parseCursor, type Cursor } from '../../src/publish/list-window.js';
+import { dayCursors, formatCursor, listWindow, parseCursor, type Cursor } from '../../src/publish/list-window.js';
 import { sortStories } from '../../src/web/publication.js';
 import { makeStory } from '../helpers/web.js';
 
@@ -75,5 +75,18 @@ describe('cursors', () => {
     const q = `before=${formatCursor(c)}`;
     expect(q).toBe('before=2024-10-09T08:00:00%2B02:00~7');
     expect(parseCursor(new URLSearchParams(q).get('before')!)).toEqual(c);
+  });
+});
+
+describe('dayCursors', () => {
+  it('gives each day the page that starts with its newest story, the newest day the first page', () => {
+    const days = dayCursors(stories);
+    expect(days[0]).toEqual({ day: stories[0]!.published.slice(0, 10) });
+    expect(days.map((d) => d.day)).toEqual([...new Set(stories.map((s) => s.published.slice(0, 10)))]);
+    for (const d of days.slice(1)) {
+      const first = listWindow(stories, d.cursor, undefined, 5).stories[0]!;
+      expect(first).toBe(stories.find((s) => s.published.startsWith(d.day)));
+      expect(parseCursor(new URLSearchParams(`before=${formatCursor(d.cursor!)}`).get('before')!)).toEqual(d.cursor);
+    }
   });
 });

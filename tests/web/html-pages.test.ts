@@ -234,6 +234,22 @@ describe('month archives', () => {
   });
 });
 
+describe('days of a long month', () => {
+  it('link the page that starts with each day’s newest story', async () => {
+    const html = (await get('/news/all/archive/2024-06')).body;
+    const days = [...html.matchAll(/<li><a href="([^"]+)" aria-label="(\d+) June 2024">(\d+)<\/a><\/li>/g)].map((m) => ({ href: unescape(m[1]!), day: Number(m[3]) }));
+    const june = sorted.filter((x) => x.published.startsWith('2024-06'));
+    expect(june.length).toBeGreaterThan(50);
+    expect(days.map((d) => d.day)).toEqual([...new Set(june.map((x) => Number(x.published.slice(8, 10))))]);
+    for (const d of days) {
+      const first = listedIds((await get(d.href.slice(s.url.length))).body)[0];
+      expect(first, d.href).toBe(june.find((x) => Number(x.published.slice(8, 10)) === d.day)!.id);
+    }
+    // A month that fits one page has no row of days.
+    expect((await get('/news/nato/archive/2024-10')).body).not.toContain('class="days"');
+  });
+});
+
 describe('subscribe pages', () => {
   it('one block per feed: the Atom address in a field with a copy button, the other formats, the OPML', async () => {
     const r = await get('/subscribe');
