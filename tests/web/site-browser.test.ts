@@ -81,7 +81,10 @@ describe.skipIf(!haveChromium)('the site in headless Chromium', () => {
       const url = queue.shift()!;
       const res = await page.goto(url, { waitUntil: 'domcontentloaded' });
       expect(res?.status(), url).toBe(200);
-      const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+      // Every link but a long month's day links: those start pages at each day's newest story, which the
+      // month's own rel=next chain reaches too (html-pages.test.ts checks them); following them would triple the
+      // pages crawled for no story more.
+      const hrefs = await page.$$eval('a[href]:not(nav.days a)', (as) => as.map((a) => (a as HTMLAnchorElement).href));
       for (const h of hrefs) {
         if (!h.startsWith(s.url)) continue;
         const u = new URL(h);
@@ -164,7 +167,7 @@ describe.skipIf(!haveChromium)('the site in headless Chromium', () => {
       ['search', '/news/all?q=cyber'],
       ['search-empty', '/news/nato?q=nothing-matches-this'],
       ['archive-index', '/news/all/archive'],
-      ['archive-month', '/news/europol/archive/2024-03'],
+      ['archive-month', '/news/all/archive/2024-03'],
       ['subscribe', '/subscribe'],
       ['subscribe-search', '/subscribe/nato?q=maritime'],
       ['story', `/stories/${encodeURIComponent(story.id)}`],
