@@ -44,13 +44,14 @@ export interface SearchTerms {
 /** The search form of a feed: a GET to its list, so it works without script and under `form-action 'self'`. */
 export function searchForm(baseUrl: string, key: string, name: string, terms: SearchTerms = {}): string {
   const open = terms.category !== undefined || terms.since !== undefined;
+  // A date field holds only YYYY-MM-DD: a date-time given in the URL is kept in a text field, not dropped.
   return `<form class="search" role="search" method="get" action="${esc(baseUrl + listPath(key))}">
 <label for="q">Search ${esc(key === 'all' ? 'every agency’s stories' : `${name}’s stories`)} (title and summary)</label>
 <input type="search" id="q" name="q" value="${esc(terms.q ?? '')}" maxlength="200">
 <button type="submit">Search</button>
 <details${open ? ' open' : ''}><summary>More filters</summary>
 <label>Agency or category <input type="text" name="category" value="${esc(terms.category ?? '')}" maxlength="200"></label>
-<label>Published or updated since <input type="date" name="since" value="${esc(terms.since ?? '')}"></label>
+<label>Published or updated since <input type="${terms.since === undefined || /^\d{4}-\d{2}-\d{2}$/.test(terms.since) ? 'date' : 'text'}" name="since" value="${esc(terms.since ?? '')}"></label>
 </details>
 </form>`;
 }
