@@ -1,23 +1,22 @@
 // The day a list shows for a story (pure): in its agency's zone, a bulletin's day without one, and the summary line.
 import { describe, expect, it } from 'vitest';
-import { humanDay, storyDay } from '../../src/publish/story-day.js';
+import { humanDay, listDay } from '../../src/publish/list-day.js';
 import { firstLine } from '../../src/publish/story-list.js';
 
-describe('storyDay', () => {
+describe('listDay', () => {
   it.each([
     { description: 'UTC', published: '2024-10-09T23:30:00.000Z', zone: 'UTC', expected: '2024-10-09' },
     { description: 'Brussels, late evening UTC is the next day', published: '2024-10-09T23:30:00.000Z', zone: 'Europe/Brussels', expected: '2024-10-10' },
     { description: 'New York, early UTC is the day before', published: '2024-10-09T02:00:00.000Z', zone: 'America/New_York', expected: '2024-10-08' },
     { description: 'a bulletin day stored as Brussels midnight', published: '2024-10-08T22:00:00.000Z', zone: 'Europe/Brussels', expected: '2024-10-09' },
     { description: 'an unknown zone falls back to UTC', published: '2024-10-09T23:30:00.000Z', zone: 'Nowhere/City', expected: '2024-10-09' },
-    { description: 'a date that does not parse', published: 'garbage', zone: 'UTC', expected: undefined },
+    { description: 'a date that does not parse', published: 'garbage', zone: 'UTC', expected: '' },
   ])('$description', ({ published, zone, expected }) => {
-    expect(storyDay({ published, dateSource: 'feed' }, zone)).toBe(expected);
+    expect(listDay({ published }, zone)).toBe(expected);
   });
 
-  it('reads a bulletin day without a zone as the nearest UTC day', () => {
-    expect(storyDay({ published: '2024-10-08T22:00:00.000Z', dateSource: 'bulletin' })).toBe('2024-10-09');
-    expect(storyDay({ published: '2024-10-08T22:00:00.000Z', dateSource: 'feed' })).toBe('2024-10-08');
+  it('reads a story without a zone in UTC', () => {
+    expect(listDay({ published: '2024-10-08T23:00:00.000Z' })).toBe('2024-10-08');
   });
 
   it.each([

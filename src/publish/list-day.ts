@@ -1,4 +1,4 @@
-// The calendar day a story was published on, as its agency would write it: in the agency's own time zone.
+// The calendar day a list shows for a story: the day it was published on in its agency's own time zone.
 import type { Story } from '../model.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -20,20 +20,17 @@ function formatter(zone: string): Intl.DateTimeFormat | null {
 }
 
 /**
- * `YYYY-MM-DD` of the story's `published` in `zone` (an IANA name), or undefined when the date does not parse.
- * Without a zone (an agency no config file names), a bulletin's day is the UTC day nearest its stored midnight
- * (midnight in any zone agencies use lies within 12 hours of midnight UTC), anything else the UTC day.
+ * `YYYY-MM-DD` of the story's `published` in `zone` (an IANA name; UTC without one, as for an agency no config
+ * file names, whose bulletin days are stored as UTC midnights), or '' when the date does not parse.
  */
-export function storyDay(story: Pick<Story, 'published' | 'dateSource'>, zone?: string): string | undefined {
+export function listDay(story: Pick<Story, 'published'>, zone = 'UTC'): string {
   const t = Date.parse(story.published);
-  if (Number.isNaN(t)) return undefined;
-  const f = zone === undefined || zone === 'UTC' ? null : formatter(zone);
-  if (f !== null) {
-    const p = f.formatToParts(t);
-    const get = (type: string) => p.find((x) => x.type === type)?.value ?? '';
-    return `${get('year')}-${get('month')}-${get('day')}`;
-  }
-  return new Date(story.dateSource === 'bulletin' && zone === undefined ? t + 12 * 3600_000 : t).toISOString().slice(0, 10);
+  if (Number.isNaN(t)) return '';
+  const f = zone === 'UTC' ? null : formatter(zone);
+  if (f === null) return new Date(t).toISOString().slice(0, 10);
+  const p = f.formatToParts(t);
+  const get = (type: string) => p.find((x) => x.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
 /** "9 October 2024" for `2024-10-09`; fixed English names so the bytes do not depend on the machine's locale. */
