@@ -1,4 +1,4 @@
-// The day a list shows for a story (pure): in its agency's zone, a bulletin's day without one, and the summary line.
+// The day a list shows for a story (pure): in its agency's zone, UTC without one; and the summary's first line.
 import { describe, expect, it } from 'vitest';
 import { humanDay, listDay } from '../../src/publish/list-day.js';
 import { firstLine } from '../../src/publish/story-list.js';
