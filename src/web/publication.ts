@@ -6,6 +6,8 @@ import { renderFrontPage, renderOpml } from '../publish/pages.js';
 import { CONTENT_TYPES, feedUrl, prepareItems, renderItems, type FeedFormat, type FeedMeta, type PreparedItem } from '../publish/render-feed.js';
 import { selectStories, type StoryQuery } from '../publish/select-stories.js';
 import { renderStatusFeed, sourceIncidents } from '../publish/status-feed.js';
+import { healthIncidents } from '../publish/health-incidents.js';
+import type { HealthSnapshot } from '../health.js';
 import { renderStoryPage } from '../publish/story-page.js';
 import { prepare, type Prepared } from './prepared.js';
 
@@ -22,6 +24,8 @@ export interface PublishOptions {
   limit: number;
   /** Seconds a reader or cache may reuse a feed: derived from the shortest source schedule. */
   maxAgeSeconds: number;
+  /** The process's health: its degraded parts are incidents of the status feed (publish/health-incidents.ts). */
+  health?: () => HealthSnapshot;
 }
 
 export const FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
@@ -218,7 +222,7 @@ export function buildPublication(
   }
 
   const names = Object.fromEntries(agencies.map((a) => [a.id, a.name]));
-  const incidents = sourceIncidents(data.sources, names);
+  const incidents = [...healthIncidents(opts.health?.()), ...sourceIncidents(data.sources, names)].sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : 0));
   // The status entries change at each attempt of a failing source (failure count, last error), so the document
   // last changed at the newest of the incidents' dates and those attempts.
   let statusChanged = incidents.reduce((m, i) => Math.max(m, Date.parse(i.updated)), -Infinity);
