@@ -6,7 +6,8 @@ import { esc, renderLayout } from './layout.js';
 import type { Cursor, ListWindow } from './list-window.js';
 import { listPath, monthPath, monthsPath, subscribePath, withQuery } from './page-urls.js';
 import { storyUrl } from './render-feed.js';
-import { humanDay, listDay } from './list-day.js';
+import { humanDay } from './human-day.js';
+import { storyDay } from './story-day.js';
 
 export interface AgencyLabel {
   name: string;
@@ -26,7 +27,7 @@ export function firstLine(summary: string): string {
 /** One list item; `heading` is the element of its title (h2 in a list page, h3 under the front page's h2). */
 export function storyItem(baseUrl: string, s: Story, agencies: Readonly<Record<string, AgencyLabel>>, heading: 'h2' | 'h3'): string {
   const agency = agencies[s.agency];
-  const day = listDay(s, agency?.timezone);
+  const day = storyDay(s, agency?.timezone);
   const date = day === '' ? '' : ` · <time datetime="${day}">${esc(humanDay(day))}</time>`;
   const mark = s.teaser ? '<span class="mark teaser">Teaser: opening lines only</span>' : '<span class="mark">Full text</span>';
   const summary = firstLine(s.summary);
@@ -108,8 +109,8 @@ export function renderListPage(p: ListPage): string {
   const last = w.stories[w.stories.length - 1];
   const range = (() => {
     if (!first || !last) return '';
-    const d1 = listDay(first, p.agencies[first.agency]?.timezone);
-    const d2 = listDay(last, p.agencies[last.agency]?.timezone);
+    const d1 = storyDay(first, p.agencies[first.agency]?.timezone);
+    const d2 = storyDay(last, p.agencies[last.agency]?.timezone);
     const span = d1 && d2 ? (d1 === d2 ? humanDay(d1) : `${humanDay(d2)} to ${humanDay(d1)}`) : '';
     const count = w.offset !== undefined && p.total !== undefined ? `Stories ${w.offset + 1}–${w.offset + w.stories.length} of ${p.total}` : `${w.stories.length} ${w.stories.length === 1 ? 'story' : 'stories'}`;
     return `${count}${span ? `, ${span}` : ''}`;
