@@ -84,8 +84,14 @@ function parsePageQuery(raw: string, allow: { cursor: boolean; filter: boolean }
   return { filter: parsed.canonical, ...(parsed.canonical === '' ? {} : { matches: query }), terms, ...(cursor ? { cursor } : {}) };
 }
 
+/**
+ * Dated by the store's newest change, or by the last time a story was withdrawn from every story (`all`), when
+ * later (web/public-view.ts): a page a story left has changed even if no story in it did.
+ */
 function htmlDoc(pub: Publication, html: string): Prepared {
-  return prepare(html, HTML, { lastModified: pub.changed, cacheControl: PAGE_CACHE, headers: HTML_HEADERS });
+  const gone = pub.withdrawnAt.get('all');
+  const lastModified = gone !== undefined && gone > pub.changed ? gone : pub.changed;
+  return prepare(html, HTML, { lastModified, cacheControl: PAGE_CACHE, headers: HTML_HEADERS });
 }
 
 const feedName = (pub: Publication, key: string) => (key === 'all' ? 'All agencies' : (pub.agencyById[key]?.name ?? key));
