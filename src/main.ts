@@ -15,6 +15,14 @@ import { runIngest, type IngestReport } from './worker/ingest.js';
 import { createParsePool, type ParseRunner } from './worker/parse-pool.js';
 import { startSchedule, type Scheduler } from './worker/schedule.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createPushService, type PushService } from './push/push-service.js';
+import { PUSH_DEFAULTS } from './push/push-config.js';
+import { pushStatusReader } from './push/push-status.js';
+import { spoolDir } from './push/spool.js';
+import { hubUrl } from './push/topics.js';
+import { compileTrust } from './web/trust-proxy.js';
+import { createWebsubEndpoint } from './web/websub-endpoint.js';
+import type { IncomingMessage } from 'node:http';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -34,7 +42,9 @@ Commands:
 Environment: PORT, HOST, FEEDS_DIR, DATA_DIR, PUBLIC_URL, LOG_LEVEL, BULLETIN_SCHEDULE,
   FETCH_TIMEOUT_MS, FETCH_MAX_BYTES, FETCH_MAX_REDIRECTS, FETCH_CONCURRENCY, FETCH_ALLOW_HOSTS, TRUST_PROXY,
   HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_IDLE_TIMEOUT_MS,
-  PARSE_BUDGET_MS, PARSE_THREADS, FULLTEXT_MAX_PER_RUN, FULLTEXT_MIN_CHARS, FULLTEXT_MAX_AGE_DAYS, FULLTEXT_MAX_BYTES
+  PARSE_BUDGET_MS, PARSE_THREADS, FULLTEXT_MAX_PER_RUN, FULLTEXT_MIN_CHARS, FULLTEXT_MAX_AGE_DAYS, FULLTEXT_MAX_BYTES,
+  WEBSUB_LEASE_SECONDS, WEBSUB_LEASE_MIN_SECONDS, WEBSUB_LEASE_MAX_SECONDS, WEBSUB_MAX_SUBSCRIPTIONS, WEBSUB_RATE_PER_MINUTE,
+  WEBSUB_PING_HUBS, PUSH_TIMEOUT_MS, PUSH_HOST_CONCURRENCY, PUSH_CONCURRENCY, PUSH_RETRY_BASE_MS
   (see README).
 `;
 
@@ -216,17 +226,80 @@ function fileSize(file: string): number | undefined {
   }
 }
 
-/** The web tier: serves what the store holds; /metrics is answered here, everything else by the app. */
-async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics, withWorkerMetrics = false): Promise<{ server: Server; prerender: () => void }> {
-  const web = createApp({
+const FEED_LIMIT = 50;
+
+/** Push settings: the configured ones, or none at all for a hand-built Config. */
+const pushConfig = (config: Config) => config.push ?? { ...PUSH_DEFAULTS, pingHubs: [], webhooks: [] };
+
+/**
+ * The app that renders (and, in `start` and `web`, serves) the documents. With PUBLIC_URL the subscription feeds
+ * advertise the hub; `push` wires POST /websub (spooled for the worker) and the push part of /status.
+ */
+function makeApp(config: Config, store: Store, log: Log, push?: { onSpooled?: () => void; status: () => unknown }) {
+  const trusted = compileTrust(config.trustProxy);
+  // Behind a proxy TRUST_PROXY names, the client is the last address it appended to X-Forwarded-For.
+  const clientOf = (req: IncomingMessage): string => {
+    const peer = req.socket.remoteAddress ?? '?';
+    if (!trusted(peer)) return peer;
+    const xff = req.headers['x-forwarded-for'];
+    const last = (Array.isArray(xff) ? xff.join(',') : (xff ?? '')).split(',').map((a) => a.trim()).filter((a) => a !== '').pop();
+    return last ?? peer;
+  };
+  const pc = pushConfig(config);
+  return createApp({
     snapshot: () => ({ data: store.data, version: store.version }),
     agencies: config.agencies,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
-    publish: { limit: 50, maxAgeSeconds: shortestInterval(config) },
+    publish: { limit: FEED_LIMIT, maxAgeSeconds: shortestInterval(config), ...(config.publicUrl ? { hub: hubUrl(config.publicUrl) } : {}) },
     log,
     onPublish: (p) => log.debug({ baseUrl: p.baseUrl, version: p.version, documents: p.documents, ms: Math.round(p.ms) }, 'rendered the default documents'),
+    ...(push
+      ? {
+          websub: createWebsubEndpoint({
+            ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+            defaultLimit: FEED_LIMIT,
+            allowHosts: config.fetch.allowHosts ?? [],
+            ratePerMinute: pc.ratePerMinute,
+            spoolDir: spoolDir(config.dataDir),
+            clientOf,
+            ...(push.onSpooled ? { onSpooled: push.onSpooled } : {}),
+            log,
+          }),
+          pushStatus: push.status,
+        }
+      : {}),
   });
+}
+
+/** The worker's hub and webhooks, rendering through `web` (the serving app in `start`, a private one in `worker`). */
+function makePush(config: Config, web: ReturnType<typeof createApp>, log: Log, metrics: Metrics, shareStatus: boolean, onActivity?: () => void): PushService {
+  return createPushService({
+    dataDir: config.dataDir,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    config: pushConfig(config),
+    allowHosts: config.fetch.allowHosts ?? [],
+    userAgent: userAgent(config),
+    defaultLimit: FEED_LIMIT,
+    publication: () => web.publication(),
+    feedDocument: (p, q) => web.feedDocument(p, q),
+    log,
+    registry: metrics.registry,
+    shareStatus,
+    ...(onActivity ? { onActivity } : {}),
+  });
+}
+
+/** The web tier: serves what the store holds; /metrics is answered here, everything else by the app. */
+async function startWeb(
+  config: Config,
+  store: Store,
+  log: Log,
+  metrics: Metrics,
+  withWorkerMetrics = false,
+  push?: { onSpooled?: () => void; status: () => unknown },
+): Promise<{ server: Server; prerender: () => void; web: ReturnType<typeof createApp> }> {
+  const web = makeApp(config, store, log, push);
   // The documents are rendered once right after each store change (for every Host at once), never by a request.
   const prerender = () => {
     web.publication();
@@ -275,7 +348,7 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   log.info({ port, host: config.host ?? '(all interfaces)', feeds: config.feedsDir, data: config.dataDir }, `pressroom listening on http://${config.host ?? 'localhost'}:${port}`);
-  return { server, prerender };
+  return { server, prerender, web };
 }
 
 /** Servers that are shutting down: their answers carry `Connection: close`. */
@@ -323,14 +396,20 @@ async function start(): Promise<void> {
   const log = makeLog(config);
   const store = await openOrExit(config, true, log);
   const metrics = createMetrics('all');
-  const { server, prerender } = await startWeb(config, store, log, metrics);
+  let push: PushService | undefined;
+  const { server, prerender, web } = await startWeb(config, store, log, metrics, false, { onSpooled: () => push?.kick(), status: () => push?.status() });
+  push = makePush(config, web, log, metrics, false);
+  await push.start();
   process.send?.('ready');
   const parser = parsePool(config);
-  const scheduler = startWorker(config, store, log, metrics, parser, prerender);
+  const scheduler = startWorker(config, store, log, metrics, parser, () => {
+    prerender();
+    push?.changed();
+  });
   onSignals(log, async () => {
     const closing = closeServer(server);
     // The run in flight is aborted; a source on a parse thread is ended there, not waited for.
-    await Promise.all([scheduler.stop(), parser.close()]);
+    await Promise.all([scheduler.stop(), parser.close(), push?.close()]);
     await closing;
     await store.close();
   });
@@ -343,11 +422,14 @@ async function worker(): Promise<void> {
   const store = await openOrExit(config, true, log);
   const metrics = createMetrics('worker');
   const parser = parsePool(config);
-  const scheduler = startWorker(config, store, log, metrics, parser, () => {}, true);
+  // The hub delivers the feeds as the web tier serves them: the worker renders them with the same app, unserved.
+  const push = makePush(config, makeApp(config, store, log), log, metrics, true, () => void shareWorkerMetrics(config, metrics, log));
+  await push.start();
+  const scheduler = startWorker(config, store, log, metrics, parser, () => push.changed(), true);
   log.info({ data: config.dataDir }, 'pressroom worker running');
   process.send?.('ready');
   onSignals(log, async () => {
-    await Promise.all([scheduler.stop(), parser.close()]);
+    await Promise.all([scheduler.stop(), parser.close(), push.close()]);
     await store.close();
   });
 }
@@ -373,7 +455,8 @@ async function webOnly(): Promise<void> {
       (e: unknown) => log.warn({ err: (e as Error).message }, 'store reload failed; serving the last good copy'),
     );
   }, RELOAD_MS);
-  const web = await startWeb(config, store, log, metrics, true);
+  // POST /websub is spooled in DATA_DIR for the worker; the push part of /status is the file the worker leaves there.
+  const web = await startWeb(config, store, log, metrics, true, { status: pushStatusReader(config.dataDir) });
   const server = web.server;
   prerender = web.prerender;
   process.send?.('ready');
