@@ -56,6 +56,8 @@ beforeAll(async () => {
     PUSH_RETRY_BASE_MS: '300',
     PUSH_TIMEOUT_MS: '3000',
     WEBSUB_RATE_PER_MINUTE: '1000',
+    // An external hub told of each change too (hub.mode=publish): the failing subscribers' server plays it.
+    WEBSUB_PING_HUBS: bad.callback('ping'),
   });
   await waitFor(async () => ((await (await fetch(`${daemon.url}/status`)).json()) as { stories: number }).stories > 0, 15_000, 'the seed bulletin');
 });
@@ -244,6 +246,19 @@ describe('subscriptions and deliveries (websub.rocks 100–104, 106)', () => {
     expect(bad.deliveriesTo('gone')).toHaveLength(1);
     const after = (await status()).push!.websub!;
     expect(after.subscribers.filter((s) => s.callbackHost === new URL(bad.url).host).length).toBe(2);
+
+    // WEBSUB_PING_HUBS: each changed subscription feed is announced to the external hub.
+    await bad.waitFor(() => bad.deliveriesTo('ping').some((d) => d.body.toString().includes(encodeURIComponent(`${PUBLIC}/feeds/nato.atom`))), 5000, 'the ping');
+    const ping = bad.deliveriesTo('ping').find((d) => d.body.toString().includes(encodeURIComponent(`${PUBLIC}/feeds/nato.atom`)))!;
+    expect(ping.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(Object.fromEntries(new URLSearchParams(ping.body.toString()))).toEqual({ 'hub.mode': 'publish', 'hub.url': `${PUBLIC}/feeds/nato.atom` });
+
+    // And in /metrics.
+    const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+    expect(metrics).toMatch(/pressroom_websub_deliveries_total\{kind="websub",outcome="delivered"\} [1-9]/);
+    expect(metrics).toMatch(/pressroom_websub_deliveries_total\{kind="websub",outcome="gone"\} 1/);
+    expect(metrics).toMatch(/pressroom_websub_verifications_total\{outcome="failed"\} [1-9]/);
+    expect(metrics).toMatch(/pressroom_websub_subscriptions [1-9]/);
   }, 60_000);
 });
 
