@@ -1,10 +1,11 @@
-// WebSub fan-out: 1,000 subscribers of the merged feed on a loopback receiver (10 ports, 100 callbacks each), the
-// real `pressroom start` process (hub and serving on one event loop: the hardest case for serving). Measures the
-// verification of 1,000 subscriptions, the time from a commit (the feed's ETag changing) to the last subscriber's
+// WebSub fan-out: 1,000 subscribers of the merged feed on a loopback receiver (10 ports, 100 callbacks each), in
+// both layouts: `pressroom start` (hub and serving on one event loop: the hardest case for serving) and the PM2
+// one (`pressroom worker` delivering, one `pressroom web` serving). Measures the verification of 1,000
+// subscriptions, the time from a commit (the store's manifest renamed into place) to the last subscriber's
 // delivery, and the requests per second a polled feed gets while deliveries run against the same without.
-// `node dist/bench/websub-bench.js [--subscribers=1000] [--rounds=3] [--duration=3]`
+// `node dist/bench/websub-bench.js [--subscribers=1000] [--rounds=3] [--duration=3] [--layout=start|pm2|both]`
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -88,10 +89,15 @@ function post(url: string, form: Record<string, string>): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { subscribers: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '3' } } });
+  const { values } = parseArgs({ options: { subscribers: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '3' }, layout: { type: 'string', default: 'both' } } });
   const n = Math.max(10, Math.min(10_000, Number(values.subscribers) || 1000));
   const rounds = Math.max(1, Math.min(9, Number(values.rounds) || 3));
   const duration = Math.max(1, Math.min(30, Number(values.duration) || 3));
+  const layouts = values.layout === 'start' || values.layout === 'pm2' ? [values.layout] : (['start', 'pm2'] as const);
+  for (const layout of layouts) await bench(layout as 'start' | 'pm2', n, rounds, duration);
+}
+
+async function bench(layout: 'start' | 'pm2', n: number, rounds: number, duration: number): Promise<void> {
   const root = mkdtempSync(path.join(tmpdir(), 'pressroom-bench-websub-'));
   const children: ChildProcess[] = [];
   try {
@@ -144,7 +150,8 @@ async function main(): Promise<void> {
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((r) => probe.close(() => r()));
-    const daemon = spawn(process.execPath, [MAIN, 'start'], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (layout === 'pm2') children.push(spawn(process.execPath, [MAIN, 'worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
+    const daemon = spawn(process.execPath, [MAIN, layout === 'pm2' ? 'web' : 'start'], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(daemon);
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
@@ -185,18 +192,21 @@ async function main(): Promise<void> {
     const fanout: number[] = [];
     const pickup: number[] = [];
     let bodyBytes = 0;
+    // The commit: the worker renames the store's manifest into place (src/store/durable-file.ts).
+    const manifest = path.join(dataDir, 'pressroom.json');
+    const mtime = () => statSync(manifest).mtimeMs;
     for (let r = 0; r < rounds; r++) {
-      const before = await headEtag(`${base}/feeds/all.atom`);
+      const before = mtime();
       rx.send({ kind: 'expect', target: n });
       const tDrop = Date.now();
       drop();
       let tCommit = 0;
       for (;;) {
-        if ((await headEtag(`${base}/feeds/all.atom`)) !== before) {
+        if (mtime() !== before) {
           tCommit = Date.now();
           break;
         }
-        await new Promise((res) => setTimeout(res, 10));
+        await new Promise((res) => setTimeout(res, 2));
       }
       const done = await next('delivered');
       fanout.push(((done.at as number) - tCommit) / 1000);
@@ -240,18 +250,18 @@ async function main(): Promise<void> {
 
     const w = [44, 12, 14, 6];
     const lines = [
-      `Pressroom WebSub bench: node ${process.version}, 127.0.0.1, \`pressroom start\` (hub and serving in one process), ${n} subscribers of /feeds/all.atom on ${PORTS} loopback ports,`,
+      `Pressroom WebSub bench: node ${process.version}, 127.0.0.1, ${layout === 'start' ? '`pressroom start` (hub and serving in one process)' : '`pressroom worker` (the hub) + one `pressroom web` (serving)'}, ${n} subscribers of /feeds/all.atom on ${PORTS} loopback ports,`,
       `2,000 stored stories, the delivered document ${Math.round(bodyBytes / 1024)} KB; PUSH_HOST_CONCURRENCY 2, PUSH_CONCURRENCY 16; median of ${rounds} rounds`,
       '',
       `verification of ${n} subscriptions (POST /websub to the last echoed challenge): ${verifySeconds.toFixed(1)} s`,
-      `bulletin dropped -> feed changed (scan every 1 s, ingest, commit, render): ${median(pickup).toFixed(2)} s`,
-      `commit (feed's ETag changed) -> last of ${n} deliveries: ${median(fanout).toFixed(2)} s (rounds: ${fanout.map((f) => f.toFixed(2)).join(', ')})`,
+      `bulletin dropped -> committed (scan every 1 s, ingest, store write): ${median(pickup).toFixed(2)} s`,
+      `commit -> last of ${n} deliveries: ${median(fanout).toFixed(2)} s (rounds: ${fanout.map((f) => f.toFixed(2)).join(', ')})`,
       '',
       `serving a polled feed while deliveries run (one change a second, ${WRK ? 'wrk' : 'autocannon'}, 10 connections, ${duration} s per round):`,
       row(['request', 'quiet req/s', 'pushing req/s', 'ratio'], w),
       ...results.map((r) => row([r.what, Math.round(r.quiet), Math.round(r.busy), (r.busy / r.quiet).toFixed(2)], w)),
     ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(`\n${lines.join('\n')}\n`);
   } finally {
     for (const c of children.reverse()) if (c.exitCode === null) c.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 2500));
