@@ -398,7 +398,8 @@ async function start(): Promise<void> {
   const metrics = createMetrics('all');
   let push: PushService | undefined;
   const { server, prerender, web } = await startWeb(config, store, log, metrics, false, { onSpooled: () => push?.kick(), status: () => push?.status() });
-  push = makePush(config, web, log, metrics, false);
+  // The status file too: a `web` process beside this one (on the same DATA_DIR) shows the same push state.
+  push = makePush(config, web, log, metrics, true);
   await push.start();
   process.send?.('ready');
   const parser = parsePool(config);
