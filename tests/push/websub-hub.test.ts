@@ -239,6 +239,12 @@ describe('subscriptions and deliveries (websub.rocks 100–104, 106)', () => {
     // One hanging subscriber and one answering 500 delayed no one: the healthy ones were served meanwhile.
     const firstOk = Math.min(...['plain', 'secret', 'extra'].map((n) => sub.deliveriesTo(n)[0]!.at));
     expect(firstOk - t0).toBeLessThan(8_000);
+    // Nor the ingest: while the hanging delivery holds its connection, the next bulletin is published at once.
+    expect(bad.deliveriesTo('hang').length).toBeGreaterThan(0);
+    const t1 = Date.now();
+    dropBulletin();
+    await waitFor(async () => (await (await fetch(`${daemon.url}/feeds/all.atom`)).text()).includes(`Steadfast Push ${drops} begins`), 10_000, 'the next bulletin');
+    expect(Date.now() - t1).toBeLessThan(5_000);
     // The 500 is retried with back-off (300 ms, 1.2 s, …); 410 ends the subscription.
     await bad.waitFor(() => bad.deliveriesTo('fails').length >= 3, 15_000, 'retries of the failing subscriber');
     const tries = bad.deliveriesTo('fails').map((d) => d.at);
