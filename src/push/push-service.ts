@@ -102,12 +102,12 @@ export function createPushService(deps: PushServiceDeps): PushService {
     webhooks,
     async start() {
       await hub?.start();
-      await webhooks.start(deps.publication());
+      await webhooks.start(deps.publication);
       activity();
     },
     changed() {
       hub?.changed();
-      webhooks.changed(deps.publication());
+      webhooks.changed(deps.publication);
       activity();
     },
     kick: () => hub?.kick(),

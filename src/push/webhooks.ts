@@ -51,8 +51,9 @@ export interface WebhookStatus {
 }
 
 export interface Webhooks {
-  start(pub: Publication): Promise<void>;
-  changed(pub: Publication): void;
+  /** `pub` is asked for only when a webhook is configured: rendering is not free in the worker. */
+  start(pub: () => Publication): Promise<void>;
+  changed(pub: () => Publication): void;
   status(): WebhookStatus[];
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -108,7 +109,8 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
 
   const snapshotOf = (m: Map<string, Story>): Record<string, [string, string]> => {
     const out: Record<string, [string, string]> = {};
-    for (const [id, s] of m) out[id] = [s.updated, s.title];
+    // The title only names a withdrawn story in its event: a bounded prefix is enough.
+    for (const [id, s] of m) out[id] = [s.updated, s.title.slice(0, 300)];
     return out;
   };
 
@@ -261,7 +263,7 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
       // Hooks no longer configured are forgotten; new ones start from what is published now.
       const ids = new Set(hooks.map((h) => h.id));
       for (const id of Object.keys(state.hooks)) if (!ids.has(id)) delete state.hooks[id];
-      diff(pub);
+      diff(pub());
       await persist();
       pump();
       timer = setInterval(tick, TICK_MS);
@@ -270,7 +272,7 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
     changed(pub) {
       if (hooks.length === 0 || closed) return;
       // The outbox is on disk before anything in it is sent: a crash after this sends it after the restart.
-      if (diff(pub)) void persist().then(pump);
+      if (diff(pub())) void persist().then(pump);
     },
     status() {
       return hooks.map((h) => {

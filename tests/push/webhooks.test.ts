@@ -46,12 +46,12 @@ describe('webhooks', () => {
   it('sends one signed message per matching event: created, updated, withdrawn, and nothing for the back catalogue', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-hooks-'));
     const w = start(dir, [hook('every'), hook('ransom', { q: 'RANSOMWARE', category: 'europol' }), hook('nato-only', { agency: 'nato' }), hook('created-only', { events: ['story.created'] })]);
-    await w.start(pub([story(1), story(2)]));
+    await w.start(() => pub([story(1), story(2)]));
     await new Promise((r) => setTimeout(r, 300));
     expect(rx.deliveries).toHaveLength(0);
 
     // story 3 appears, story 1 is edited, story 2 leaves the published list (withdrawn).
-    w.changed(pub([story(1, { updated: '2024-10-20T00:00:00.000Z', title: 'Europol operation 1 against ransomware (update)' }), story(3)]));
+    w.changed(() => pub([story(1, { updated: '2024-10-20T00:00:00.000Z', title: 'Europol operation 1 against ransomware (update)' }), story(3)]));
     await rx.waitFor(() => rx.deliveriesTo('every').length === 3 && rx.deliveriesTo('ransom').length === 3 && rx.deliveriesTo('created-only').length === 1, 10_000, 'the events');
     await w.idle();
     const every = bodies('every');
@@ -90,15 +90,15 @@ describe('webhooks', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-hooks-'));
     rx.behave('flaky', { deliver: 500 });
     const first = start(dir, [hook('flaky')]);
-    await first.start(pub([story(1)]));
-    first.changed(pub([story(1), story(4)]));
+    await first.start(() => pub([story(1)]));
+    first.changed(() => pub([story(1), story(4)]));
     await rx.waitFor(() => rx.deliveriesTo('flaky').length >= 2, 10_000, 'a retry');
     await first.close();
     expect(first.status()[0]!.failed).toBeGreaterThanOrEqual(2);
     // A new process on the same data folder sends what the outbox held: at least once, the same id.
     rx.behave('flaky', { deliver: 200 });
     const second = start(dir, [hook('flaky')]);
-    await second.start(pub([story(1), story(4)]));
+    await second.start(() => pub([story(1), story(4)]));
     await rx.waitFor(() => second.status()[0]!.delivered === 1, 10_000, 'the delivery after the restart');
     const ids = new Set(rx.deliveriesTo('flaky').map((d) => d.headers['x-pressroom-delivery']));
     expect(ids.size).toBe(1);
@@ -112,9 +112,9 @@ describe('webhooks', () => {
     let now = Date.now();
     const config: PushConfig = { ...PUSH_DEFAULTS, retryBaseMs: 200, pingHubs: [], webhooks: [hook('digest', { digestSeconds: 10 })] };
     const d = createWebhooks({ dataDir: dir, config, send: { allowHosts: ['127.0.0.1'], timeoutMs: 2000, userAgent: 'test' }, limiter: new HostLimiter(2, 8), log: quiet, now: () => new Date(now) });
-    await d.start(pub([story(1)]));
-    d.changed(pub([story(1), story(5)]));
-    d.changed(pub([story(1), story(5), story(6)]));
+    await d.start(() => pub([story(1)]));
+    d.changed(() => pub([story(1), story(5)]));
+    d.changed(() => pub([story(1), story(5), story(6)]));
     await new Promise((r) => setTimeout(r, 1500));
     expect(rx.deliveriesTo('digest')).toHaveLength(0);
     expect(d.status()[0]!.pending).toBe(2);
