@@ -50,6 +50,8 @@ export function createPushService(deps: PushServiceDeps): PushService {
   let hub: Hub | undefined;
   let webhooks: Webhooks;
   let shareTimer: NodeJS.Timeout | undefined;
+  let keysOf: Publication | undefined;
+  let keys: ReadonlySet<string> = new Set();
   const metrics = deps.registry
     ? createPushMetrics(deps.registry, {
         subscriptions: () => hub?.subscriptions().length ?? 0,
@@ -74,7 +76,15 @@ export function createPushService(deps: PushServiceDeps): PushService {
       send: sendPolicy,
       limiter,
       topicDocument: (t: Topic) => deps.feedDocument(t.path, t.query),
-      knownKeys: () => new Set(deps.publication().lists.keys()),
+      knownKeys: () => {
+        // Looked up for every delivery: one set per publication (i.e. per store version), not per call.
+        const pub = deps.publication();
+        if (pub !== keysOf) {
+          keysOf = pub;
+          keys = new Set(pub.lists.keys());
+        }
+        return keys;
+      },
       defaultLimit: deps.defaultLimit,
       log: deps.log,
       ...(deps.now ? { now: deps.now } : {}),

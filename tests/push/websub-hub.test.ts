@@ -1,6 +1,8 @@
-// The websub.rocks hub tests (100–106: discovery, subscription, secret, extra parameters, renewal,
-// unsubscription, foreign topics, verification failures, content type and Link, lease expiry) ported to our own
-// daemon and a loopback subscriber of our own; plus delivery failures that must delay no one else.
+// The websub.rocks hub tests ported to our own daemon and a loopback subscriber of our own: 100 typical
+// subscription, 101 with a secret (signature checked), 102 additional parameters ignored, 103 re-subscription before
+// expiry updates the one subscription, 104 unsubscription, 105/106 content delivered with the topic's exact
+// Content-Type and Link header; plus what a hub of our own must refuse (foreign topics, private callbacks),
+// verification failures that leave state unchanged, lease expiry, and failing subscribers that delay no one else.
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -106,7 +108,7 @@ describe('discovery (websub.rocks 100)', () => {
   });
 });
 
-describe('requests the hub refuses at once (websub.rocks 105, and callbacks)', () => {
+describe('requests the hub refuses at once (foreign topics, bad callbacks)', () => {
   it.each([
     ['a topic on another origin', { 'hub.topic': 'https://elsewhere.example/feeds/all.atom' }, /not a topic of this hub/],
     ['a topic of no feed', { 'hub.topic': `${PUBLIC}/feeds/nope.atom` }, /no agency "nope"/],
@@ -136,7 +138,7 @@ describe('requests the hub refuses at once (websub.rocks 105, and callbacks)', (
   });
 });
 
-describe('subscriptions and deliveries (websub.rocks 100–104, 106)', () => {
+describe('subscriptions and deliveries (websub.rocks 100–106)', () => {
   const topics = {
     plain: `${PUBLIC}/feeds/all.atom`,
     secret: `${PUBLIC}/feeds/all.rss`,
@@ -213,7 +215,7 @@ describe('subscriptions and deliveries (websub.rocks 100–104, 106)', () => {
     const took = Date.now() - t0;
     expect(took).toBeLessThan(10_000);
 
-    // websub.rocks 106: the body is the topic's document, with its exact Content-Type and Link header.
+    // websub.rocks 105/106: the body is the topic's document, with its exact Content-Type and Link header.
     for (const [name, p] of [['plain', '/feeds/all.atom'], ['secret', '/feeds/all.rss'], ['extra', '/feeds/all.json'], ['query', '/feeds/nato.atom'], ['kept', '/feeds/all.atom?q=NATO']] as const) {
       const d = sub.deliveriesTo(name).at(-1)!;
       const served = await fetch(`${daemon.url}${p}`);
