@@ -165,6 +165,13 @@ async function status(): Promise<number> {
     // Operator-only detail (redirect chain, refused address): the public /status never shows it.
     if (s.errorCode && s.errorDetail) process.stdout.write(`  detail: ${s.errorDetail}\n`);
   }
+  // What the worker last reported of its hub and webhooks (DATA_DIR/push-status.json), when it runs them.
+  const push = pushStatusReader(config.dataDir)();
+  if (push?.websub) {
+    const c = push.websub.counters;
+    process.stdout.write(`websub ${push.websub.hub}: ${push.websub.subscriptions} subscriptions; ${c.delivered} delivered, ${c.deliveryFailed} failed, ${c.gone} gone, ${push.websub.retrying} retrying\n`);
+  }
+  for (const w of push?.webhooks ?? []) process.stdout.write(`webhook ${w.id} (${w.callbackHost}): ${w.delivered} delivered, ${w.failed} failed, ${w.dropped} dropped, ${w.pending} pending\n`);
   return 0;
 }
 

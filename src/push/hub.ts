@@ -436,7 +436,9 @@ export function createHub(deps: HubDeps): Hub {
       take();
       pollTimer = setInterval(take, SPOOL_POLL_MS);
       pollTimer.unref();
-      sweepTimer = setInterval(sweep, SWEEP_MS);
+      // Leases end, and a feed's bytes also change without a commit when a month closes (its stories move to an
+      // archive): both are looked at every 30 s as well as after each commit.
+      sweepTimer = setInterval(changed, SWEEP_MS);
       sweepTimer.unref();
     },
     kick: take,

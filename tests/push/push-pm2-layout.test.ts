@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAIN, makeWorkspace, NO_PAGE_FETCHES, startDaemon, waitFor, type Daemon } from '../helpers/daemon.js';
+import { MAIN, makeWorkspace, NO_PAGE_FETCHES, runCli, startDaemon, waitFor, type Daemon } from '../helpers/daemon.js';
 import { startSubscriber, type Subscriber } from '../helpers/websub-subscriber.js';
 
 const PUBLIC = 'https://press.example.org';
@@ -94,5 +94,11 @@ describe('push under worker + web', () => {
     const text = await (await fetch(`${web.url}/status`)).text();
     expect(text).not.toContain('/cb/');
     expect(text).toContain(new URL(sub.url).host);
+
+    // `pressroom status` prints the same from DATA_DIR, beside the running worker.
+    const cli = await runCli(['status'], { FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir, PUBLIC_URL: PUBLIC, NATO_HOOK_SECRET: 'x' });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(new RegExp(`websub ${PUBLIC}/websub: 1 subscriptions; [1-9]\\d* delivered`));
+    expect(cli.stdout).toContain(`webhook nato-watch (${new URL(sub.url).host}): 1 delivered, 0 failed, 0 dropped, 0 pending`);
   }, 60_000);
 });
