@@ -10,6 +10,7 @@ import type { PushConfig } from './push-config.js';
 import { withParams, type HubRequest } from './hub-request.js';
 import { send, type HostLimiter, type SendPolicy } from './send.js';
 import { takeSpooled } from './spool.js';
+import { readState } from './read-state.js';
 import { canonicalTopic, hubUrl, linkHeader, type Topic } from './topics.js';
 
 export interface Subscription {
@@ -426,10 +427,7 @@ export function createHub(deps: HubDeps): Hub {
   return {
     async start() {
       await mkdir(deps.dataDir, { recursive: true });
-      const saved = await file.read().catch((e: unknown) => {
-        deps.log.warn({ err: (e as Error).message }, 'WebSub subscriptions unreadable; starting with none');
-        return null;
-      });
+      const saved = await readState(file, deps.log, 'WebSub subscriptions');
       for (const s of saved?.subscriptions ?? []) if (typeof s.callback === 'string' && typeof s.topic === 'string') subs.set(keyOf(s.callback, s.topic), s);
       // Subscribers that were delivered nothing since a change before the restart get the newest document now.
       changed();

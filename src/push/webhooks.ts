@@ -13,6 +13,7 @@ import type { PushConfig, WebhookConfig, WebhookEvent } from './push-config.js';
 import { deliveryId, digestMessage, signatureHeaders, singleMessage, type EventPayload } from './webhook-payload.js';
 import { send, type HostLimiter, type SendPolicy } from './send.js';
 import type { HubLog } from './hub.js';
+import { readState } from './read-state.js';
 
 interface Outgoing {
   delivery_id: string;
@@ -255,10 +256,7 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
     async start(pub) {
       if (hooks.length === 0) return;
       await mkdir(deps.dataDir, { recursive: true });
-      const saved = await file.read().catch((e: unknown) => {
-        deps.log.warn({ err: (e as Error).message }, 'webhooks outbox unreadable; starting afresh');
-        return null;
-      });
+      const saved = await readState(file, deps.log, 'webhooks outbox');
       if (saved?.version === 1) state = saved;
       // Hooks no longer configured are forgotten; new ones start from what is published now.
       const ids = new Set(hooks.map((h) => h.id));

@@ -1,6 +1,6 @@
 // The hub's own bookkeeping, with documents of our making: denial when full, lease bounds, subscriptions that
 // survive a restart (no repeat of a delivered document, the newest one for a subscriber that missed a change).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,5 +89,12 @@ describe('the hub', () => {
     await sub.waitFor(() => sub.deliveriesTo('durable').length === 2, 5000, 'the missed change');
     expect(sub.deliveriesTo('durable')[1]!.body.toString()).toBe('<feed>v3</feed>');
     await third.close();
+
+    // A damaged websub.json (a disk that lied about a write): the copy kept beside it still has the subscription.
+    writeFileSync(path.join(dir, 'websub.json'), '{"version":1,"subscr');
+    const fourth = makeHub(dir, () => current);
+    await fourth.start();
+    expect(fourth.subscriptions().map((s) => s.callback)).toEqual([sub.callback('durable')]);
+    await fourth.close();
   });
 });
