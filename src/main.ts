@@ -294,6 +294,7 @@ function makePush(config: Config, web: ReturnType<typeof createApp>, log: Log, m
     registry: metrics.registry,
     shareStatus,
     ...(onActivity ? { onActivity } : {}),
+    ...(config.retentionDays ? { retentionDays: config.retentionDays } : {}),
   });
 }
 

@@ -29,6 +29,8 @@ export interface PushServiceDeps {
   /** After deliveries settle (throttled): e.g. rewrite the worker's metrics file. */
   onActivity?: () => void;
   now?: () => Date;
+  /** RETENTION_DAYS, so that pruning is not reported as withdrawal. */
+  retentionDays?: number;
 }
 
 export interface PushService {
@@ -97,6 +99,7 @@ export function createPushService(deps: PushServiceDeps): PushService {
   }
   webhooks = createWebhooks({
     dataDir: deps.dataDir,
+    ...(deps.retentionDays !== undefined ? { retentionDays: deps.retentionDays } : {}),
     config: deps.config,
     send: sendPolicy,
     limiter,

@@ -25,8 +25,8 @@ interface Outgoing {
 }
 
 interface HookState {
-  /** Story id → [updated, title] of every published story the filters matched at the last change. */
-  matched: Record<string, [string, string]>;
+  /** Story id → [updated, title, published] of every published story the filters matched at the last change. */
+  matched: Record<string, [string, string, string?]>;
   outbox: Outgoing[];
   /** Digest mode: events waiting for the end of the interval that began with the first of them. */
   digest: EventPayload[];
@@ -67,6 +67,8 @@ export interface WebhookDeps {
   limiter: HostLimiter;
   log: HubLog;
   now?: () => Date;
+  /** RETENTION_DAYS: stories older than this leave the published list by pruning, which is no withdrawal. */
+  retentionDays?: number;
   onEvent?: (e: { hook: string; outcome: 'delivered' | 'failed' | 'dropped'; ms?: number }) => void;
 }
 
@@ -108,10 +110,10 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
     return new Map(chosen.map((s) => [s.id, s]));
   };
 
-  const snapshotOf = (m: Map<string, Story>): Record<string, [string, string]> => {
-    const out: Record<string, [string, string]> = {};
+  const snapshotOf = (m: Map<string, Story>): Record<string, [string, string, string?]> => {
+    const out: Record<string, [string, string, string?]> = {};
     // The title only names a withdrawn story in its event: a bounded prefix is enough.
-    for (const [id, s] of m) out[id] = [s.updated, s.title.slice(0, 300)];
+    for (const [id, s] of m) out[id] = [s.updated, s.title.slice(0, 300), s.published];
     return out;
   };
 
@@ -130,6 +132,7 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
     const at = now();
     let any = false;
     let published: Set<string> | undefined;
+    const pruneCutoff = deps.retentionDays !== undefined ? new Date(at.getTime() - deps.retentionDays * 86_400_000).toISOString() : undefined;
     for (const hook of hooks) {
       const st = state.hooks[hook.id];
       const current = matchedNow(hook, pub);
@@ -150,12 +153,14 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
         differs = true;
         if (hook.events.includes(event)) events.push({ delivery_id: deliveryId(hook.id, event, id, s.updated), event, occurred_at: at.toISOString(), story: item(s) });
       }
-      for (const [id, [updated, title]] of Object.entries(st.matched)) {
+      for (const [id, [updated, title, publishedAt]] of Object.entries(st.matched)) {
         if (current.has(id)) continue;
         differs = true;
-        // Gone from the published stories altogether (not merely edited out of the filter): withdrawn.
+        // Gone from the published stories altogether (not merely edited out of the filter): withdrawn. Unless
+        // RETENTION_DAYS pruned it: a story published before the cutoff left because it is old.
         published ??= new Set(pub.sorted.map((s) => s.id));
         if (published.has(id) || !hook.events.includes('story.withdrawn')) continue;
+        if (pruneCutoff !== undefined && publishedAt !== undefined && publishedAt < pruneCutoff) continue;
         events.push({ delivery_id: deliveryId(hook.id, 'story.withdrawn', id, updated), event: 'story.withdrawn', occurred_at: at.toISOString(), story: { id, title, _pressroom: { withdrawn: true } } });
       }
       if (!differs) continue;

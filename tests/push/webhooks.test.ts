@@ -35,9 +35,9 @@ function hook(id: string, over: Partial<WebhookConfig> = {}): WebhookConfig {
   return { id, url: rx.callback(id), secret: `secret-${id}`, agency: 'all', events: ['story.created', 'story.updated', 'story.withdrawn'], ...over };
 }
 
-function start(dataDir: string, hooks: WebhookConfig[]): Webhooks {
+function start(dataDir: string, hooks: WebhookConfig[], retentionDays?: number): Webhooks {
   const config: PushConfig = { ...PUSH_DEFAULTS, retryBaseMs: 200, pingHubs: [], webhooks: hooks };
-  return createWebhooks({ dataDir, config, send: { allowHosts: ['127.0.0.1'], timeoutMs: 2000, userAgent: 'test' }, limiter: new HostLimiter(2, 8), log: quiet });
+  return createWebhooks({ dataDir, config, send: { allowHosts: ['127.0.0.1'], timeoutMs: 2000, userAgent: 'test' }, limiter: new HostLimiter(2, 8), log: quiet, ...(retentionDays ? { retentionDays } : {}) });
 }
 
 const bodies = (name: string) => rx.deliveriesTo(name).map((d) => JSON.parse(d.body.toString()) as Record<string, unknown> & { story: { id: string; title: string } });
@@ -104,6 +104,18 @@ describe('webhooks', () => {
     expect(ids.size).toBe(1);
     expect(second.status()[0]!.pending).toBe(0);
     await second.close();
+  });
+
+  it('a story pruned by RETENTION_DAYS is no withdrawal; a recent one that leaves is', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-hooks-'));
+    const recent = makeStory({ id: 'tag:pressroom,2026-01-01:europol/recent', seq: 50, agency: 'europol', title: 'Europol recent release', published: new Date(Date.now() - 86_400_000).toISOString() });
+    const w = start(dir, [hook('pruning')], 30);
+    await w.start(() => pub([story(1), recent]));
+    w.changed(() => pub([]));
+    await rx.waitFor(() => rx.deliveriesTo('pruning').length === 1, 5_000, 'the withdrawal');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bodies('pruning').map((b) => `${b.event} ${b.story.id}`)).toEqual(['story.withdrawn tag:pressroom,2026-01-01:europol/recent']);
+    await w.close();
   });
 
   it('digest mode sends one message per interval with every event of it', async () => {
