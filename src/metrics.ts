@@ -25,7 +25,7 @@ function classify(url: string): string {
   if (path.startsWith('/feeds/')) return url.includes('?') ? 'feed-query' : 'feed';
   if (path.startsWith('/stories/')) return 'story';
   if (path === '/') return 'front';
-  if (['/feeds.opml', '/status', '/healthz', '/readyz', '/metrics'].includes(path)) return path.slice(1);
+  if (['/feeds.opml', '/status', '/healthz', '/readyz', '/metrics', '/websub'].includes(path)) return path.slice(1);
   return 'other';
 }
 
