@@ -11,6 +11,7 @@ import { withParams, type HubRequest } from './hub-request.js';
 import { send, type HostLimiter, type SendPolicy } from './send.js';
 import { takeSpooled } from './spool.js';
 import { readState } from './read-state.js';
+import { createPinger } from './ping-hubs.js';
 import { canonicalTopic, hubUrl, linkHeader, type Topic } from './topics.js';
 
 export interface Subscription {
@@ -138,8 +139,22 @@ export function createHub(deps: HubDeps): Hub {
   let sweepTimer: NodeJS.Timeout | undefined;
   let taking: Promise<void> | undefined;
   let takeAgain = false;
-  const pinged = new Map<string, string>();
-  let pingBaseline = false;
+  const pinger = createPinger({
+    hubs: deps.config.pingHubs,
+    publicUrl: deps.publicUrl,
+    retryBaseMs: deps.config.retryBaseMs,
+    send: deps.send,
+    limiter: deps.limiter,
+    topicDocument: deps.topicDocument,
+    knownKeys: deps.knownKeys,
+    defaultLimit: deps.defaultLimit,
+    closed: () => closed,
+    onResult: (ok, ms) => {
+      if (ok) counters.pings++;
+      else counters.pingFailed++;
+      deps.onEvent?.({ kind: 'ping', outcome: ok ? 'ok' : 'failed', ms });
+    },
+  });
 
   const track = <T>(p: Promise<T>): Promise<T> => {
     outstanding.add(p);
@@ -373,25 +388,6 @@ export function createHub(deps: HubDeps): Hub {
     });
   };
 
-  const ping = async (topic: string): Promise<void> => {
-    const body = Buffer.from(new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': topic }).toString());
-    for (const h of deps.config.pingHubs) {
-      for (let i = 0; i < 3 && !closed; i++) {
-        const r = await deps.limiter.run(hostOf(h), () =>
-          send(h, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body }, deps.send),
-        );
-        const ok = r.kind === 'answered' && r.status >= 200 && r.status < 300;
-        deps.onEvent?.({ kind: 'ping', outcome: ok ? 'ok' : 'failed', ms: r.ms });
-        if (ok) {
-          counters.pings++;
-          break;
-        }
-        counters.pingFailed++;
-        if (i < 2) await new Promise((res) => setTimeout(res, deps.config.retryBaseMs * 4 ** i).unref());
-      }
-    }
-  };
-
   const changed = () => {
     if (closed) return;
     sweep();
@@ -408,20 +404,7 @@ export function createHub(deps: HubDeps): Hub {
       }
       deliver(key);
     }
-    if (deps.config.pingHubs.length > 0) {
-      // External hubs are told about each subscription feed (default variants) whose bytes changed.
-      for (const k of deps.knownKeys()) {
-        for (const format of ['rss', 'atom', 'json'] as const) {
-          const t = topicOf(`${deps.publicUrl}/feeds/${encodeURIComponent(k)}.${format}`);
-          const doc = t && deps.topicDocument(t);
-          if (!t || !doc) continue;
-          const before = pinged.get(t.url);
-          pinged.set(t.url, doc.etag);
-          if (pingBaseline && before !== doc.etag) void track(ping(t.url));
-        }
-      }
-      pingBaseline = true;
-    }
+    pinger.changed(track);
   };
 
   return {
