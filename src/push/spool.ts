@@ -2,7 +2,7 @@
 // DATA_DIR/websub-spool/, written under a temporary name and renamed, so the worker never reads half a request.
 // Under PM2 the web instances only read the store; the worker alone verifies and keeps subscriptions.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { HubRequest } from './hub-request.js';
 
@@ -10,6 +10,7 @@ export const spoolDir = (dataDir: string): string => path.join(dataDir, 'websub-
 
 /** Requests waiting for the worker: a web instance refuses more (503) rather than fill the disk. */
 export const MAX_SPOOLED = 1000;
+const STALE_TMP_MS = 60_000;
 
 export async function spooledCount(dir: string): Promise<number> {
   try {
@@ -31,12 +32,19 @@ export async function spoolRequest(dir: string, request: HubRequest): Promise<vo
 
 /** Takes every complete request from the spool, oldest first; each file is removed once read. */
 export async function takeSpooled(dir: string): Promise<HubRequest[]> {
-  let names: string[];
+  let all: string[];
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
+    all = await readdir(dir);
   } catch {
     return [];
   }
+  // A temporary file older than a minute was left by a web instance that died while writing it.
+  for (const n of all.filter((x) => x.startsWith('.') && x.endsWith('.tmp'))) {
+    const file = path.join(dir, n);
+    const age = await stat(file).then((st) => Date.now() - st.mtimeMs, () => 0);
+    if (age > STALE_TMP_MS) await rm(file, { force: true });
+  }
+  const names = all.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
   const out: HubRequest[] = [];
   for (const n of names) {
     const file = path.join(dir, n);
