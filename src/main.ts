@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // The one composition root: parse the command line, load config, wire the parts, listen, schedule, handle signals.
 import { readFileSync, statSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import cron from 'node-cron';
 import { pino } from 'pino';
 import { ConfigError, HTTP_DEFAULTS, loadConfig, type Config } from './config.js';
-import { openStore, StoreError, type Store } from './store/store.js';
+import { describeLoss, openStore, StoreError, type Store } from './store/store.js';
+import { askHolder } from './store/lock.js';
 import { createApp } from './web/app.js';
 import { tuneHeapForWebTier } from './web/heap.js';
 import { runIngest, type IngestReport } from './worker/ingest.js';
@@ -23,6 +24,10 @@ import { hubUrl } from './push/topics.js';
 import { compileTrust } from './web/trust-proxy.js';
 import { createWebsubEndpoint } from './web/websub-endpoint.js';
 import type { IncomingMessage } from 'node:http';
+import { createHealth } from './health.js';
+import { writeRegular } from './store/safe-fs.js';
+import { readTextSync } from './store/read-text.js';
+import { commitReporter, watchStoreHealth } from './health-store.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -61,6 +66,20 @@ function shortestInterval(config: Config): number {
   return Number.isFinite(best) ? Math.max(60, Math.min(3600, Math.round(best))) : 900;
 }
 
+/** This process's health (src/health.ts): the store side and the config side report into it; the web tier reads it. */
+const health = createHealth();
+/** Told of each failed commit (the metrics counter, once metrics exist). */
+let onCommitFailure: () => void = () => {};
+
+/** The store's version and the health's as one number that changes when either does (the status feed shows both). */
+function versionOf(store: Store): () => { data: Store['data']; version: number } {
+  let seen = { store: -1, health: -1, version: 0 };
+  return () => {
+    if (store.version !== seen.store || health.version !== seen.health) seen = { store: store.version, health: health.version, version: seen.version + 1 };
+    return { data: store.data, version: seen.version };
+  };
+}
+
 function userAgent(config: Config): string {
   return `Pressroom/${pkg.version} (+${config.publicUrl ?? 'self-hosted feed aggregator'})`;
 }
@@ -88,11 +107,14 @@ function makeLog(config: Config) {
 
 async function openOrExit(config: Config, writable: boolean, log: ReturnType<typeof makeLog>): Promise<Store> {
   try {
-    return await openStore(config.dataDir, {
+    const store = await openStore(config.dataDir, {
       writable,
       log,
       ...(writable && config.retentionDays ? { retention: { maxAgeDays: config.retentionDays } } : {}),
+      ...(writable ? { onCommit: commitReporter(health, () => onCommitFailure()), describe: () => ({ degraded: health.snapshot().degraded }) } : {}),
     });
+    health.markStoreLoaded();
+    return store;
   } catch (e) {
     if (e instanceof StoreError) {
       process.stderr.write(`pressroom: store error: ${e.message}\n`);
@@ -165,6 +187,10 @@ async function status(): Promise<number> {
     // Operator-only detail (redirect chain, refused address): the public /status never shows it.
     if (s.errorCode && s.errorDetail) process.stdout.write(`  detail: ${s.errorDetail}\n`);
   }
+  // The store's own state: its damaged files, and what the writer says of its commits.
+  for (const l of await store.damage()) process.stdout.write(`store: damaged ${describeLoss(l)}\n`);
+  const commits = ((await askHolder(config.dataDir))?.degraded as { commits?: { message: string; since: string } } | undefined)?.commits;
+  if (commits) process.stdout.write(`store: ${commits.message} (since ${commits.since})\n`);
   // What the worker last reported of its hub and webhooks (DATA_DIR/push-status.json), when it runs them.
   const push = pushStatusReader(config.dataDir)();
   if (push?.websub) {
@@ -197,7 +223,7 @@ async function shareWorkerMetrics(config: Config, metrics: Metrics, log: Log): P
   try {
     const m = await metrics.render();
     const tmp = `${workerMetricsFile(config)}.tmp-${process.pid}`;
-    await writeFile(tmp, m.body);
+    await writeRegular(tmp, m.body);
     await rename(tmp, workerMetricsFile(config));
   } catch (e) {
     log.warn({ err: (e as Error).message }, 'could not write the worker metrics file');
@@ -254,11 +280,12 @@ function makeApp(config: Config, store: Store, log: Log, push?: { onSpooled?: ()
   };
   const pc = pushConfig(config);
   return createApp({
-    snapshot: () => ({ data: store.data, version: store.version }),
+    snapshot: versionOf(store),
+    health: () => health.snapshot(),
     agencies: config.agencies,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
-    publish: { limit: FEED_LIMIT, maxAgeSeconds: shortestInterval(config), ...(config.publicUrl ? { hub: hubUrl(config.publicUrl) } : {}) },
+    publish: { limit: FEED_LIMIT, maxAgeSeconds: shortestInterval(config), health: () => health.snapshot(), ...(config.publicUrl ? { hub: hubUrl(config.publicUrl) } : {}) },
     log,
     onPublish: (p) => log.debug({ baseUrl: p.baseUrl, version: p.version, documents: p.documents, ms: Math.round(p.ms) }, 'rendered the default documents'),
     ...(push
@@ -329,7 +356,7 @@ async function startWeb(
     if (req.method === 'GET' && req.url === '/metrics') {
       metrics.observeRequest(req, res);
       metrics.observeStore(store.data);
-      const worker = withWorkerMetrics ? readFile(workerMetricsFile(config), 'utf8').catch(() => '') : Promise.resolve('');
+      const worker = withWorkerMetrics ? Promise.resolve().then(() => readTextSync(workerMetricsFile(config))).catch(() => '') : Promise.resolve('');
       void Promise.all([metrics.render(), worker]).then(
         ([m, w]) => res.writeHead(200, { 'Content-Type': m.contentType, 'Cache-Control': 'no-store' }).end(w ? `${m.body}\n${w}` : m.body),
         (e: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`metrics failed: ${(e as Error).message}\n`),
@@ -357,6 +384,29 @@ async function startWeb(
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   log.info({ port, host: config.host ?? '(all interfaces)', feeds: config.feedsDir, data: config.dataDir }, `pressroom listening on http://${config.host ?? 'localhost'}:${port}`);
   return { server, prerender, web };
+}
+
+/**
+ * A port that cannot be had ends the process with one line (`port 8080 is in use`) and exit code 1, the store
+ * closed first so that no lock is left behind.
+ */
+async function listenOrExit<T>(config: Config, store: Store, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw e;
+    await store.close().catch(() => undefined);
+    const on = config.host ? ` on ${config.host}` : '';
+    process.stderr.write(
+      code === 'EADDRINUSE'
+        ? `pressroom: port ${config.port} is in use${on}\n`
+        : code === 'EACCES'
+          ? `pressroom: port ${config.port}${on} needs privileges this process does not have\n`
+          : `pressroom: ${config.host} is not an address of this machine\n`,
+    );
+    process.exit(1);
+  }
 }
 
 /** Servers that are shutting down: their answers carry `Connection: close`. */
@@ -404,8 +454,12 @@ async function start(): Promise<void> {
   const log = makeLog(config);
   const store = await openOrExit(config, true, log);
   const metrics = createMetrics('all');
+  onCommitFailure = () => metrics.observeCommitFailure();
+  watchStoreHealth(store, health, { dataDir: config.dataDir, writer: true, log });
   let push: PushService | undefined;
-  const { server, prerender, web } = await startWeb(config, store, log, metrics, false, { onSpooled: () => push?.kick(), status: () => push?.status() });
+  const { server, prerender, web } = await listenOrExit(config, store, () =>
+    startWeb(config, store, log, metrics, false, { onSpooled: () => push?.kick(), status: () => push?.status() }),
+  );
   // The status file too: a `web` process beside this one (on the same DATA_DIR) shows the same push state.
   push = makePush(config, web, log, metrics, true);
   await push.start();
@@ -430,6 +484,8 @@ async function worker(): Promise<void> {
   const log = makeLog(config);
   const store = await openOrExit(config, true, log);
   const metrics = createMetrics('worker');
+  onCommitFailure = () => metrics.observeCommitFailure();
+  watchStoreHealth(store, health, { dataDir: config.dataDir, writer: true, log });
   const parser = parsePool(config);
   // The hub delivers the feeds as the web tier serves them: the worker renders them with the same app, unserved.
   const push = makePush(config, makeApp(config, store, log), log, metrics, true, () => void shareWorkerMetrics(config, metrics, log));
@@ -453,6 +509,7 @@ async function webOnly(): Promise<void> {
   const log = makeLog(config);
   const store = await openOrExit(config, false, log);
   const metrics = createMetrics('web');
+  watchStoreHealth(store, health, { dataDir: config.dataDir, writer: false, log });
   let prerender = () => {};
   const timer = setInterval(() => {
     store.reload().then(
@@ -465,7 +522,7 @@ async function webOnly(): Promise<void> {
     );
   }, RELOAD_MS);
   // POST /websub is spooled in DATA_DIR for the worker; the push part of /status is the file the worker leaves there.
-  const web = await startWeb(config, store, log, metrics, true, { status: pushStatusReader(config.dataDir) });
+  const web = await listenOrExit(config, store, () => startWeb(config, store, log, metrics, true, { status: pushStatusReader(config.dataDir) }));
   const server = web.server;
   prerender = web.prerender;
   process.send?.('ready');
@@ -477,6 +534,12 @@ async function webOnly(): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // `pressroom status | head`: the reader went away; what was left to print has nobody to read it.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { once: { type: 'boolean' }, backfill: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   const cmd = positionals[0] ?? 'start';
   if (values.help || cmd === 'help') {
@@ -509,6 +572,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  process.stderr.write(`pressroom: ${(e as Error).stack ?? String(e)}\n`);
+  // A store error (a commit of `ingest --once` on a full disk) is one line; anything else is a bug: its stack.
+  process.stderr.write(`pressroom: ${e instanceof StoreError ? e.message : ((e as Error).stack ?? String(e))}\n`);
   process.exit(1);
 });

@@ -16,7 +16,9 @@ export function renderStatusPage(baseUrl: string, stories: number, sources: read
         ? `<strong class="bad">failing</strong> ×${s.consecutiveFailures}: ${esc(s.errorCode)}${s.errorMessage ? ` (${esc(s.errorMessage)})` : ''}<br>since ${when(s.failingSince)}, next try ${when(s.nextAttempt)}`
         : '<span class="ok">ok</span>';
       const moved = s.movedTo ? `<br><strong>moved</strong> to ${esc(s.movedTo)}: update the agency file` : '';
-      return `<tr><td>${esc(s.kind)}${s.agency ? ` · ${esc(s.agency)}` : ''}<br><code>${esc(s.key)}</code></td><td>${state}${moved}</td><td>last success ${when(s.lastSuccess)}<br>HTTP ${s.lastStatus ?? '—'}, ${s.itemsLastFetch ?? 0} items, ${s.storiesStored} stories</td></tr>`;
+      // The first warning (how the body was decoded comes first; see worker/ingest.ts), and how many there are.
+      const warned = s.warnings?.length ? `<br>${s.warnings.length === 1 ? 'warning' : `${s.warnings.length} warnings, first`}: ${esc(s.warnings[0]!)}` : '';
+      return `<tr><td>${esc(s.kind)}${s.agency ? ` · ${esc(s.agency)}` : ''}<br><code>${esc(s.key)}</code></td><td>${state}${moved}${warned}</td><td>last success ${when(s.lastSuccess)}<br>HTTP ${s.lastStatus ?? '—'}, ${s.itemsLastFetch ?? 0} items, ${s.storiesStored} stories</td></tr>`;
     })
     .join('\n');
   return `<!doctype html>

@@ -7,6 +7,8 @@ import { CONTENT_TYPES, feedUrl, prepareItems, renderItems, selfUrlOf, type Feed
 import { linkHeader } from '../publish/hub-link.js';
 import { selectStories, type StoryQuery } from '../publish/select-stories.js';
 import { renderStatusFeed, sourceIncidents } from '../publish/status-feed.js';
+import { healthIncidents } from '../publish/health-incidents.js';
+import type { HealthSnapshot } from '../health.js';
 import { renderStoryPage } from '../publish/story-page.js';
 import { prepare, type Prepared } from './prepared.js';
 
@@ -23,6 +25,8 @@ export interface PublishOptions {
   maxAgeSeconds: number;
   /** The WebSub hub (only with PUBLIC_URL): subscription feeds and their variants advertise it (src/push/). */
   hub?: string;
+  /** The process's health: its degraded parts are incidents of the status feed (publish/health-incidents.ts). */
+  health?: () => HealthSnapshot;
 }
 
 export const FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
@@ -215,7 +219,7 @@ export function buildPublication(
   }
 
   const names = Object.fromEntries(agencies.map((a) => [a.id, a.name]));
-  const incidents = sourceIncidents(data.sources, names);
+  const incidents = [...healthIncidents(opts.health?.()), ...sourceIncidents(data.sources, names)].sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : 0));
   // The status entries change at each attempt of a failing source (failure count, last error), so the document
   // last changed at the newest of the incidents' dates and those attempts.
   let statusChanged = incidents.reduce((m, i) => Math.max(m, Date.parse(i.updated)), -Infinity);
