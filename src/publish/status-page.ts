@@ -1,7 +1,9 @@
 // A small HTML page of every source's state, for an operator on a phone: the same facts as GET /status.
 import type { SourceState } from '../model.js';
+import { printableName } from '../text/printable.js';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// File names and messages can carry control characters: shown escaped (text/printable.ts), never raw.
+const esc = (s: string) => printableName(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const when = (iso: string | undefined) => (iso ? `<time datetime="${esc(iso)}">${esc(iso.replace('T', ' ').slice(0, 16))} UTC</time>` : '—');
 
 export interface SourceRow extends SourceState {

@@ -352,11 +352,20 @@ export function createApp(deps: WebDeps): Web {
     const counts = countsOf(data.stories);
     // errorDetail is the operator's (it can name internal hosts a redirect pointed at): never in public outputs.
     const sources = Object.entries(data.sources).map(([k, { errorDetail: _d, ...s }]) => ({ ...s, storiesStored: counts.get(k) ?? 0, validatorsHeld: !!(s.etag || s.lastModified) }));
-    // Story pages fetched for their full text, per agency: fetches, accepted, refused, failed (worker/fulltext.ts).
-    const push = deps.pushStatus?.();
+    // Story pages fetched for their full text, per agency: fetches, accepted, refused, failed, blocked
+    // (worker/fulltext.ts); and the hosts that answer with a bot challenge, waiting out their back-off.
     // What is degraded in this process (a quarantined partition, failing commits, the last good config).
     const health = deps.health?.();
-    return { stories: data.stories.length, sources, fulltext: data.fulltext?.counts ?? {}, ...(health ? { degraded: health.degraded } : {}), ...(push !== undefined ? { push } : {}) };
+    // The WebSub hub's and the webhooks' deliveries (src/push/): hosts only, never a callback URL.
+    const push = deps.pushStatus?.();
+    return {
+      stories: data.stories.length,
+      sources,
+      fulltext: data.fulltext?.counts ?? {},
+      fulltextBlockedHosts: data.fulltext?.blockedHosts ?? {},
+      ...(health ? { degraded: health.degraded } : {}),
+      ...(push !== undefined ? { push } : {}),
+    };
   };
   app.get('/status', (_req, res) => {
     res.set('Cache-Control', 'no-store').json(statusOf());
