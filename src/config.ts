@@ -37,7 +37,22 @@ export interface Config {
   http?: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; idleTimeoutMs: number };
   /** The WebSub hub and the webhooks (src/push/push-config.ts); absent in hand-built configs: no push at all. */
   push?: PushConfig;
+  /** The drop folder's watcher, deletions and HTTP intake (BULLETIN_INTAKE_DEFAULTS when absent): see worker/watch-bulletins.ts. */
+  intake?: IntakeConfig;
 }
+
+export interface IntakeConfig {
+  /** A bulletin is read once its size and modification time have not changed for this long (BULLETIN_SETTLE_MS). */
+  settleMs: number;
+  /** A bulletin file gone for this long is a deletion, and its bulletin-only stories are withdrawn (BULLETIN_DELETE_GRACE_MS). */
+  deleteGraceMs: number;
+  /** `POST /bulletins` exists only with a token (BULLETIN_TOKEN): `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Largest body `POST /bulletins` accepts (BULLETIN_MAX_BYTES); past it, 413. */
+  maxBytes: number;
+}
+
+export const BULLETIN_INTAKE_DEFAULTS: IntakeConfig = { settleMs: 1000, deleteGraceMs: 60_000, maxBytes: 1024 * 1024 };
 
 export interface FulltextConfig {
   /** Page fetches per ingest run, all agencies together (FULLTEXT_MAX_PER_RUN); 0 turns the feature off. */
@@ -278,6 +293,21 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     http: httpVars(env),
     push: pushVars(env, feedsDir, publicUrl, cwd),
+    intake: intakeVars(env),
+  };
+}
+
+function intakeVars(env: Env): IntakeConfig {
+  const d = BULLETIN_INTAKE_DEFAULTS;
+  const token = env.BULLETIN_TOKEN;
+  // A short token is guessable over the network; the endpoint writes into the drop folder.
+  if (token !== undefined && token !== '' && token.length < 16)
+    throw new ConfigError('environment', 'BULLETIN_TOKEN', `is ${token.length} characters; use at least 16 (e.g. openssl rand -hex 24)`);
+  return {
+    settleMs: intVar(env, 'BULLETIN_SETTLE_MS', d.settleMs, 0, 600_000),
+    deleteGraceMs: intVar(env, 'BULLETIN_DELETE_GRACE_MS', d.deleteGraceMs, 0, 86_400_000),
+    ...(token ? { token } : {}),
+    maxBytes: intVar(env, 'BULLETIN_MAX_BYTES', d.maxBytes, 1024, 32 * 1024 * 1024),
   };
 }
 
