@@ -1,6 +1,7 @@
 // A small HTML page of every source's state, for an operator on a phone: the same facts as GET /status.
 import type { SourceState } from '../model.js';
 import { printableName } from '../text/printable.js';
+import { renderLayout } from './layout.js';
 
 // File names and messages can carry control characters: shown escaped (text/printable.ts), never raw.
 const esc = (s: string) => printableName(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -23,27 +24,18 @@ export function renderStatusPage(baseUrl: string, stories: number, sources: read
       return `<tr><td>${esc(s.kind)}${s.agency ? ` · ${esc(s.agency)}` : ''}<br><code>${esc(s.key)}</code></td><td>${state}${moved}${warned}</td><td>last success ${when(s.lastSuccess)}<br>HTTP ${s.lastStatus ?? '—'}, ${s.itemsLastFetch ?? 0} items, ${s.storiesStored} stories</td></tr>`;
     })
     .join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Pressroom: source status</title>
-<link rel="alternate" type="application/atom+xml" title="Source status (Atom)" href="${esc(baseUrl)}/feeds/status.atom">
-<style>
-body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#222}
-table{border-collapse:collapse;width:100%}td{border-top:1px solid #ddd;padding:.4rem .3rem;vertical-align:top}
-code{font-size:.8rem;word-break:break-all}.bad{color:#b00}.ok{color:#070}time{white-space:nowrap}
-</style>
-</head>
-<body>
-<p><a href="${esc(baseUrl)}/">Pressroom</a></p>
-<h1>Source status</h1>
+  const main = `<h1>Source status</h1>
 <p>${stories} stories stored. Also as <a href="${esc(baseUrl)}/status">JSON</a> and as an <a href="${esc(baseUrl)}/feeds/status.atom">Atom feed</a> of incidents.</p>
 <table>
 ${rows || '<tr><td>No source has been read yet.</td></tr>'}
-</table>
-</body>
-</html>
-`;
+</table>`;
+  return renderLayout({
+    baseUrl,
+    title: 'Pressroom: source status',
+    exactTitle: true,
+    description: 'Whether each agency feed and bulletin Pressroom reads is working, failing or moved.',
+    head: [`<link rel="alternate" type="application/atom+xml" title="Source status (Atom)" href="${esc(baseUrl)}/feeds/status.atom">`],
+    main,
+    current: 'status',
+  });
 }
