@@ -8,6 +8,7 @@ import type { Agency } from './model.js';
 import { parseAllowEntry } from './sources/address-class.js';
 import { RESERVED_IDS } from './stories/agencies.js';
 import { trustEntryProblem, type TrustProxy } from './web/trust-proxy.js';
+import { loadPushConfig, PushConfigError, type PushConfig } from './push/push-config.js';
 
 export const DEFAULT_FEED_SCHEDULE = '*/15 * * * *';
 export const DEFAULT_BULLETIN_SCHEDULE = '*/5 * * * *';
@@ -34,6 +35,8 @@ export interface Config {
   fulltext?: FulltextConfig;
   /** How long the HTTP server waits on a client (HTTP_DEFAULTS when absent): see startWeb in main.ts. */
   http?: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; idleTimeoutMs: number };
+  /** The WebSub hub and the webhooks (src/push/push-config.ts); absent in hand-built configs: no push at all. */
+  push?: PushConfig;
   /** The drop folder's watcher, deletions and HTTP intake (BULLETIN_INTAKE_DEFAULTS when absent): see worker/watch-bulletins.ts. */
   intake?: IntakeConfig;
 }
@@ -207,7 +210,7 @@ export function loadAgencies(agenciesDir: string, displayDir = agenciesDir): Age
 
 type Env = Record<string, string | undefined>;
 
-function intVar(env: Env, name: string, def: number, min: number, max: number): number {
+export function intVar(env: Env, name: string, def: number, min: number, max: number): number {
   const v = env[name];
   if (v === undefined || v === '') return def;
   if (!/^\d+$/.test(v.trim())) throw new ConfigError('environment', name, `"${v}" is not a whole number`);
@@ -289,6 +292,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       maxAttempts: FULLTEXT_DEFAULTS.maxAttempts,
     },
     http: httpVars(env),
+    push: pushVars(env, feedsDir, publicUrl, cwd),
     intake: intakeVars(env),
   };
 }
@@ -305,6 +309,15 @@ function intakeVars(env: Env): IntakeConfig {
     ...(token ? { token } : {}),
     maxBytes: intVar(env, 'BULLETIN_MAX_BYTES', d.maxBytes, 1024, 32 * 1024 * 1024),
   };
+}
+
+function pushVars(env: Env, feedsDir: string, publicUrl: string | undefined, cwd: string): PushConfig {
+  try {
+    return loadPushConfig(env, intVar, feedsDir, publicUrl, path.relative(cwd, feedsDir) || feedsDir);
+  } catch (e) {
+    if (e instanceof PushConfigError) throw new ConfigError(e.where, e.key, e.problem);
+    throw e;
+  }
 }
 
 /**

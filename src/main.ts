@@ -22,6 +22,14 @@ import { operate, type OperatorRequest } from './worker/operate.js';
 import { watchBulletins } from './worker/watch-bulletins.js';
 import { createBulletinIntake } from './web/bulletin-intake.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createPushService, type PushService } from './push/push-service.js';
+import { PUSH_DEFAULTS } from './push/push-config.js';
+import { pushStatusReader } from './push/push-status.js';
+import { spoolDir } from './push/spool.js';
+import { hubUrl } from './push/topics.js';
+import { compileTrust } from './web/trust-proxy.js';
+import { createWebsubEndpoint } from './web/websub-endpoint.js';
+import type { IncomingMessage } from 'node:http';
 import { createHealth } from './health.js';
 import { writeRegular } from './store/safe-fs.js';
 import { readTextSync } from './store/read-text.js';
@@ -59,7 +67,10 @@ Environment: PORT, HOST, FEEDS_DIR, DATA_DIR, PUBLIC_URL, LOG_LEVEL, BULLETIN_SC
   FETCH_TIMEOUT_MS, FETCH_MAX_BYTES, FETCH_MAX_REDIRECTS, FETCH_CONCURRENCY, FETCH_ALLOW_HOSTS, TRUST_PROXY,
   HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_IDLE_TIMEOUT_MS,
   PARSE_BUDGET_MS, PARSE_THREADS, FULLTEXT_MAX_PER_RUN, FULLTEXT_MIN_CHARS, FULLTEXT_MAX_AGE_DAYS, FULLTEXT_MAX_BYTES,
-  BULLETIN_SETTLE_MS, BULLETIN_DELETE_GRACE_MS, BULLETIN_TOKEN, BULLETIN_MAX_BYTES (see README).
+  BULLETIN_SETTLE_MS, BULLETIN_DELETE_GRACE_MS, BULLETIN_TOKEN, BULLETIN_MAX_BYTES,
+  WEBSUB_LEASE_SECONDS, WEBSUB_LEASE_MIN_SECONDS, WEBSUB_LEASE_MAX_SECONDS, WEBSUB_MAX_SUBSCRIPTIONS, WEBSUB_RATE_PER_MINUTE,
+  WEBSUB_PING_HUBS, PUSH_TIMEOUT_MS, PUSH_HOST_CONCURRENCY, PUSH_CONCURRENCY, PUSH_RETRY_BASE_MS
+  (see README).
 `;
 
 /** Seconds between the two nearest runs of the most frequent schedule: how long a feed can be reused. */
@@ -269,6 +280,13 @@ async function status(): Promise<number> {
   const gone = d.stories.filter((s) => s.withdrawn).sort((a, b) => (a.withdrawn!.at < b.withdrawn!.at ? 1 : -1));
   for (const s of gone)
     process.stdout.write(`withdrawn ${s.id} ${s.withdrawn!.at} by ${s.withdrawn!.by}: ${printableName(s.withdrawn!.reason)}: ${printableName(JSON.stringify(s.title))}\n`);
+  // What the worker last reported of its hub and webhooks (DATA_DIR/push-status.json), when it runs them.
+  const push = pushStatusReader(config.dataDir)();
+  if (push?.websub) {
+    const c = push.websub.counters;
+    process.stdout.write(`websub ${push.websub.hub}: ${push.websub.subscriptions} subscriptions; ${c.delivered} delivered, ${c.deliveryFailed} failed, ${c.gone} gone, ${push.websub.retrying} retrying\n`);
+  }
+  for (const w of push?.webhooks ?? []) process.stdout.write(`webhook ${w.id} (${w.callbackHost}): ${w.delivered} delivered, ${w.failed} failed, ${w.dropped} dropped, ${w.pending} pending\n`);
   return 0;
 }
 
@@ -399,19 +417,83 @@ function fileSize(file: string): number | undefined {
   }
 }
 
-/** The web tier: serves what the store holds; /metrics is answered here, everything else by the app. */
-async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics, withWorkerMetrics = false): Promise<{ server: Server; prerender: () => void }> {
-  const web = createApp({
+const FEED_LIMIT = 50;
+
+/** Push settings: the configured ones, or none at all for a hand-built Config. */
+const pushConfig = (config: Config) => config.push ?? { ...PUSH_DEFAULTS, pingHubs: [], webhooks: [] };
+
+/**
+ * The app that renders (and, in `start` and `web`, serves) the documents. With PUBLIC_URL the subscription feeds
+ * advertise the hub; `push` wires POST /websub (spooled for the worker) and the push part of /status.
+ */
+function makeApp(config: Config, store: Store, log: Log, push?: { onSpooled?: () => void; status: () => unknown }) {
+  const trusted = compileTrust(config.trustProxy);
+  // Behind a proxy TRUST_PROXY names, the client is the last address it appended to X-Forwarded-For.
+  const clientOf = (req: IncomingMessage): string => {
+    const peer = req.socket.remoteAddress ?? '?';
+    if (!trusted(peer)) return peer;
+    const xff = req.headers['x-forwarded-for'];
+    const last = (Array.isArray(xff) ? xff.join(',') : (xff ?? '')).split(',').map((a) => a.trim()).filter((a) => a !== '').pop();
+    return last ?? peer;
+  };
+  const pc = pushConfig(config);
+  return createApp({
     snapshot: versionOf(store),
     health: () => health.snapshot(),
     agencies: config.agencies,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
-    publish: { limit: 50, maxAgeSeconds: shortestInterval(config), health: () => health.snapshot() },
+    publish: { limit: FEED_LIMIT, maxAgeSeconds: shortestInterval(config), health: () => health.snapshot(), ...(config.publicUrl ? { hub: hubUrl(config.publicUrl) } : {}) },
     log,
     onPublish: (p) => log.debug({ baseUrl: p.baseUrl, version: p.version, documents: p.documents, ms: Math.round(p.ms) }, 'rendered the default documents'),
     ...(config.intake?.token ? { intake: bulletinIntake(config, store, log) } : {}),
+    ...(push
+      ? {
+          websub: createWebsubEndpoint({
+            ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+            defaultLimit: FEED_LIMIT,
+            allowHosts: config.fetch.allowHosts ?? [],
+            ratePerMinute: pc.ratePerMinute,
+            spoolDir: spoolDir(config.dataDir),
+            clientOf,
+            ...(push.onSpooled ? { onSpooled: push.onSpooled } : {}),
+            log,
+          }),
+          pushStatus: push.status,
+        }
+      : {}),
   });
+}
+
+/** The worker's hub and webhooks, rendering through `web` (the serving app in `start`, a private one in `worker`). */
+function makePush(config: Config, web: ReturnType<typeof createApp>, log: Log, metrics: Metrics, shareStatus: boolean, onActivity?: () => void): PushService {
+  return createPushService({
+    dataDir: config.dataDir,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    config: pushConfig(config),
+    allowHosts: config.fetch.allowHosts ?? [],
+    userAgent: userAgent(config),
+    defaultLimit: FEED_LIMIT,
+    publication: () => web.publication(),
+    feedDocument: (p, q) => web.feedDocument(p, q),
+    log,
+    registry: metrics.registry,
+    shareStatus,
+    ...(onActivity ? { onActivity } : {}),
+    ...(config.retentionDays ? { retentionDays: config.retentionDays } : {}),
+  });
+}
+
+/** The web tier: serves what the store holds; /metrics is answered here, everything else by the app. */
+async function startWeb(
+  config: Config,
+  store: Store,
+  log: Log,
+  metrics: Metrics,
+  withWorkerMetrics = false,
+  push?: { onSpooled?: () => void; status: () => unknown },
+): Promise<{ server: Server; prerender: () => void; web: ReturnType<typeof createApp> }> {
+  const web = makeApp(config, store, log, push);
   // The documents are rendered once right after each store change (for every Host at once), never by a request.
   const prerender = () => {
     web.publication();
@@ -460,7 +542,7 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   log.info({ port, host: config.host ?? '(all interfaces)', feeds: config.feedsDir, data: config.dataDir }, `pressroom listening on http://${config.host ?? 'localhost'}:${port}`);
-  return { server, prerender };
+  return { server, prerender, web };
 }
 
 /** `POST /bulletins`: the web process only drops the body into the folder; the worker's watcher ingests it. */
@@ -545,14 +627,23 @@ async function start(): Promise<void> {
   const metrics = createMetrics('all');
   onCommitFailure = () => metrics.observeCommitFailure();
   watchStoreHealth(store, health, { dataDir: config.dataDir, writer: true, log });
-  const { server, prerender } = await listenOrExit(config, store, () => startWeb(config, store, log, metrics));
+  let push: PushService | undefined;
+  const { server, prerender, web } = await listenOrExit(config, store, () =>
+    startWeb(config, store, log, metrics, false, { onSpooled: () => push?.kick(), status: () => push?.status() }),
+  );
+  // The status file too: a `web` process beside this one (on the same DATA_DIR) shows the same push state.
+  push = makePush(config, web, log, metrics, true);
+  await push.start();
   process.send?.('ready');
   const parser = parsePool(config);
-  const scheduler = await startWorker(config, store, log, metrics, parser, prerender);
+  const scheduler = await startWorker(config, store, log, metrics, parser, () => {
+    prerender();
+    push?.changed();
+  });
   onSignals(log, async () => {
     const closing = closeServer(server);
     // The run in flight is aborted; a source on a parse thread is ended there, not waited for.
-    await Promise.all([scheduler.stop(), parser.close()]);
+    await Promise.all([scheduler.stop(), parser.close(), push?.close()]);
     await closing;
     await store.close();
   });
@@ -567,11 +658,14 @@ async function worker(): Promise<void> {
   onCommitFailure = () => metrics.observeCommitFailure();
   watchStoreHealth(store, health, { dataDir: config.dataDir, writer: true, log });
   const parser = parsePool(config);
-  const scheduler = await startWorker(config, store, log, metrics, parser, () => {}, true);
+  // The hub delivers the feeds as the web tier serves them: the worker renders them with the same app, unserved.
+  const push = makePush(config, makeApp(config, store, log), log, metrics, true, () => void shareWorkerMetrics(config, metrics, log));
+  await push.start();
+  const scheduler = await startWorker(config, store, log, metrics, parser, () => push.changed(), true);
   log.info({ data: config.dataDir }, 'pressroom worker running');
   process.send?.('ready');
   onSignals(log, async () => {
-    await Promise.all([scheduler.stop(), parser.close()]);
+    await Promise.all([scheduler.stop(), parser.close(), push.close()]);
     await store.close();
   });
 }
@@ -598,7 +692,8 @@ async function webOnly(): Promise<void> {
       (e: unknown) => log.warn({ err: (e as Error).message }, 'store reload failed; serving the last good copy'),
     );
   }, RELOAD_MS);
-  const web = await listenOrExit(config, store, () => startWeb(config, store, log, metrics, true));
+  // POST /websub is spooled in DATA_DIR for the worker; the push part of /status is the file the worker leaves there.
+  const web = await listenOrExit(config, store, () => startWeb(config, store, log, metrics, true, { status: pushStatusReader(config.dataDir) }));
   const server = web.server;
   prerender = web.prerender;
   process.send?.('ready');

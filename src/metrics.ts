@@ -29,7 +29,7 @@ function classify(url: string): string {
   if (path.startsWith('/news/')) return /\/archive(?:\/|$)/.test(path) ? 'archive-page' : /[?&](?:q|category|since)=./.test(url) ? 'search' : 'list';
   if (path === '/subscribe' || path.startsWith('/subscribe/')) return 'subscribe';
   if (path.startsWith('/assets/')) return 'asset';
-  if (['/feeds.opml', '/status', '/healthz', '/readyz', '/metrics'].includes(path)) return path.slice(1);
+  if (['/feeds.opml', '/status', '/healthz', '/readyz', '/metrics', '/websub'].includes(path)) return path.slice(1);
   return 'other';
 }
 

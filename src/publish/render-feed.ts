@@ -37,6 +37,11 @@ export interface FeedMeta {
    * bytes, and so the ETag, would change on every request).
    */
   emptyUpdated?: Date;
+  /**
+   * The WebSub hub of this document (PUBLIC_URL + /websub), advertised beside its self link: Atom `<link
+   * rel="hub">`, RSS `<atom:link rel="hub">`, JSON Feed 1.1 `hubs`. Never on archives, which never change.
+   */
+  hub?: string;
 }
 
 /** RFC 5005 §4 (archived feeds): what this document is in the chain of archives, and its neighbours. */
@@ -200,7 +205,7 @@ function agencyUpdated(items: readonly PreparedItem[]): Map<string, Date> {
   return out;
 }
 
-function selfUrlOf(meta: FeedMeta, format: FeedFormat): string {
+export function selfUrlOf(meta: FeedMeta, format: FeedFormat): string {
   return httpUrl(meta.selfUrl) ?? feedUrl(meta.baseUrl, meta.key, format);
 }
 
@@ -291,6 +296,8 @@ function renderRss(meta: FeedMeta, items: readonly PreparedItem[]): string {
     generator: 'Pressroom',
     // Not `feed`: the package would make it the self link of every format.
     feedLinks: { rss: selfUrlOf(meta, 'rss') },
+    // The package writes <atom:link rel="hub" href="…"/> beside the self link.
+    ...(meta.hub !== undefined ? { hub: meta.hub } : {}),
   });
 
   items.forEach((item, index) => {
@@ -362,6 +369,7 @@ function renderAtom(meta: FeedMeta, items: readonly PreparedItem[]): string {
     description !== '' && el('subtitle', { type: 'text' }, description),
     el('updated', {}, feedUpdated(items, meta).toISOString()),
     el('link', { rel: 'self', type: ATOM_TYPE, href: selfUrl }),
+    meta.hub !== undefined && el('link', { rel: 'hub', href: meta.hub }),
     el('link', { rel: 'alternate', type: 'text/html', href: homePageOf(meta) }),
     historyLink('current', history?.current),
     historyLink('prev-archive', history?.prevArchive),
@@ -428,9 +436,16 @@ function renderJson(meta: FeedMeta, items: readonly PreparedItem[]): string {
     ...(description !== '' ? { description } : {}),
     ...(language !== undefined ? { language } : {}),
     authors: [{ name: 'Pressroom' }],
+    // JSON Feed 1.1 "hubs": endpoints that can be used to subscribe to real-time notifications.
+    ...(meta.hub !== undefined ? { hubs: [{ type: 'WebSub', url: meta.hub }] } : {}),
     items: items.map(jsonItem),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** One story as the JSON Feed renders it (webhook payloads carry exactly this). */
+export function renderJsonItem(meta: FeedMeta, story: Story): Record<string, unknown> {
+  return jsonItem(prepareItem(meta, story));
 }
 
 function jsonItem(item: PreparedItem): Record<string, unknown> {

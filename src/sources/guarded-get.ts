@@ -52,6 +52,9 @@ export interface GetOptions {
   signal: AbortSignal;
   resolve: Resolve;
   allow: ConnectPolicy;
+  /** GET by default; the push deliveries (src/push/) POST a body through the same guard. */
+  method?: 'GET' | 'POST';
+  body?: Buffer;
 }
 
 /** Sends the request and resolves with the response head; the body is `response`, not yet read. */
@@ -83,9 +86,9 @@ export function guardedGet(url: URL, opts: GetOptions): Promise<{ request: http.
       );
     };
     const client = url.protocol === 'https:' ? https : http;
-    const request = client.request(url, { method: 'GET', headers: opts.headers, agent: false, lookup, signal: opts.signal });
+    const request = client.request(url, { method: opts.method ?? 'GET', headers: opts.headers, agent: false, lookup, signal: opts.signal });
     request.once('response', (response) => resolve({ request, response }));
     request.once('error', reject);
-    request.end();
+    request.end(opts.body);
   });
 }

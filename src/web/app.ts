@@ -14,6 +14,7 @@ import { forOrigin, placeholderOrigin, templateOf, type Template } from './origi
 import { sendPrepared, type Prepared } from './prepared.js';
 import { compileTrust, type TrustProxy } from './trust-proxy.js';
 import { renderStatusPage } from '../publish/status-page.js';
+import type { WebsubHandler } from './websub-endpoint.js';
 import { goneLine, publicView, type PublicView } from './public-view.js';
 import { readiness, type HealthSnapshot } from '../health.js';
 import {
@@ -48,6 +49,10 @@ export interface WebDeps {
   variantCacheSize?: number;
   /** The clock, for which month is still open (no archive yet). Default: the system clock. */
   now?: () => Date;
+  /** POST /websub (src/web/websub-endpoint.ts); absent: /websub is a 404 like any unknown path. */
+  websub?: WebsubHandler;
+  /** The WebSub hub's and webhooks' deliveries for /status (src/push/push-status.ts). */
+  pushStatus?: () => unknown;
   /** `POST /bulletins` (web/bulletin-intake.ts), only when BULLETIN_TOKEN is set. */
   intake?: (req: IncomingMessage, res: ServerResponse) => void;
 }
@@ -121,6 +126,11 @@ export interface Web {
   publication(): Publication;
   /** A default document as served to an origin (`http://host:port`), or undefined when there is no such path. */
   document(origin: string, path: string): Prepared | undefined;
+  /**
+   * A subscription feed or one of its query variants (`query` normalised as feed-query.ts writes it) as
+   * rendered for PUBLIC_URL: what the WebSub hub delivers. Undefined when there is no such feed.
+   */
+  feedDocument(path: string, query: string): Prepared | undefined;
 }
 
 interface Entry {
@@ -393,6 +403,8 @@ export function createApp(deps: WebDeps): Web {
     const withdrawn = view.withdrawn.slice(0, 200).map((g) => ({ id: g.id, agency: g.agency, title: g.title, at: g.withdrawn.at, by: g.withdrawn.by, reason: g.withdrawn.reason }));
     // What is degraded in this process (a quarantined partition, failing commits, the last good config).
     const health = deps.health?.();
+    // The WebSub hub's and the webhooks' deliveries (src/push/): hosts only, never a callback URL.
+    const push = deps.pushStatus?.();
     return {
       stories: data.stories.length,
       sources,
@@ -401,6 +413,7 @@ export function createApp(deps: WebDeps): Web {
       withdrawnStories: view.withdrawn.length,
       withdrawn,
       ...(health ? { degraded: health.degraded } : {}),
+      ...(push !== undefined ? { push } : {}),
     };
   };
   app.get('/status', (_req, res) => {
@@ -438,6 +451,7 @@ export function createApp(deps: WebDeps): Web {
     handle(req, res) {
       try {
         const method = req.method ?? 'GET';
+        if (deps.websub && (req.url === '/websub' || req.url?.startsWith('/websub?'))) return deps.websub(req, res, new Set(entry().pub.lists.keys()));
         if (method === 'OPTIONS') {
           // CORS preflight and plain OPTIONS: everything here is public and read-only.
           res.writeHead(204, {
@@ -467,6 +481,21 @@ export function createApp(deps: WebDeps): Web {
     document: (origin, path) => {
       const doc = entry().pub.docs.get(path);
       return doc && served(doc, origin, path);
+    },
+    feedDocument: (path, query) => {
+      const e = entry();
+      const m = /^\/feeds\/([^/]+)\.([^./]+)$/.exec(path);
+      if (!m || !e.pub.lists.has(m[1]!) || !(FORMATS as readonly string[]).includes(m[2]!)) return undefined;
+      if (query === '') return e.pub.docs.get(path);
+      const parsed = parseFeedQuery(query, deps.publish.limit);
+      if (!parsed.ok) return undefined;
+      const cacheKey = `${path}?${parsed.canonical}`;
+      let doc = variants.get(cacheKey);
+      if (!doc) {
+        doc = renderVariant(e.pub, m[1]!, m[2] as FeedFormat, parsed.query, parsed.canonical);
+        variants.set(cacheKey, doc);
+      }
+      return doc;
     },
   };
 }

@@ -3,7 +3,8 @@
 import type { StoreData, Story } from '../model.js';
 import { archiveHistory, archiveUrl, closedMonths, currentMonth, indexMonthsByFeed, monthName, subscriptionHistory, unarchivedCount, type MonthIndex } from '../publish/archives.js';
 import { renderFrontPage, renderOpml } from '../publish/pages.js';
-import { CONTENT_TYPES, feedUrl, prepareItems, renderItems, type FeedFormat, type FeedMeta, type PreparedItem } from '../publish/render-feed.js';
+import { CONTENT_TYPES, feedUrl, prepareItems, renderItems, selfUrlOf, type FeedFormat, type FeedMeta, type PreparedItem } from '../publish/render-feed.js';
+import { linkHeader } from '../publish/hub-link.js';
 import { selectStories, type StoryQuery } from '../publish/select-stories.js';
 import { agencyIncidents, renderStatusFeed, sourceIncidents } from '../publish/status-feed.js';
 import { healthIncidents } from '../publish/health-incidents.js';
@@ -24,6 +25,8 @@ export interface PublishOptions {
   limit: number;
   /** Seconds a reader or cache may reuse a feed: derived from the shortest source schedule. */
   maxAgeSeconds: number;
+  /** The WebSub hub (only with PUBLIC_URL): subscription feeds and their variants advertise it (src/push/). */
+  hub?: string;
   /** The process's health: its degraded parts are incidents of the status feed (publish/health-incidents.ts). */
   health?: () => HealthSnapshot;
 }
@@ -163,7 +166,9 @@ function sameStories(a: readonly Story[], b: readonly Story[]): boolean {
 
 function feedDoc(format: FeedFormat, meta: FeedMeta, stories: readonly Story[], cacheControl: string, items = prepareItems(meta, stories), floor?: Date): Prepared {
   const changed = later(lastChange(stories) ?? meta.emptyUpdated, floor);
-  return prepare(renderItems(format, meta, items), CONTENT_TYPES[format], { ...(changed ? { lastModified: changed } : {}), cacheControl, cors: true });
+  // WebSub §4: the hub and the exact topic URL in one Link header, on 200, 304 and HEAD alike.
+  const headers = meta.hub !== undefined ? { headers: { Link: linkHeader(meta.hub, selfUrlOf(meta, format)) } } : {};
+  return prepare(renderItems(format, meta, items), CONTENT_TYPES[format], { ...(changed ? { lastModified: changed } : {}), cacheControl, cors: true, ...headers });
 }
 
 /** The later of two dates; a story withdrawn from a document is a change of it newer than any story left in it. */
@@ -217,7 +222,7 @@ export function buildPublication(
     // Every story of the current month is in the subscription document, however many: none of them is in an
     // archive yet (RFC 5005 §4), so a reader following prev-archive from here misses nothing.
     const stories = all.slice(0, Math.max(opts.limit, unarchivedCount(all, month)));
-    const meta: FeedMeta = { ...feedMeta(key, agencies, baseUrl, opts), emptyUpdated: newestUpdated(all) ?? changed };
+    const meta: FeedMeta = { ...feedMeta(key, agencies, baseUrl, opts), emptyUpdated: newestUpdated(all) ?? changed, ...(opts.hub !== undefined ? { hub: opts.hub } : {}) };
     // Cleaned once for the three formats, and only if one of them is rendered: a reader reads each story's body
     // from disk when it is first asked for (src/store/reader-stories.ts).
     let items: readonly PreparedItem[] | undefined;
@@ -293,7 +298,7 @@ export function renderVariant(pub: Publication, key: string, format: FeedFormat,
   const all = pub.lists.get(key) ?? [];
   const stories = selectStories(all, query, pub.agencyById);
   // A query that matches nothing is dated by its feed's newest change: what it would have shown changed then.
-  const meta: FeedMeta = { ...feedMeta(key, pub.agencies, pub.baseUrl, pub.opts), emptyUpdated: newestUpdated(all) ?? pub.changed };
+  const meta: FeedMeta = { ...feedMeta(key, pub.agencies, pub.baseUrl, pub.opts), emptyUpdated: newestUpdated(all) ?? pub.changed, ...(pub.opts.hub !== undefined ? { hub: pub.opts.hub } : {}) };
   return feedDoc(
     format,
     { ...meta, title: `${meta.title}${describeQuery(query)}`, selfUrl: `${feedUrl(pub.baseUrl, key, format)}?${canonical}` },
