@@ -15,6 +15,7 @@ import { runIngest, type IngestReport } from './worker/ingest.js';
 import { createParsePool, type ParseRunner } from './worker/parse-pool.js';
 import { startSchedule, type Scheduler } from './worker/schedule.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createHealth } from './health.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -51,6 +52,18 @@ function shortestInterval(config: Config): number {
   return Number.isFinite(best) ? Math.max(60, Math.min(3600, Math.round(best))) : 900;
 }
 
+/** This process's health (src/health.ts): the store side and the config side report into it; the web tier reads it. */
+const health = createHealth();
+
+/** The store's version and the health's as one number that changes when either does (the status feed shows both). */
+function versionOf(store: Store): () => { data: Store['data']; version: number } {
+  let seen = { store: -1, health: -1, version: 0 };
+  return () => {
+    if (store.version !== seen.store || health.version !== seen.health) seen = { store: store.version, health: health.version, version: seen.version + 1 };
+    return { data: store.data, version: seen.version };
+  };
+}
+
 function userAgent(config: Config): string {
   return `Pressroom/${pkg.version} (+${config.publicUrl ?? 'self-hosted feed aggregator'})`;
 }
@@ -78,11 +91,13 @@ function makeLog(config: Config) {
 
 async function openOrExit(config: Config, writable: boolean, log: ReturnType<typeof makeLog>): Promise<Store> {
   try {
-    return await openStore(config.dataDir, {
+    const store = await openStore(config.dataDir, {
       writable,
       log,
       ...(writable && config.retentionDays ? { retention: { maxAgeDays: config.retentionDays } } : {}),
     });
+    health.markStoreLoaded();
+    return store;
   } catch (e) {
     if (e instanceof StoreError) {
       process.stderr.write(`pressroom: store error: ${e.message}\n`);
@@ -219,7 +234,8 @@ function fileSize(file: string): number | undefined {
 /** The web tier: serves what the store holds; /metrics is answered here, everything else by the app. */
 async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics, withWorkerMetrics = false): Promise<{ server: Server; prerender: () => void }> {
   const web = createApp({
-    snapshot: () => ({ data: store.data, version: store.version }),
+    snapshot: versionOf(store),
+    health: () => health.snapshot(),
     agencies: config.agencies,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),

@@ -13,6 +13,7 @@ import { forOrigin, placeholderOrigin, templateOf, type Template } from './origi
 import { sendPrepared, type Prepared } from './prepared.js';
 import { compileTrust, type TrustProxy } from './trust-proxy.js';
 import { renderStatusPage } from '../publish/status-page.js';
+import { readiness, type HealthSnapshot } from '../health.js';
 import {
   buildPublication,
   FORMATS,
@@ -37,8 +38,8 @@ export interface WebDeps {
   trustProxy?: TrustProxy;
   publish: PublishOptions;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
-  /** Reports readiness for /readyz. */
-  ready?: () => boolean;
+  /** The process's health (src/health.ts): /readyz and /status report it. Default: loaded, nothing degraded. */
+  health?: () => HealthSnapshot;
   /** Told after each render of the default documents (tests count them; main may log the time). */
   onPublish?: (info: { baseUrl: string; version: number; documents: number; ms: number }) => void;
   /** Query variants and archives kept per base URL and store version (default 200). */
@@ -342,7 +343,9 @@ export function createApp(deps: WebDeps): Web {
     // errorDetail is the operator's (it can name internal hosts a redirect pointed at): never in public outputs.
     const sources = Object.entries(data.sources).map(([k, { errorDetail: _d, ...s }]) => ({ ...s, storiesStored: counts.get(k) ?? 0, validatorsHeld: !!(s.etag || s.lastModified) }));
     // Story pages fetched for their full text, per agency: fetches, accepted, refused, failed (worker/fulltext.ts).
-    return { stories: data.stories.length, sources, fulltext: data.fulltext?.counts ?? {} };
+    // What is degraded in this process (a quarantined partition, failing commits, the last good config).
+    const health = deps.health?.();
+    return { stories: data.stories.length, sources, fulltext: data.fulltext?.counts ?? {}, ...(health ? { degraded: health.degraded } : {}) };
   };
   app.get('/status', (_req, res) => {
     res.set('Cache-Control', 'no-store').json(statusOf());
@@ -362,8 +365,8 @@ export function createApp(deps: WebDeps): Web {
 
   app.get('/healthz', (_req, res) => void res.set('Cache-Control', 'no-store').type('text/plain').send('ok\n'));
   app.get('/readyz', (_req, res) => {
-    const ok = deps.ready ? deps.ready() : true;
-    res.status(ok ? 200 : 503).set('Cache-Control', 'no-store').type('text/plain').send(ok ? 'ready\n' : 'not ready\n');
+    const r = readiness(deps.health?.() ?? { storeLoaded: true, degraded: {} });
+    res.status(r.status).set('Cache-Control', 'no-store').type('text/plain').send(r.body);
   });
 
   app.use((req: Request, res: Response) => text(res, 404, `not found: ${quote(req.path)}`));
