@@ -3,11 +3,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import cron from 'node-cron';
 import { pino } from 'pino';
-import { ConfigError, HTTP_DEFAULTS, loadConfig, type Config } from './config.js';
+import { ConfigError, configEnv, HTTP_DEFAULTS, loadConfig, type Config } from './config.js';
 import { openStore, StoreError, type Store } from './store/store.js';
 import { createApp } from './web/app.js';
 import { tuneHeapForWebTier } from './web/heap.js';
@@ -16,6 +16,11 @@ import { createParsePool, type ParseRunner } from './worker/parse-pool.js';
 import { startSchedule, type Scheduler } from './worker/schedule.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createHealth } from './health.js';
+import type { SourceState } from './model.js';
+import { loadConfigOrLastGood, readLastGood } from './last-good-config.js';
+import { redactSecrets } from './text/redact-secrets.js';
+import { bearerMatches, isOperatorPath } from './web/operator.js';
+import { nextScheduledAttempt } from './worker/next-attempt.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -70,10 +75,35 @@ function userAgent(config: Config): string {
 
 function configOrExit(): Config {
   try {
-    return loadConfig();
+    return loadConfig(configEnv());
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`pressroom: config error: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+/**
+ * A serving process's config: the current one when it validates (then kept as the last good one in DATA_DIR),
+ * else the last good one, said loudly (stderr, the log, /status, /readyz, the status feed). Only a first start
+ * with no good config exits 1. The web tier needs, and checks, only part of it (config.ts, scope 'web').
+ */
+function serviceConfigOrExit(scope: 'all' | 'web', save = true): { config: Config; announce: (log: Log) => void } {
+  try {
+    const { config, degraded } = loadConfigOrLastGood(configEnv(), process.cwd(), { save, scope, log: (m) => process.stderr.write(`pressroom: ${m}\n`) });
+    if (degraded === undefined) return { config, announce: () => {} };
+    process.stderr.write(`pressroom: ${redactSecrets(degraded.message)}\n`);
+    health.setDegraded('config', degraded.message, { file: degraded.error.where, key: degraded.error.key, problem: degraded.error.problem });
+    return {
+      config,
+      announce: (log) => log.error({ degraded: 'config', file: degraded.error.where, key: degraded.error.key, problem: degraded.error.problem }, degraded.message),
+    };
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      // A first start: no last good config in DATA_DIR to run on.
+      process.stderr.write(`pressroom: config error: ${redactSecrets(e.message)}\n`);
       process.exit(1);
     }
     throw e;
@@ -86,7 +116,31 @@ function parsePool(config: Config): ParseRunner {
 }
 
 function makeLog(config: Config) {
-  return pino({ level: config.logLevel, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({
+    level: config.logLevel,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // A feed URL may carry credentials (user info, ?token=): every string of every log line is redacted, the
+    // message and the fields one level down alike, whoever logs it.
+    hooks: {
+      logMethod(args, method) {
+        const out = args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a && typeof a === 'object' && !(a instanceof Error) ? redactFields(a as Record<string, unknown>) : a));
+        return method.apply(this, out as Parameters<typeof method>);
+      },
+    },
+  });
+}
+
+function redactFields(obj: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v === 'string') out[k] = redactSecrets(v);
+    else if (v instanceof Error) out[k] = redactSecrets(v.stack ?? v.message);
+    else if (v && typeof v === 'object' && !Array.isArray(v)) out[k] = Object.fromEntries(Object.entries(v).map(([k2, v2]) => [k2, typeof v2 === 'string' ? redactSecrets(v2) : v2]));
+    else if (Array.isArray(v)) out[k] = v.map((x) => (typeof x === 'string' ? redactSecrets(x) : x));
+    else out[k] = v;
+  }
+  return out;
 }
 
 async function openOrExit(config: Config, writable: boolean, log: ReturnType<typeof makeLog>): Promise<Store> {
@@ -147,28 +201,45 @@ async function ingestOnce(): Promise<number> {
   }
 }
 
+/** Validates feeds/ and the environment; writes nothing (not even the last good config). */
 async function checkConfig(): Promise<number> {
-  const config = configOrExit();
+  let config: Config;
+  try {
+    config = loadConfig(configEnv());
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`pressroom: config error: ${redactSecrets(e.message)}\n`);
+    const dataDir = path.resolve(process.cwd(), configEnv().DATA_DIR || './data');
+    const last = readLastGood(dataDir);
+    // stderr keeps the one line naming the file, key and problem; what a restart would do goes to stdout.
+    process.stdout.write(
+      last
+        ? `pressroom: a restart or reload now would keep running on the last good config (validated ${last.savedAt}) and report this error; fix it first\n`
+        : 'pressroom: there is no last good config in DATA_DIR: a start now would refuse to start\n',
+    );
+    return 1;
+  }
   process.stdout.write(`feeds: ${config.feedsDir}\ndata: ${config.dataDir}\n`);
   for (const a of config.agencies) {
     process.stdout.write(`agency ${a.id} (${a.name}), time zone ${a.timezone}, ${a.feeds.length} feed(s)\n`);
-    for (const f of a.feeds) process.stdout.write(`  ${f.url} [${f.schedule}]\n`);
+    for (const f of a.feeds) process.stdout.write(`  ${redactSecrets(f.url)} [${f.schedule}]${f.headers ? ` headers: ${Object.keys(f.headers).join(', ')}` : ''}\n`);
   }
   process.stdout.write(`config ok: ${config.agencies.length} agencies\n`);
   return 0;
 }
 
 async function status(): Promise<number> {
-  const config = configOrExit();
+  // Reads the store only: a typo in an agency file must not hide it (nothing is written).
+  const config = serviceConfigOrExit('web', false).config;
   const log = makeLog({ ...config, logLevel: 'warn' });
   const store = await openOrExit(config, false, log);
   const d = store.data;
   process.stdout.write(`${d.stories.length} stories\n`);
   for (const s of Object.values(d.sources)) {
     const state = s.errorCode ? `failing (${s.errorCode}: ${s.errorMessage}) x${s.consecutiveFailures}, next ${s.nextAttempt ?? '?'}` : 'ok';
-    process.stdout.write(`${s.kind} ${s.key}: ${state}; last success ${s.lastSuccess ?? 'never'}\n`);
+    process.stdout.write(redactSecrets(`${s.kind} ${s.key}: ${state}; last success ${s.lastSuccess ?? 'never'}\n`));
     // Operator-only detail (redirect chain, refused address): the public /status never shows it.
-    if (s.errorCode && s.errorDetail) process.stdout.write(`  detail: ${s.errorDetail}\n`);
+    if (s.errorCode && s.errorDetail) process.stdout.write(redactSecrets(`  detail: ${s.errorDetail}\n`));
   }
   return 0;
 }
@@ -231,15 +302,42 @@ function fileSize(file: string): number | undefined {
   }
 }
 
+/** Which stored sources the config still lists, and when the worker really tries each next (/status, the status feed, `/`). */
+function sourceView(config: Config) {
+  const schedules = new Map(config.agencies.flatMap((a) => a.feeds.map((f) => [f.url, f.schedule] as const)));
+  return {
+    isConfigured: (s: SourceState) => s.kind === 'bulletin' || schedules.has(s.key),
+    nextAttempt: (s: SourceState) => {
+      const schedule = s.kind === 'bulletin' ? config.bulletinSchedule : schedules.get(s.key);
+      if (schedule === undefined) return s.nextAttempt;
+      return nextScheduledAttempt(schedule, s.nextAttempt ? new Date(s.nextAttempt) : undefined)?.toISOString() ?? s.nextAttempt;
+    },
+  };
+}
+
+/** Listens and resolves once listening; a port in use rejects. */
+function listen(server: Server, port: number, host: string | undefined): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
 /** The web tier: serves what the store holds; /metrics is answered here, everything else by the app. */
-async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics, withWorkerMetrics = false): Promise<{ server: Server; prerender: () => void }> {
+async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics, withWorkerMetrics = false): Promise<{ server: Server; prerender: () => void; operatorServer?: Server }> {
+  const view = sourceView(config);
   const web = createApp({
+    sources: view,
     snapshot: versionOf(store),
     health: () => health.snapshot(),
     agencies: config.agencies,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
-    publish: { limit: 50, maxAgeSeconds: shortestInterval(config) },
+    publish: { limit: 50, maxAgeSeconds: shortestInterval(config), isConfigured: view.isConfigured, degraded: () => health.snapshot().degraded },
     log,
     onPublish: (p) => log.debug({ baseUrl: p.baseUrl, version: p.version, documents: p.documents, ms: Math.round(p.ms) }, 'rendered the default documents'),
   });
@@ -259,18 +357,26 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
     // bound by up to 30 s); the check walks the open connections, cheap once a second.
     connectionsCheckingInterval: Math.min(1000, t.headersTimeoutMs),
   };
+  const serveMetrics = (req: IncomingMessage, res: ServerResponse) => {
+    metrics.observeStore(store.data);
+    const worker = withWorkerMetrics ? readFile(workerMetricsFile(config), 'utf8').catch(() => '') : Promise.resolve('');
+    void Promise.all([metrics.render(), worker]).then(
+      ([m, w]) => res.writeHead(200, { 'Content-Type': m.contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' }).end(req.method === 'HEAD' ? undefined : redactSecrets(w ? `${m.body}\n${w}` : m.body)),
+      (e: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`metrics failed: ${(e as Error).message}\n`),
+    );
+  };
+  /** /metrics, /status/detail, /healthz, /readyz: the operator listener, or a public request bearing OPERATOR_TOKEN. */
+  const serveOperator = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) serveMetrics(req, res);
+    else web.handleOperator(req, res);
+    metrics.observeRequest(req, res);
+  };
+  const token = config.operator?.token;
   const server: Server = createServer(limits, (req, res) => {
     if (draining.has(server)) res.setHeader('Connection', 'close');
-    if (req.method === 'GET' && req.url === '/metrics') {
-      metrics.observeRequest(req, res);
-      metrics.observeStore(store.data);
-      const worker = withWorkerMetrics ? readFile(workerMetricsFile(config), 'utf8').catch(() => '') : Promise.resolve('');
-      void Promise.all([metrics.render(), worker]).then(
-        ([m, w]) => res.writeHead(200, { 'Content-Type': m.contentType, 'Cache-Control': 'no-store' }).end(w ? `${m.body}\n${w}` : m.body),
-        (e: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`metrics failed: ${(e as Error).message}\n`),
-      );
-      return;
-    }
+    // Without the token an operator path is what it is on the public app: a 404, as for any path not there.
+    if (token !== undefined && isOperatorPath(req.url) && bearerMatches(req, token)) return serveOperator(req, res);
     web.handle(req, res);
     metrics.observeRequest(req, res);
   });
@@ -284,14 +390,22 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
   server.maxHeadersCount = 100;
   // maxRequestsPerSocket stays unlimited: past it Node answers 503 to pipelined requests, and keepAliveTimeout
   // already bounds how long one client holds a socket between requests.
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const port = await listen(server, config.port, config.host);
   log.info({ port, host: config.host ?? '(all interfaces)', feeds: config.feedsDir, data: config.dataDir }, `pressroom listening on http://${config.host ?? 'localhost'}:${port}`);
-  return { server, prerender };
+  let operatorServer: Server | undefined;
+  const op = config.operator;
+  if (op?.port !== undefined) {
+    operatorServer = createServer(limits, (req, res) => {
+      if (draining.has(operatorServer!)) res.setHeader('Connection', 'close');
+      serveOperator(req, res);
+    });
+    operatorServer.keepAliveTimeout = t.keepAliveTimeoutMs;
+    const opPort = await listen(operatorServer, op.port, op.host);
+    log.info({ port: opPort, host: op.host }, `operator endpoints (/metrics, /status/detail) on http://${op.host.includes(':') ? `[${op.host}]` : op.host}:${opPort}`);
+  } else if (token === undefined) {
+    log.warn({}, 'operator endpoints (/metrics, /status/detail) are off: set OPERATOR_PORT (a loopback listener) or OPERATOR_TOKEN (a bearer token on the public port)');
+  }
+  return { server, prerender, ...(operatorServer ? { operatorServer } : {}) };
 }
 
 /** Servers that are shutting down: their answers carry `Connection: close`. */
@@ -335,16 +449,17 @@ function onSignals(log: Log, stop: () => Promise<void>): void {
 
 /** `start`: worker and web in one process. */
 async function start(): Promise<void> {
-  const config = configOrExit();
+  const { config, announce } = serviceConfigOrExit('all');
   const log = makeLog(config);
+  announce(log);
   const store = await openOrExit(config, true, log);
   const metrics = createMetrics('all');
-  const { server, prerender } = await startWeb(config, store, log, metrics);
+  const { server, prerender, operatorServer } = await startWeb(config, store, log, metrics);
   process.send?.('ready');
   const parser = parsePool(config);
   const scheduler = startWorker(config, store, log, metrics, parser, prerender);
   onSignals(log, async () => {
-    const closing = closeServer(server);
+    const closing = Promise.all([closeServer(server), operatorServer && closeServer(operatorServer)]);
     // The run in flight is aborted; a source on a parse thread is ended there, not waited for.
     await Promise.all([scheduler.stop(), parser.close()]);
     await closing;
@@ -354,8 +469,9 @@ async function start(): Promise<void> {
 
 /** `worker`: the one process that fetches and writes (PM2 fork mode, one instance). */
 async function worker(): Promise<void> {
-  const config = configOrExit();
+  const { config, announce } = serviceConfigOrExit('all');
   const log = makeLog(config);
+  announce(log);
   const store = await openOrExit(config, true, log);
   const metrics = createMetrics('worker');
   const parser = parsePool(config);
@@ -374,8 +490,9 @@ const RELOAD_MS = 1000;
 /** `web`: read-only; serves what the worker last wrote, picked up within a second or two, no restart. */
 async function webOnly(): Promise<void> {
   tuneHeapForWebTier();
-  const config = configOrExit();
+  const { config, announce } = serviceConfigOrExit('web');
   const log = makeLog(config);
+  announce(log);
   const store = await openOrExit(config, false, log);
   const metrics = createMetrics('web');
   let prerender = () => {};
@@ -395,7 +512,7 @@ async function webOnly(): Promise<void> {
   process.send?.('ready');
   onSignals(log, async () => {
     clearInterval(timer);
-    await closeServer(server);
+    await Promise.all([closeServer(server), web.operatorServer && closeServer(web.operatorServer)]);
     await store.close();
   });
 }

@@ -30,6 +30,8 @@ export interface FrontPage {
   feeds: readonly FrontPageFeed[];
   /** Stories listed per feed. */
   perFeed?: number;
+  /** HTML of one line under the header (e.g. "2 sources are failing"), already escaped; none when empty. */
+  notice?: string;
 }
 
 /** "2024-10-09": the date part in UTC, or nothing for a date that does not parse. */
@@ -88,6 +90,7 @@ time{color:#666;font-size:.85rem;white-space:nowrap}a{color:#0b57d0}.none{color:
 <p>Press releases of security and law-enforcement agencies, one story per release, as Atom, RSS and JSON Feed.
 <a href="${esc(baseUrl)}/feeds.opml">All feeds as OPML</a> · <a href="${esc(baseUrl)}/feeds/status.atom">Source status feed</a> · <a href="${esc(baseUrl)}/status.html">Source status</a></p>
 <nav>${toc}</nav>
+${page.notice ?? ''}
 </header>
 <main>
 ${sections}

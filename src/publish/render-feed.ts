@@ -4,6 +4,7 @@ import { Feed, type Extension, type Item } from 'feed';
 import type { Story, StorySource } from '../model.js';
 import { stripXmlInvalid } from '../stories/xml-chars.js';
 import { el, writeXmlDocument, type XmlElement } from './xml.js';
+import { redactSecrets } from '../text/redact-secrets.js';
 
 export interface FeedMeta {
   /** 'all' or an agency id */
@@ -414,7 +415,8 @@ function jsonItem(item: PreparedItem): Record<string, unknown> {
 function cleanSource(source: StorySource): StorySource {
   if (source.kind === 'bulletin') return { kind: 'bulletin', file: clean(source.file), line: source.line };
   if (source.kind === 'page') return { kind: 'page', url: clean(source.url), fetchedAt: source.fetchedAt };
+  // A feed URL is the operator's configuration and may carry credentials (user info, ?token=).
   return source.guid === undefined
-    ? { kind: 'feed', url: clean(source.url) }
-    : { kind: 'feed', url: clean(source.url), guid: clean(source.guid) };
+    ? { kind: 'feed', url: clean(redactSecrets(source.url)) }
+    : { kind: 'feed', url: clean(redactSecrets(source.url)), guid: clean(source.guid) };
 }

@@ -1,45 +1,82 @@
 // A small HTML page of every source's state, for an operator on a phone: the same facts as GET /status.
+// Pure: the public source rows in (web/source-status.ts: redacted, real next attempt, reason in words), HTML out.
+import { createHash } from 'node:crypto';
 import type { SourceState } from '../model.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const when = (iso: string | undefined) => (iso ? `<time datetime="${esc(iso)}">${esc(iso.replace('T', ' ').slice(0, 16))} UTC</time>` : '—');
 
-export interface SourceRow extends SourceState {
+export interface SourceRow extends Omit<SourceState, 'errorDetail'> {
   storiesStored: number;
+  /** What went wrong in words ("no such host"); errorCode is shown after it. */
+  reason?: string;
 }
 
-export function renderStatusPage(baseUrl: string, stories: number, sources: readonly SourceRow[]): string {
+/** A degraded part of the process (src/health.ts), already redacted. */
+export interface DegradedLine {
+  since: string;
+  message: string;
+}
+
+// Below 40rem (a 390 px phone) each row becomes a card and each cell says what it is: no sideways scrolling.
+const STYLE = `body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#222}
+table{border-collapse:collapse;width:100%}th{text-align:left;font-size:.85rem;color:#555;padding:.3rem}td{border-top:1px solid #ddd;padding:.4rem .3rem;vertical-align:top}
+code{font-size:.8rem;word-break:break-all}.bad{color:#b00}.ok{color:#070}.small{font-size:.8rem;color:#555}time{white-space:nowrap}
+.degraded{border:2px solid #b00;padding:.5rem .8rem;margin:1rem 0}.degraded p{margin:.3rem 0;overflow-wrap:anywhere}
+@media (max-width:40rem){thead{display:none}table,tbody,tr,td{display:block;width:auto}tr{border-top:1px solid #bbb;padding:.4rem 0}td{border:0;padding:.15rem 0}td::before{content:attr(data-label) ": ";font-size:.8rem;color:#555}}`;
+
+/** The policy for this page: nothing but its own inline style (by hash), no script at all. */
+export const STATUS_PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
+
+function stateCell(s: SourceRow): string {
+  if (!s.errorCode) return '<span class="ok">ok</span>';
+  const reason = s.reason ?? s.errorMessage ?? s.errorCode;
+  const technical = `${s.errorCode}${s.errorMessage && s.errorMessage !== reason ? `: ${s.errorMessage}` : ''}`;
+  return `<strong class="bad">${esc(reason)}</strong><br><span class="small">${esc(technical)}; ${s.consecutiveFailures} failure${s.consecutiveFailures === 1 ? '' : 's'} in a row since ${when(s.failingSince)}</span>`;
+}
+
+export function renderStatusPage(baseUrl: string, stories: number, sources: readonly SourceRow[], degraded: Partial<Record<string, DegradedLine>> = {}): { html: string; csp: string } {
   const rows = [...sources]
     .sort((a, b) => Number(!!b.errorCode) - Number(!!a.errorCode) || a.key.localeCompare(b.key))
     .map((s) => {
-      const state = s.errorCode
-        ? `<strong class="bad">failing</strong> ×${s.consecutiveFailures}: ${esc(s.errorCode)}${s.errorMessage ? ` (${esc(s.errorMessage)})` : ''}<br>since ${when(s.failingSince)}, next try ${when(s.nextAttempt)}`
-        : '<span class="ok">ok</span>';
-      const moved = s.movedTo ? `<br><strong>moved</strong> to ${esc(s.movedTo)}: update the agency file` : '';
-      return `<tr><td>${esc(s.kind)}${s.agency ? ` · ${esc(s.agency)}` : ''}<br><code>${esc(s.key)}</code></td><td>${state}${moved}</td><td>last success ${when(s.lastSuccess)}<br>HTTP ${s.lastStatus ?? '—'}, ${s.itemsLastFetch ?? 0} items, ${s.storiesStored} stories</td></tr>`;
+      const moved = s.movedTo ? `<br><strong>moved</strong> to <code>${esc(s.movedTo)}</code>: update the agency file` : '';
+      return [
+        '<tr>',
+        `<td data-label="Source">${esc(s.kind)}${s.agency ? ` · ${esc(s.agency)}` : ''}<br><code>${esc(s.key)}</code></td>`,
+        `<td data-label="State">${stateCell(s)}${moved}</td>`,
+        `<td data-label="Next attempt">${when(s.nextAttempt)}</td>`,
+        `<td data-label="Last success">${when(s.lastSuccess)}</td>`,
+        `<td data-label="Last fetch">HTTP ${s.lastStatus ?? '—'}, ${s.itemsLastFetch ?? 0} items, ${s.storiesStored} stories</td>`,
+        '</tr>',
+      ].join('');
     })
     .join('\n');
-  return `<!doctype html>
+  const parts = Object.entries(degraded).filter((e): e is [string, DegradedLine] => e[1] !== undefined);
+  const banner = parts.length
+    ? `<div class="degraded" role="alert"><p><strong>Degraded:</strong> the service runs, with less.</p>\n${parts.map(([part, d]) => `<p><strong>${esc(part)}</strong> (since ${when(d.since)}): ${esc(d.message)}</p>`).join('\n')}</div>`
+    : '';
+  const html = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Pressroom: source status</title>
 <link rel="alternate" type="application/atom+xml" title="Source status (Atom)" href="${esc(baseUrl)}/feeds/status.atom">
-<style>
-body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#222}
-table{border-collapse:collapse;width:100%}td{border-top:1px solid #ddd;padding:.4rem .3rem;vertical-align:top}
-code{font-size:.8rem;word-break:break-all}.bad{color:#b00}.ok{color:#070}time{white-space:nowrap}
-</style>
+<style>${STYLE}</style>
 </head>
 <body>
 <p><a href="${esc(baseUrl)}/">Pressroom</a></p>
 <h1>Source status</h1>
+${banner}
 <p>${stories} stories stored. Also as <a href="${esc(baseUrl)}/status">JSON</a> and as an <a href="${esc(baseUrl)}/feeds/status.atom">Atom feed</a> of incidents.</p>
 <table>
-${rows || '<tr><td>No source has been read yet.</td></tr>'}
+<thead><tr><th scope="col">Source</th><th scope="col">State</th><th scope="col">Next attempt</th><th scope="col">Last success</th><th scope="col">Last fetch</th></tr></thead>
+<tbody>
+${rows || '<tr><td colspan="5">No source has been read yet.</td></tr>'}
+</tbody>
 </table>
 </body>
 </html>
 `;
+  return { html, csp: STATUS_PAGE_CSP };
 }

@@ -3,6 +3,7 @@
 import type { DateBasis, Story, StorySource } from '../model.js';
 import { stripXmlInvalid } from '../stories/xml-chars.js';
 import { feedUrl, httpUrl, storyUrl } from './render-feed.js';
+import { redactSecrets } from '../text/redact-secrets.js';
 
 const CSS = `
 body{font:1.05rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:40rem;padding:1rem;color:#1b1b1b;background:#fff}
@@ -78,7 +79,9 @@ function sourceHtml(source: StorySource): string {
     const page = url === undefined ? `<code>${text(source.url)}</code>` : `<a href="${attr(url)}">${text(source.url)}</a>`;
     return `Full text from the page ${page}, fetched ${text(source.fetchedAt)}`;
   }
-  const feed = url === undefined ? `<code>${text(source.url)}</code>` : `<a href="${attr(url)}">${text(source.url)}</a>`;
+  // The feed's URL is the operator's configuration and may carry credentials: shown redacted, and not linked then.
+  const shown = redactSecrets(source.url);
+  const feed = url === undefined || shown !== source.url ? `<code>${text(shown)}</code>` : `<a href="${attr(url)}">${text(source.url)}</a>`;
   return source.guid === undefined ? `Feed ${feed}` : `Feed ${feed}, guid <code>${text(source.guid)}</code>`;
 }
 

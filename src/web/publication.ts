@@ -1,11 +1,12 @@
 // Every default document for one base URL, rendered once per store change: the table the web tier serves from,
 // plus the indexes that query variants, archives and story pages are rendered from on demand.
-import type { StoreData, Story } from '../model.js';
+import type { SourceState, StoreData, Story } from '../model.js';
+import { failingSourcesLine } from '../publish/failing-line.js';
 import { archiveHistory, archiveUrl, closedMonths, currentMonth, indexMonthsByFeed, monthName, subscriptionHistory, unarchivedCount, type MonthIndex } from '../publish/archives.js';
 import { renderFrontPage, renderOpml } from '../publish/pages.js';
 import { CONTENT_TYPES, feedUrl, prepareItems, renderItems, type FeedFormat, type FeedMeta, type PreparedItem } from '../publish/render-feed.js';
 import { selectStories, type StoryQuery } from '../publish/select-stories.js';
-import { renderStatusFeed, sourceIncidents } from '../publish/status-feed.js';
+import { degradedIncidents, renderStatusFeed, sourceIncidents } from '../publish/status-feed.js';
 import { renderStoryPage } from '../publish/story-page.js';
 import { prepare, type Prepared } from './prepared.js';
 
@@ -20,6 +21,10 @@ export interface PublishOptions {
   limit: number;
   /** Seconds a reader or cache may reuse a feed: derived from the shortest source schedule. */
   maxAgeSeconds: number;
+  /** False for a stored source the config no longer lists: it leaves the status feed and the front page's count. */
+  isConfigured?: (state: SourceState) => boolean;
+  /** The process's degraded parts (src/health.ts), each an entry of the status feed. */
+  degraded?: () => Readonly<Record<string, { since: string; message: string } | undefined>>;
 }
 
 export const FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
@@ -210,11 +215,12 @@ export function buildPublication(
   }
 
   const names = Object.fromEntries(agencies.map((a) => [a.id, a.name]));
-  const incidents = sourceIncidents(data.sources, names);
+  const shown = opts.isConfigured ? Object.fromEntries(Object.entries(data.sources).filter(([, s]) => opts.isConfigured!(s))) : data.sources;
+  const incidents = [...degradedIncidents(opts.degraded?.() ?? {}), ...sourceIncidents(shown, names)].sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : a.id < b.id ? -1 : 1));
   // The status entries change at each attempt of a failing source (failure count, last error), so the document
   // last changed at the newest of the incidents' dates and those attempts.
   let statusChanged = incidents.reduce((m, i) => Math.max(m, Date.parse(i.updated)), -Infinity);
-  for (const i of incidents) if (i.kind === 'failing' && i.state.lastAttempt) statusChanged = Math.max(statusChanged, Date.parse(i.state.lastAttempt));
+  for (const i of incidents) if (i.kind === 'failing' && i.state?.lastAttempt) statusChanged = Math.max(statusChanged, Date.parse(i.state.lastAttempt));
   docs.set(
     '/feeds/status.atom',
     prepare(renderStatusFeed(incidents, baseUrl, changed.toISOString()), CONTENT_TYPES.atom, {
@@ -231,6 +237,7 @@ export function buildPublication(
     prepare(
       renderFrontPage({
         baseUrl,
+        notice: failingSourcesLine(shown, baseUrl),
         feeds: feeds.map((f) => {
           const list = lists.get(f.id) ?? [];
           const m = months.get(f.id);
