@@ -109,11 +109,14 @@ const idPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** An HTTP header name (RFC 9110 §5.1 token) that a feed config may set; the client's own headers are not its to set. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'accept-encoding', 'if-none-match', 'if-modified-since', 'upgrade', 'te', 'trailer', 'keep-alive', 'proxy-connection']);
-const feedHeaders = z.record(
-  z.string().regex(HEADER_NAME, 'not a valid header name').refine((n) => !RESERVED_HEADERS.has(n.toLowerCase()), 'set by Pressroom itself'),
-  // "env:NAME" is read from the environment at start-up; anything else is sent as written (no line breaks).
-  z.string().refine((v) => !/[\r\n\0]/.test(v), 'must not contain line breaks'),
-);
+const feedHeaders = z.record(z.string(), z.string()).superRefine((headers, ctx) => {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'not a valid header name' });
+    else if (RESERVED_HEADERS.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: 'set by Pressroom itself' });
+    // "env:NAME" is read from the environment at start-up; anything else is sent as written.
+    else if (/[\r\n\0]/.test(value)) ctx.addIssue({ code: 'custom', path: [name], message: 'must not contain line breaks' });
+  }
+});
 
 const agencyFile = z.strictObject({
   id: z.string().regex(idPattern, 'must be lowercase kebab-case (a-z, 0-9, -)').optional(),

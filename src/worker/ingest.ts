@@ -259,11 +259,16 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
   const nowIso = deps.now().toISOString();
   const agencies = knownAgencies(deps.config, start);
   const collected: Collected[] = [];
+  // Bulletin files deleted since the last scan: their source states go (their stories stay), so the status page,
+  // the status feed and the metrics stop listing a file that is not there.
+  let deleted: string[] = [];
 
   if (plan.bulletins) {
     let names: string[] = [];
     try {
       names = await listBulletins(deps.config.bulletinsDir);
+      const present = new Set(names.map((n) => `bulletin:${n}`));
+      deleted = Object.keys(start.sources).filter((k) => k.startsWith('bulletin:') && !present.has(k));
     } catch (e) {
       deps.log.error({ dir: deps.config.bulletinsDir }, `cannot list bulletins: ${(e as Error).message}`);
     }
@@ -342,6 +347,10 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
     }
     data.sources[`${c.report.kind}:${c.report.key}`] = c.state;
   }
+  for (const k of deleted) {
+    delete data.sources[k];
+    deps.log.info({ source: k }, `${k.replace(':', ' ')}: the file is gone; its status is dropped (its stories stay)`);
+  }
   let writeMs: number | undefined;
   const commit = async (d: StoreData) => {
     const t0 = performance.now();
@@ -350,7 +359,7 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
   };
   // The sources' results are committed before any page is fetched: a slow agency site (up to
   // FULLTEXT_MAX_PER_RUN pages × FETCH_TIMEOUT_MS) must not hold back what the feeds brought.
-  if (collected.length > 0) await commit(data);
+  if (collected.length > 0 || deleted.length > 0) await commit(data);
   for (const c of collected)
     deps.log.info(
       { source: `${c.report.kind}:${c.report.key}`, agency: c.report.agency, outcome: c.report.outcome, items: c.report.items, created: c.report.created, updated: c.report.updated },
@@ -364,6 +373,6 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
     pages = f.pages;
     if (pages.length > 0) await commit(f.data);
   }
-  const changed = collected.length > 0 || pages.length > 0;
+  const changed = collected.length > 0 || deleted.length > 0 || pages.length > 0;
   return { sources: collected.map((c) => c.report), created, updated, wrote: changed, aborted: false, ...(writeMs !== undefined ? { writeMs } : {}), ...(pages.length ? { pages } : {}) };
 }
