@@ -53,6 +53,8 @@ export function isSecretParameter(rawName: string): boolean {
 const USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^/?#\s"'<>]*@)/gi;
 // `?name=value` / `&name=value` / `;name=value` / `#name=value`, also as `&amp;name=` in markup.
 const PARAM = /([?&;#])([^=&;#?\s"'<>]+)=([^&;#\s"'<>]*)/g;
+// The same inside a percent-encoded URL (a feed URL passed as a parameter of another): `%3Ftoken%3D…`, `%26key%3D…`.
+const ENCODED_PARAM = /(%3F|%26|%23|%3B)([A-Za-z0-9_.~-]+?)(%3D)((?:(?!%26|%23|%3B)[^&;#\s"'<>])*)/gi;
 
 /**
  * Every credential in a text blanked: the user info of any URL in it (`https://REDACTED@host/`) and the value of
@@ -60,8 +62,9 @@ const PARAM = /([?&;#])([^=&;#?\s"'<>]+)=([^&;#\s"'<>]*)/g;
  * redacted URL still says which feed it is. Idempotent.
  */
 export function redactSecrets(text: string): string {
-  if (!text.includes('@') && !text.includes('=')) return text;
+  if (!text.includes('@') && !text.includes('=') && !text.includes('%')) return text;
   return text
     .replace(USERINFO, (_m, scheme: string) => `${scheme}${REDACTED}@`)
-    .replace(PARAM, (m, sep: string, name: string, value: string) => (value !== '' && isSecretParameter(name) ? `${sep}${name}=${REDACTED}` : m));
+    .replace(PARAM, (m, sep: string, name: string, value: string) => (value !== '' && isSecretParameter(name) ? `${sep}${name}=${REDACTED}` : m))
+    .replace(ENCODED_PARAM, (m, sep: string, name: string, eq: string, value: string) => (value !== '' && isSecretParameter(name) ? `${sep}${name}${eq}${REDACTED}` : m));
 }

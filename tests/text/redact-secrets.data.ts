@@ -27,5 +27,7 @@ export const REDACTION_CASES: { description: string; input: string; expected: st
   { description: 'keyword and category are not credentials', input: 'https://h.example/?keyword=x&category=y&monkey=z', expected: 'https://h.example/?keyword=x&category=y&monkey=z' },
   { description: 'an @ in the path is no user info', input: 'https://h.example/users/@nato/rss', expected: 'https://h.example/users/@nato/rss' },
   { description: 'an empty value stays empty', input: 'https://h.example/?token=', expected: 'https://h.example/?token=' },
+  { description: 'a URL with a token passed, encoded, as a parameter of another', input: 'https://h.example/to?location=https%3A%2F%2Fb.example%2Frss%3Ftoken%3Dabc%26lang%3Den&code=301', expected: 'https://h.example/to?location=https%3A%2F%2Fb.example%2Frss%3Ftoken%3DREDACTED%26lang%3Den&code=301' },
+  { description: 'an encoded token at the end', input: 'x?u=https%3a%2f%2fb.example%2f%3fapi_key%3dk1', expected: 'x?u=https%3a%2f%2fb.example%2f%3fapi_key%3dREDACTED' },
   { description: 'a bulletin name', input: 'bulletin-2024-10-09.txt', expected: 'bulletin-2024-10-09.txt' },
 ];
