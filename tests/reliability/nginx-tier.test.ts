@@ -180,6 +180,7 @@ describe.skipIf(!haveNginx)('nginx (docs/nginx.conf) in front of the PM2 web tie
     await new Promise((r) => setTimeout(r, 500));
     stop = true;
     await Promise.all(pollers);
+    console.info(`nginx tier: ${ok} requests through nginx to Pressroom during the reload, ${failures.length} failed`);
     expect(failures).toEqual([]);
     expect(ok).toBeGreaterThan(20);
     const log = readFileSync(path.join(dir, 'access.log'), 'utf8');
