@@ -34,14 +34,14 @@ Commands:
   web             only the read-only web server (as many instances as you like)
   ingest --once   run every source once, print a line per source, exit
   fulltext [--backfill]  fetch the pages of teaser stories now (--backfill: older ones too), print a line per page
-  check-config    validate feeds/ and print what was found (exit 1 with the reason otherwise)
+  check-config    validate feeds/ and print what was found (exit 1 with the reason otherwise); writes nothing
   status          print each source's state from the store
 
 Environment: PORT, HOST, FEEDS_DIR, DATA_DIR, PUBLIC_URL, LOG_LEVEL, BULLETIN_SCHEDULE,
   FETCH_TIMEOUT_MS, FETCH_MAX_BYTES, FETCH_MAX_REDIRECTS, FETCH_CONCURRENCY, FETCH_ALLOW_HOSTS, TRUST_PROXY,
   HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_IDLE_TIMEOUT_MS,
-  PARSE_BUDGET_MS, PARSE_THREADS, FULLTEXT_MAX_PER_RUN, FULLTEXT_MIN_CHARS, FULLTEXT_MAX_AGE_DAYS, FULLTEXT_MAX_BYTES
-  (see README).
+  PARSE_BUDGET_MS, PARSE_THREADS, FULLTEXT_MAX_PER_RUN, FULLTEXT_MIN_CHARS, FULLTEXT_MAX_AGE_DAYS, FULLTEXT_MAX_BYTES,
+  OPERATOR_PORT, OPERATOR_HOST, OPERATOR_TOKEN (see README).
 `;
 
 /** Seconds between the two nearest runs of the most frequent schedule: how long a feed can be reused. */
