@@ -78,7 +78,7 @@ function configOrExit(): Config {
     return loadConfig(configEnv());
   } catch (e) {
     if (e instanceof ConfigError) {
-      process.stderr.write(`pressroom: config error: ${e.message}\n`);
+      process.stderr.write(`pressroom: config error: ${redactSecrets(e.message)}\n`);
       process.exit(1);
     }
     throw e;
@@ -92,7 +92,7 @@ function configOrExit(): Config {
  */
 function serviceConfigOrExit(scope: 'all' | 'web', save = true): { config: Config; announce: (log: Log) => void } {
   try {
-    const { config, degraded } = loadConfigOrLastGood(configEnv(), process.cwd(), { save, scope, log: (m) => process.stderr.write(`pressroom: ${m}\n`) });
+    const { config, degraded } = loadConfigOrLastGood(configEnv(), process.cwd(), { save, scope, log: (m) => process.stderr.write(`pressroom: ${redactSecrets(m)}\n`) });
     if (degraded === undefined) return { config, announce: () => {} };
     process.stderr.write(`pressroom: ${redactSecrets(degraded.message)}\n`);
     health.setDegraded('config', degraded.message, { file: degraded.error.where, key: degraded.error.key, problem: degraded.error.problem });
@@ -154,7 +154,7 @@ async function openOrExit(config: Config, writable: boolean, log: ReturnType<typ
     return store;
   } catch (e) {
     if (e instanceof StoreError) {
-      process.stderr.write(`pressroom: store error: ${e.message}\n`);
+      process.stderr.write(`pressroom: store error: ${redactSecrets(e.message)}\n`);
       process.exit(1);
     }
     throw e;
@@ -164,7 +164,7 @@ async function openOrExit(config: Config, writable: boolean, log: ReturnType<typ
 function printReport(r: IngestReport): void {
   for (const s of r.sources) {
     const what = s.outcome === 'failed' ? `failed: ${s.message}` : s.outcome === 'backing-off' ? `skipped, ${s.message}` : s.outcome;
-    process.stdout.write(`${s.kind} ${s.key}: ${what}; ${s.items} items, ${s.created} new, ${s.updated} updated\n`);
+    process.stdout.write(redactSecrets(`${s.kind} ${s.key}: ${what}; ${s.items} items, ${s.created} new, ${s.updated} updated\n`));
   }
   for (const p of r.pages ?? []) process.stdout.write(`page ${p.url} (${p.agency}): ${p.outcome}${p.reason ? ` (${p.reason})` : ''}\n`);
   process.stdout.write(`ingest: ${r.created} new, ${r.updated} updated stories${r.wrote ? '' : ' (nothing written)'}\n`);
@@ -550,6 +550,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  process.stderr.write(`pressroom: ${(e as Error).stack ?? String(e)}\n`);
+  process.stderr.write(`pressroom: ${redactSecrets((e as Error).stack ?? String(e))}\n`);
   process.exit(1);
 });

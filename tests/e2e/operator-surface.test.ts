@@ -3,7 +3,7 @@
 // /status/detail answer on the operator listener or with the token, and are a 404 on the public port in every
 // spelling; HTML answers carry a CSP and nosniff.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeWorkspace, startDaemon, waitFor, type Daemon } from '../helpers/daemon.js';
+import { makeWorkspace, runCli, startDaemon, waitFor, type Daemon } from '../helpers/daemon.js';
 import { start, type FixtureServer } from '../helpers/fixture-server.js';
 import { rawRequest } from '../helpers/web.js';
 
@@ -21,12 +21,13 @@ const raw = (base: string | undefined, p: string, headers: Record<string, string
 describe('secrets and the operator surface', () => {
   let fx: FixtureServer;
   let daemon: Daemon;
+  let ws: ReturnType<typeof makeWorkspace>;
   const documents = new Map<string, string>();
 
   beforeAll(async () => {
     fx = await start();
     const host = fx.url.replace('http://', '');
-    const ws = makeWorkspace({
+    ws = makeWorkspace({
       nato: { name: 'NATO', feeds: [{ url: `http://userSECRET:p4ssw0rdSECRET@${host}/nato.rss?token=tokSECRET1&lang=en` }] },
       europol: { name: 'Europol', feeds: [{ url: `${fx.url}/europol.rss?api_key=keySECRET2`, headers: { Authorization: 'env:EUROPOL_TOKEN' } }] },
       eurojust: {
@@ -81,6 +82,17 @@ describe('secrets and the operator surface', () => {
     for (const [p, body] of documents) for (const s of SECRETS) expect(body.includes(s), `${s} in ${p}`).toBe(false);
     const logs = daemon.logs();
     for (const s of SECRETS) expect(logs.includes(s), `${s} in the logs`).toBe(false);
+  });
+
+  it('the CLI prints no credential either: status, check-config', async () => {
+    const env = { FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir, EUROPOL_TOKEN: 'Bearer hdrSECRET9' };
+    const status = await runCli(['status'], env);
+    const check = await runCli(['check-config'], env);
+    expect(status.code).toBe(0);
+    expect(check.code).toBe(0);
+    expect(status.stdout).toContain('token=REDACTED');
+    expect(check.stdout).toContain('headers: Authorization');
+    for (const out of [status.stdout, status.stderr, check.stdout, check.stderr]) for (const s of SECRETS) expect(out.includes(s), s).toBe(false);
   });
 
   it('the feeds are still named, redacted, where they were shown', () => {
