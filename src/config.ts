@@ -314,8 +314,9 @@ export interface LoadOptions {
 }
 
 /** OPERATOR_*: where /metrics and /status/detail are served. */
-function operatorVars(env: Env): NonNullable<Config['operator']> {
+function operatorVars(env: Env, publicPort: number): NonNullable<Config['operator']> {
   const port = env.OPERATOR_PORT === undefined || env.OPERATOR_PORT === '' ? undefined : intVar(env, 'OPERATOR_PORT', 0, 0, 65535);
+  if (port !== undefined && port !== 0 && port === publicPort) throw new ConfigError('environment', 'OPERATOR_PORT', `${port} is also PORT: the operator listener needs a port of its own`);
   const host = env.OPERATOR_HOST || '127.0.0.1';
   const token = env.OPERATOR_TOKEN || undefined;
   // A bearer token is compared in constant time, but a short one is guessed: 16 visible characters at least.
@@ -343,6 +344,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), opts: Lo
   if (env.PUBLIC_URL) {
     const r = httpUrl.safeParse(env.PUBLIC_URL);
     if (!r.success) throw new ConfigError('environment', 'PUBLIC_URL', `"${env.PUBLIC_URL}" is not an absolute http(s) URL`);
+    // Every document's links start with it: a user name or password in it would be published everywhere.
+    const u = new URL(env.PUBLIC_URL);
+    if (u.username !== '' || u.password !== '') throw new ConfigError('environment', 'PUBLIC_URL', 'must not carry a user name or password (it starts every published link)');
     publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');
   }
   const logLevel = (env.LOG_LEVEL || 'info').toLowerCase();
@@ -400,7 +404,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), opts: Lo
       }),
       FULLTEXT_DEFAULTS,
     ),
-    operator: operatorVars(env),
+    operator: operatorVars(env, port),
     http: httpVars(env),
   };
 }

@@ -334,7 +334,8 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
     sources: view,
     snapshot: versionOf(store),
     health: () => health.snapshot(),
-    agencies: config.agencies,
+    // An agency's homepage is published as its feeds' link: a credential in it is redacted like a feed URL's.
+    agencies: config.agencies.map((a) => (a.homepage ? { ...a, homepage: redactSecrets(a.homepage) } : a)),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
     publish: { limit: 50, maxAgeSeconds: shortestInterval(config), isConfigured: view.isConfigured, degraded: () => health.snapshot().degraded },
@@ -401,6 +402,7 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
     });
     operatorServer.keepAliveTimeout = t.keepAliveTimeoutMs;
     const opPort = await listen(operatorServer, op.port, op.host);
+    if (!/^(127\.|::1$|localhost$)/.test(op.host)) log.warn({ host: op.host }, 'OPERATOR_HOST is not a loopback address: /metrics and /status/detail are reachable from the network on the operator port');
     log.info({ port: opPort, host: op.host }, `operator endpoints (/metrics, /status/detail) on http://${op.host.includes(':') ? `[${op.host}]` : op.host}:${opPort}`);
   } else if (token === undefined) {
     log.warn({}, 'operator endpoints (/metrics, /status/detail) are off: set OPERATOR_PORT (a loopback listener) or OPERATOR_TOKEN (a bearer token on the public port)');

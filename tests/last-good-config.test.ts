@@ -50,6 +50,12 @@ describe('OPERATOR_*', () => {
   it('reads the port, the host and the token', () => {
     expect(loadConfig({ ...env, OPERATOR_PORT: '9464', OPERATOR_HOST: '::1', OPERATOR_TOKEN: 'abcdefghijklmnop' }, root).operator).toEqual({ port: 9464, host: '::1', token: 'abcdefghijklmnop' });
   });
+  it('refuses the public port as the operator port', () => {
+    expect(() => loadConfig({ ...env, OPERATOR_PORT: '8080' }, root)).toThrow(/^environment: OPERATOR_PORT: 8080 is also PORT/);
+  });
+  it('refuses a PUBLIC_URL with a user name or password', () => {
+    expect(() => loadConfig({ ...env, PUBLIC_URL: 'https://u:p@press.example.org' }, root)).toThrow(/^environment: PUBLIC_URL: must not carry a user name or password/);
+  });
   it.each(['short', 'has a space in it....'])('refuses a weak token %j', (token) => {
     expect(() => loadConfig({ ...env, OPERATOR_TOKEN: token }, root)).toThrow(/^environment: OPERATOR_TOKEN: /);
   });

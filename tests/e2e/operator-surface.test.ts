@@ -7,7 +7,7 @@ import { makeWorkspace, runCli, startDaemon, waitFor, type Daemon } from '../hel
 import { start, type FixtureServer } from '../helpers/fixture-server.js';
 import { rawRequest } from '../helpers/web.js';
 
-const SECRETS = ['p4ssw0rdSECRET', 'userSECRET', 'tokSECRET1', 'keySECRET2', 'hdrSECRET9', 'sigSECRET3', 'movedSECRET5', 'authSECRET6'];
+const SECRETS = ['homeSECRET7', 'homekeySECRET8', 'p4ssw0rdSECRET', 'userSECRET', 'tokSECRET1', 'keySECRET2', 'hdrSECRET9', 'sigSECRET3', 'movedSECRET5', 'authSECRET6'];
 const TOKEN = 'operator-token-0123456789abcdef';
 
 async function get(url: string, headers: Record<string, string> = {}, method = 'GET') {
@@ -28,7 +28,7 @@ describe('secrets and the operator surface', () => {
     fx = await start();
     const host = fx.url.replace('http://', '');
     ws = makeWorkspace({
-      nato: { name: 'NATO', feeds: [{ url: `http://userSECRET:p4ssw0rdSECRET@${host}/nato.rss?token=tokSECRET1&lang=en` }] },
+      nato: { name: 'NATO', homepage: 'https://webmaster:homeSECRET7@www.nato.int/?key=homekeySECRET8', feeds: [{ url: `http://userSECRET:p4ssw0rdSECRET@${host}/nato.rss?token=tokSECRET1&lang=en` }] },
       europol: { name: 'Europol', feeds: [{ url: `${fx.url}/europol.rss?api_key=keySECRET2`, headers: { Authorization: 'env:EUROPOL_TOKEN' } }] },
       eurojust: {
         name: 'Eurojust',
