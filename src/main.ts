@@ -338,7 +338,7 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
     agencies: config.agencies.map((a) => (a.homepage ? { ...a, homepage: redactSecrets(a.homepage) } : a)),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
-    publish: { limit: 50, maxAgeSeconds: shortestInterval(config), isConfigured: view.isConfigured, degraded: () => health.snapshot().degraded },
+    publish: { limit: 50, maxAgeSeconds: shortestInterval(config), isConfigured: view.isConfigured, nextAttempt: view.nextAttempt, degraded: () => health.snapshot().degraded },
     log,
     onPublish: (p) => log.debug({ baseUrl: p.baseUrl, version: p.version, documents: p.documents, ms: Math.round(p.ms) }, 'rendered the default documents'),
   });

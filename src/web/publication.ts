@@ -23,6 +23,8 @@ export interface PublishOptions {
   maxAgeSeconds: number;
   /** False for a stored source the config no longer lists: it leaves the status feed and the front page's count. */
   isConfigured?: (state: SourceState) => boolean;
+  /** When a source is really tried next (the first cron tick after its back-off): the status feed's "Next attempt". */
+  nextAttempt?: (state: SourceState) => string | undefined;
   /** The process's degraded parts (src/health.ts), each an entry of the status feed. */
   degraded?: () => Readonly<Record<string, { since: string; message: string } | undefined>>;
 }
@@ -215,7 +217,12 @@ export function buildPublication(
   }
 
   const names = Object.fromEntries(agencies.map((a) => [a.id, a.name]));
-  const shown = opts.isConfigured ? Object.fromEntries(Object.entries(data.sources).filter(([, s]) => opts.isConfigured!(s))) : data.sources;
+  const shown: Record<string, SourceState> = {};
+  for (const [k, s] of Object.entries(data.sources)) {
+    if (opts.isConfigured && !opts.isConfigured(s)) continue;
+    const next = s.errorCode !== undefined ? opts.nextAttempt?.(s) : undefined;
+    shown[k] = next === undefined ? s : { ...s, nextAttempt: next };
+  }
   const incidents = [...degradedIncidents(opts.degraded?.() ?? {}), ...sourceIncidents(shown, names)].sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : a.id < b.id ? -1 : 1));
   // The status entries change at each attempt of a failing source (failure count, last error), so the document
   // last changed at the newest of the incidents' dates and those attempts.
