@@ -1,7 +1,7 @@
 // The last config that validated, kept in DATA_DIR so that a typo plus a restart (a PM2 reload is one) never
 // takes the site down: a process whose new config is invalid runs on the last good one and says so loudly.
 // I/O at the edge: reads feeds/ and the environment given, reads and writes one file beside the store.
-import { chmodSync, readFileSync, renameSync, writeFileSync, fsyncSync, openSync, closeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_VARS, ConfigError, loadConfig, readAgencyFiles, type AgencyFileText, type Config, type ConfigScope } from './config.js';
 
@@ -43,6 +43,8 @@ export function readLastGood(dataDir: string): LastGood | undefined {
 
 /** Written to a temporary name, flushed, then renamed over the old one: a reader sees the old or the new file, whole. */
 function writeLastGood(dataDir: string, value: LastGood): void {
+  // A first start runs before the store has made its folder.
+  mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, LAST_GOOD_FILE);
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, `${JSON.stringify(value, null, 1)}\n`, { mode: 0o600 });

@@ -117,6 +117,12 @@ describe('the last good config', () => {
     expect(out.degraded?.error.message).toMatch(/frontex\.json: \(file\): not valid JSON/);
   });
 
+  it('a first start keeps it even before the store has made DATA_DIR', () => {
+    rmSync(path.join(root, 'data'), { recursive: true });
+    run();
+    expect(readdirSync(path.join(root, 'data'))).toEqual([LAST_GOOD_FILE]);
+  });
+
   it('save: false writes nothing', () => {
     run('all', false);
     expect(readdirSync(path.join(root, 'data'))).toEqual([]);
