@@ -1,7 +1,7 @@
 // The last config that validated, kept in DATA_DIR so that a typo plus a restart (a PM2 reload is one) never
 // takes the site down: a process whose new config is invalid runs on the last good one and says so loudly.
 // I/O at the edge: reads feeds/ and the environment given, reads and writes one file beside the store.
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_VARS, ConfigError, loadConfig, readAgencyFiles, type AgencyFileText, type Config, type ConfigScope } from './config.js';
 
@@ -33,7 +33,16 @@ function agenciesDirOf(env: Env, cwd: string): string {
 
 export function readLastGood(dataDir: string): LastGood | undefined {
   try {
-    const v = JSON.parse(readFileSync(path.join(dataDir, LAST_GOOD_FILE), 'utf8')) as LastGood;
+    // Never through a symbolic link, never anything but a regular file (a FIFO would block the start).
+    const fd = openSync(path.join(dataDir, LAST_GOOD_FILE), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    let text: string;
+    try {
+      if (!fstatSync(fd).isFile()) return undefined;
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
+    const v = JSON.parse(text) as LastGood;
     if (v?.version !== 1 || !Array.isArray(v.agencies) || typeof v.env !== 'object') return undefined;
     return v;
   } catch {
@@ -47,14 +56,16 @@ function writeLastGood(dataDir: string, value: LastGood): void {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, LAST_GOOD_FILE);
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 1)}\n`, { mode: 0o600 });
-  const fd = openSync(tmp, 'r');
+  // O_EXCL: a file (or a symbolic link) left or planted under the temporary name is removed, never written through.
+  rmSync(tmp, { force: true });
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
+    writeSync(fd, `${JSON.stringify(value, null, 1)}\n`);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
-  chmodSync(tmp, 0o600);
+  // rename() replaces the name itself, a symbolic link included, not what it points to.
   renameSync(tmp, file);
 }
 

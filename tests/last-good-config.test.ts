@@ -1,6 +1,6 @@
 // The last good config: a typo never takes a process down when one validated before; headers come from the
 // environment; the web tier checks only what it uses; the file kept holds no secret.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -121,6 +121,20 @@ describe('the last good config', () => {
     rmSync(path.join(root, 'data'), { recursive: true });
     run();
     expect(readdirSync(path.join(root, 'data'))).toEqual([LAST_GOOD_FILE]);
+  });
+
+  it('never reads or writes through a symbolic link planted in DATA_DIR', () => {
+    const outside = path.join(root, 'outside.json');
+    writeFileSync(outside, 'precious');
+    symlinkSync(outside, path.join(root, 'data', LAST_GOOD_FILE));
+    symlinkSync(outside, path.join(root, 'data', `${LAST_GOOD_FILE}.tmp-${process.pid}`));
+    agencyFile('frontex', { name: 'Frontex', timezon: 'x' });
+    // Not read as a last good config (a first start, then: it throws).
+    expect(() => run()).toThrow(/timezon/);
+    rmSync(path.join(root, 'feeds', 'agencies', 'frontex.json'));
+    run();
+    expect(readFileSync(outside, 'utf8')).toBe('precious');
+    expect(lstatSync(path.join(root, 'data', LAST_GOOD_FILE)).isFile()).toBe(true);
   });
 
   it('save: false writes nothing', () => {
