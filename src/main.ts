@@ -18,6 +18,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createHealth } from './health.js';
 import type { SourceState } from './model.js';
 import { loadConfigOrLastGood, readLastGood } from './last-good-config.js';
+import { redactLogArguments } from './log-redaction.js';
 import { redactSecrets } from './text/redact-secrets.js';
 import { bearerMatches, isOperatorPath } from './web/operator.js';
 import { nextScheduledAttempt } from './worker/next-attempt.js';
@@ -120,28 +121,11 @@ function makeLog(config: Config) {
     level: config.logLevel,
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    // A feed URL may carry credentials (user info, ?token=): every string of every log line is redacted, the
-    // message and the fields one level down alike, whoever logs it.
-    hooks: {
-      logMethod(args, method) {
-        const out = args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a && typeof a === 'object' && !(a instanceof Error) ? redactFields(a as Record<string, unknown>) : a));
-        return method.apply(this, out as Parameters<typeof method>);
-      },
-    },
+    // A feed URL may carry credentials (user info, ?token=): every string of every log line is redacted.
+    hooks: { logMethod: redactLogArguments },
   });
 }
 
-function redactFields(obj: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (typeof v === 'string') out[k] = redactSecrets(v);
-    else if (v instanceof Error) out[k] = redactSecrets(v.stack ?? v.message);
-    else if (v && typeof v === 'object' && !Array.isArray(v)) out[k] = Object.fromEntries(Object.entries(v).map(([k2, v2]) => [k2, typeof v2 === 'string' ? redactSecrets(v2) : v2]));
-    else if (Array.isArray(v)) out[k] = v.map((x) => (typeof x === 'string' ? redactSecrets(x) : x));
-    else out[k] = v;
-  }
-  return out;
-}
 
 async function openOrExit(config: Config, writable: boolean, log: ReturnType<typeof makeLog>): Promise<Store> {
   try {
