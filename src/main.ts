@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // The one composition root: parse the command line, load config, wire the parts, listen, schedule, handle signals.
 import { readFileSync, statSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import cron from 'node-cron';
 import { pino } from 'pino';
 import { ConfigError, configEnv, HTTP_DEFAULTS, loadConfig, type Config } from './config.js';
-import { openStore, StoreError, type Store } from './store/store.js';
+import { describeLoss, openStore, StoreError, type Store } from './store/store.js';
+import { askHolder } from './store/lock.js';
 import { createApp } from './web/app.js';
 import { tuneHeapForWebTier } from './web/heap.js';
 import { runIngest, type IngestReport } from './worker/ingest.js';
@@ -22,6 +23,9 @@ import { redactLogArguments } from './log-redaction.js';
 import { redactSecrets } from './text/redact-secrets.js';
 import { bearerMatches, isOperatorPath } from './web/operator.js';
 import { nextScheduledAttempt } from './worker/next-attempt.js';
+import { writeRegular } from './store/safe-fs.js';
+import { readTextSync } from './store/read-text.js';
+import { commitReporter, watchStoreHealth } from './health-store.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -60,6 +64,8 @@ function shortestInterval(config: Config): number {
 
 /** This process's health (src/health.ts): the store side and the config side report into it; the web tier reads it. */
 const health = createHealth();
+/** Told of each failed commit (the metrics counter, once metrics exist). */
+let onCommitFailure: () => void = () => {};
 
 /** The store's version and the health's as one number that changes when either does (the status feed shows both). */
 function versionOf(store: Store): () => { data: Store['data']; version: number } {
@@ -133,6 +139,7 @@ async function openOrExit(config: Config, writable: boolean, log: ReturnType<typ
       writable,
       log,
       ...(writable && config.retentionDays ? { retention: { maxAgeDays: config.retentionDays } } : {}),
+      ...(writable ? { onCommit: commitReporter(health, () => onCommitFailure()), describe: () => ({ degraded: health.snapshot().degraded }) } : {}),
     });
     health.markStoreLoaded();
     return store;
@@ -225,6 +232,10 @@ async function status(): Promise<number> {
     // Operator-only detail (redirect chain, refused address): the public /status never shows it.
     if (s.errorCode && s.errorDetail) process.stdout.write(redactSecrets(`  detail: ${s.errorDetail}\n`));
   }
+  // The store's own state: its damaged files, and what the writer says of its commits.
+  for (const l of await store.damage()) process.stdout.write(`store: damaged ${describeLoss(l)}\n`);
+  const commits = ((await askHolder(config.dataDir))?.degraded as { commits?: { message: string; since: string } } | undefined)?.commits;
+  if (commits) process.stdout.write(`store: ${commits.message} (since ${commits.since})\n`);
   return 0;
 }
 
@@ -250,7 +261,7 @@ async function shareWorkerMetrics(config: Config, metrics: Metrics, log: Log): P
   try {
     const m = await metrics.render();
     const tmp = `${workerMetricsFile(config)}.tmp-${process.pid}`;
-    await writeFile(tmp, m.body);
+    await writeRegular(tmp, m.body);
     await rename(tmp, workerMetricsFile(config));
   } catch (e) {
     log.warn({ err: (e as Error).message }, 'could not write the worker metrics file');
@@ -302,9 +313,11 @@ function sourceView(config: Config) {
 /** Listens and resolves once listening; a port in use rejects. */
 function listen(server: Server, port: number, host: string | undefined): Promise<number> {
   return new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
+    // The error names which listener failed (the public or the operator one) for listenOrExit's one line.
+    const fail = (e: Error) => reject(Object.assign(e, { listenPort: port, listenHost: host }));
+    server.once('error', fail);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       const addr = server.address();
       resolve(typeof addr === 'object' && addr ? addr.port : port);
     });
@@ -322,7 +335,7 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
     agencies: config.agencies.map((a) => (a.homepage ? { ...a, homepage: redactSecrets(a.homepage) } : a)),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
-    publish: { limit: 50, maxAgeSeconds: shortestInterval(config), isConfigured: view.isConfigured, nextAttempt: view.nextAttempt, degraded: () => health.snapshot().degraded },
+    publish: { limit: 50, maxAgeSeconds: shortestInterval(config), isConfigured: view.isConfigured, nextAttempt: view.nextAttempt, health: () => health.snapshot() },
     log,
     onPublish: (p) => log.debug({ baseUrl: p.baseUrl, version: p.version, documents: p.documents, ms: Math.round(p.ms) }, 'rendered the default documents'),
   });
@@ -344,7 +357,7 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
   };
   const serveMetrics = (req: IncomingMessage, res: ServerResponse) => {
     metrics.observeStore(store.data);
-    const worker = withWorkerMetrics ? readFile(workerMetricsFile(config), 'utf8').catch(() => '') : Promise.resolve('');
+    const worker = withWorkerMetrics ? Promise.resolve().then(() => readTextSync(workerMetricsFile(config))).catch(() => '') : Promise.resolve('');
     void Promise.all([metrics.render(), worker]).then(
       ([m, w]) => res.writeHead(200, { 'Content-Type': m.contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' }).end(req.method === 'HEAD' ? undefined : redactSecrets(w ? `${m.body}\n${w}` : m.body)),
       (e: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`metrics failed: ${(e as Error).message}\n`),
@@ -394,6 +407,30 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
   return { server, prerender, ...(operatorServer ? { operatorServer } : {}) };
 }
 
+/**
+ * A port that cannot be had ends the process with one line (`port 8080 is in use`) and exit code 1, the store
+ * closed first so that no lock is left behind.
+ */
+async function listenOrExit<T>(config: Config, store: Store, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw e;
+    await store.close().catch(() => undefined);
+    const { listenPort = config.port, listenHost = config.host } = e as { listenPort?: number; listenHost?: string };
+    const on = listenHost ? ` on ${listenHost}` : '';
+    process.stderr.write(
+      code === 'EADDRINUSE'
+        ? `pressroom: port ${listenPort} is in use${on}\n`
+        : code === 'EACCES'
+          ? `pressroom: port ${listenPort}${on} needs privileges this process does not have\n`
+          : `pressroom: ${listenHost} is not an address of this machine\n`,
+    );
+    process.exit(1);
+  }
+}
+
 /** Servers that are shutting down: their answers carry `Connection: close`. */
 const draining = new WeakSet<Server>();
 /** How long a stopping server keeps answering on open keep-alive connections before it closes them. */
@@ -440,7 +477,9 @@ async function start(): Promise<void> {
   announce(log);
   const store = await openOrExit(config, true, log);
   const metrics = createMetrics('all');
-  const { server, prerender, operatorServer } = await startWeb(config, store, log, metrics);
+  onCommitFailure = () => metrics.observeCommitFailure();
+  watchStoreHealth(store, health, { dataDir: config.dataDir, writer: true, log });
+  const { server, prerender, operatorServer } = await listenOrExit(config, store, () => startWeb(config, store, log, metrics));
   process.send?.('ready');
   const parser = parsePool(config);
   const scheduler = startWorker(config, store, log, metrics, parser, prerender);
@@ -460,6 +499,8 @@ async function worker(): Promise<void> {
   announce(log);
   const store = await openOrExit(config, true, log);
   const metrics = createMetrics('worker');
+  onCommitFailure = () => metrics.observeCommitFailure();
+  watchStoreHealth(store, health, { dataDir: config.dataDir, writer: true, log });
   const parser = parsePool(config);
   const scheduler = startWorker(config, store, log, metrics, parser, () => {}, true);
   log.info({ data: config.dataDir }, 'pressroom worker running');
@@ -481,6 +522,7 @@ async function webOnly(): Promise<void> {
   announce(log);
   const store = await openOrExit(config, false, log);
   const metrics = createMetrics('web');
+  watchStoreHealth(store, health, { dataDir: config.dataDir, writer: false, log });
   let prerender = () => {};
   const timer = setInterval(() => {
     store.reload().then(
@@ -492,7 +534,7 @@ async function webOnly(): Promise<void> {
       (e: unknown) => log.warn({ err: (e as Error).message }, 'store reload failed; serving the last good copy'),
     );
   }, RELOAD_MS);
-  const web = await startWeb(config, store, log, metrics, true);
+  const web = await listenOrExit(config, store, () => startWeb(config, store, log, metrics, true));
   const server = web.server;
   prerender = web.prerender;
   process.send?.('ready');
@@ -504,6 +546,12 @@ async function webOnly(): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // `pressroom status | head`: the reader went away; what was left to print has nobody to read it.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { once: { type: 'boolean' }, backfill: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   const cmd = positionals[0] ?? 'start';
   if (values.help || cmd === 'help') {
@@ -536,6 +584,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  process.stderr.write(`pressroom: ${redactSecrets((e as Error).stack ?? String(e))}\n`);
+  // A store error (a commit of `ingest --once` on a full disk) is one line; anything else is a bug: its stack.
+  process.stderr.write(`pressroom: ${redactSecrets(e instanceof StoreError ? e.message : ((e as Error).stack ?? String(e)))}\n`);
   process.exit(1);
 });

@@ -37,6 +37,8 @@ export interface Metrics {
   /** Sets gauges that are read from the store (stories by agency, last success per source). */
   observeStore(data: StoreData, sizeBytes?: number): void;
   render(): Promise<{ contentType: string; body: string }>;
+  /** A store commit failed (it is retried; src/store/store.ts). */
+  observeCommitFailure(): void;
 }
 
 /**
@@ -70,6 +72,7 @@ export function createMetrics(role: MetricsRole): Metrics {
   const failures = new Gauge({ name: 'pressroom_source_consecutive_failures', help: 'Consecutive failures per source', labelNames: ['source'], registers: workerSide });
   const writeDuration = new Histogram({ name: 'pressroom_store_write_duration_seconds', help: 'Store write time per ingest run', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2], registers: workerSide });
   const storeSize = new Gauge({ name: 'pressroom_store_size_bytes', help: 'Size of the store on disk', registers: workerSide });
+  const commitFailures = new Counter({ name: 'pressroom_store_commit_failures_total', help: 'Store commits that failed (a full disk, an I/O error); each is retried', registers: workerSide });
   // Answers are counted in plain maps and handed to prom-client when scraped: a labelled inc() per request
   // costs more than answering a 304 from the prepared table does.
   const answers = new Map<string, Map<number, number>>();
@@ -141,6 +144,9 @@ export function createMetrics(role: MetricsRole): Metrics {
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+    observeCommitFailure() {
+      commitFailures.inc();
     },
   };
 }

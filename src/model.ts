@@ -71,6 +71,14 @@ export interface FeedItem {
   summaryHtml?: string;
   author?: string;
   categories: string[];
+  /**
+   * The xml:base in scope at the element the content (or summary) came from, when the feed declared one: the
+   * base of the relative URLs inside it. Absent: they resolve against the item's link, then the feed URL.
+   */
+  contentBase?: string;
+  summaryBase?: string;
+  /** The language the feed declares for the item (BCP 47; see src/text/language-tag.ts). */
+  language?: string;
 }
 
 export type StorySource =
@@ -127,6 +135,8 @@ export interface Incoming {
   source: ItemSource;
   /** Upstream identity keys, strongest first (guid, canonical link, bulletin key). */
   keys: string[];
+  /** The language its source declared (BCP 47); bulletins declare none. */
+  language?: string;
 }
 
 export interface TitleChange {
@@ -159,6 +169,8 @@ export interface Story {
   summary: string;
   teaser: boolean;
   categories: string[];
+  /** The language a source declared for the story's text (BCP 47: `en`, `fr-BE`); absent when none did. */
+  language?: string;
   sources: StorySource[];
   /** Which source the body came from (see sourceKey), so that source's edits replace it. */
   bodyFrom: string;

@@ -124,6 +124,8 @@ export interface PreparedItem {
   agencyId: string;
   agencyName: string;
   categories: string[];
+  /** The language its source declared (BCP 47), if any. */
+  language?: string;
 }
 
 function prepareItem(meta: FeedMeta, story: Story): PreparedItem {
@@ -145,6 +147,7 @@ function prepareItem(meta: FeedMeta, story: Story): PreparedItem {
     agencyId: clean(story.agency),
     agencyName,
     categories,
+    ...(storyLanguage(story) ? { language: storyLanguage(story) } : {}),
   };
 }
 
@@ -206,6 +209,27 @@ function languageOf(meta: FeedMeta): string {
   return clean(meta.language ?? 'en').trim() || 'en';
 }
 
+/**
+ * The language of a whole document: the one language its stories' sources declared; the feed's default
+ * (`meta.language`, "en") when none declared any (bulletins declare none); none at all when they declared
+ * several, so a reader is not told a French release is English (each entry then carries its own).
+ */
+function documentLanguage(meta: FeedMeta, items: readonly PreparedItem[]): string | undefined {
+  let only: string | undefined;
+  for (const item of items) {
+    if (item.language === undefined || item.language === only) continue;
+    if (only !== undefined) return undefined;
+    only = item.language;
+  }
+  return only ?? languageOf(meta);
+}
+
+/** A story's language as stored (a BCP 47 tag from src/text/language-tag.ts); anything else is dropped. */
+function storyLanguage(story: Story): string | undefined {
+  const tag = story.language;
+  return typeof tag === 'string' && /^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$/.test(tag) ? tag : undefined;
+}
+
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -236,12 +260,28 @@ function rssCdata(s: string): string {
   return s.split(CDATA_END).join(CDATA_END_PLACEHOLDER);
 }
 
+/**
+ * An item title, plain text: written as character data with `&`, `<` and `>` as hexadecimal character references,
+ * "the form of encoding that works in the widest number of aggregators" (RSS Best Practices Profile, Character
+ * Data) — in CDATA, a reader that renders titles as HTML would take `<b>` in "the <b> tag" for markup. The feed
+ * package writes titles in CDATA: it is given a marker (U+FFFF, which `clean` removes from every input, around the
+ * item's index) that is replaced in its output.
+ */
+const TITLE_MARKER = '\uFFFF';
+const TITLE_SLOT = /<title><!\[CDATA\[\uFFFF(\d+)\uFFFF\]\]><\/title>/g;
+
+function rssPlainText(s: string): string {
+  return s.replace(/&/g, '&#x26;').replace(/</g, '&#x3C;').replace(/>/g, '&#x3E;');
+}
+
 function renderRss(meta: FeedMeta, items: readonly PreparedItem[]): string {
+  const language = documentLanguage(meta, items);
   const feed = new Feed({
     title: rssText(clean(meta.title)),
     description: rssText(clean(meta.description)),
     link: homePageOf(meta),
-    language: rssText(languageOf(meta)),
+    // RSS has no per-item language: <language> only when the channel is of one language.
+    language: language === undefined ? undefined : rssText(language),
     ttl: Number.isFinite(meta.ttlMinutes) && meta.ttlMinutes > 0 ? Math.round(meta.ttlMinutes) : undefined,
     // Always passed: the package stamps lastBuildDate with "now" otherwise.
     updated: feedUpdated(items, meta),
@@ -250,7 +290,7 @@ function renderRss(meta: FeedMeta, items: readonly PreparedItem[]): string {
     feedLinks: { rss: selfUrlOf(meta, 'rss') },
   });
 
-  for (const item of items) {
+  items.forEach((item, index) => {
     const extensions: Extension[] = [
       {
         name: 'dc:creator',
@@ -273,8 +313,8 @@ function renderRss(meta: FeedMeta, items: readonly PreparedItem[]): string {
       });
     }
     const rssItem: Item = {
-      // RSS titles are plain text; the package puts them in CDATA.
-      title: rssCdata(item.title),
+      // RSS titles are plain text: the slot is filled below.
+      title: `${TITLE_MARKER}${index}${TITLE_MARKER}`,
       id: rssText(item.id),
       guid: rssText(item.id),
       link: item.link,
@@ -288,9 +328,10 @@ function renderRss(meta: FeedMeta, items: readonly PreparedItem[]): string {
       extensions,
     };
     feed.addItem(rssItem);
-  }
+  });
 
-  return `${feed.rss2().split(CDATA_END_PLACEHOLDER).join(']]]]><![CDATA[>')}\n`;
+  const xml = feed.rss2().replace(TITLE_SLOT, (_m, i: string) => `<title>${rssPlainText(items[Number(i)]?.title ?? '')}</title>`);
+  return `${xml.split(CDATA_END_PLACEHOLDER).join(']]]]><![CDATA[>')}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -304,6 +345,7 @@ const FH_NS = 'http://purl.org/syndication/history/1.0';
 const ATOM_TYPE = 'application/atom+xml';
 
 function renderAtom(meta: FeedMeta, items: readonly PreparedItem[]): string {
+  const language = documentLanguage(meta, items);
   const selfUrl = selfUrlOf(meta, 'atom');
   const perAgency = meta.merged ? agencyUpdated(items) : new Map<string, Date>();
   const description = clean(meta.description);
@@ -311,7 +353,7 @@ function renderAtom(meta: FeedMeta, items: readonly PreparedItem[]): string {
   const historyLink = (rel: string, href: string | undefined) => href !== undefined && el('link', { rel, type: ATOM_TYPE, href });
   const root = el(
     'feed',
-    { xmlns: ATOM_NS, ...(history?.archive ? { 'xmlns:fh': FH_NS } : {}), 'xml:lang': languageOf(meta) },
+    { xmlns: ATOM_NS, ...(history?.archive ? { 'xmlns:fh': FH_NS } : {}), 'xml:lang': language },
     el('id', {}, selfUrl),
     el('title', { type: 'text' }, clean(meta.title)),
     description !== '' && el('subtitle', { type: 'text' }, description),
@@ -324,15 +366,17 @@ function renderAtom(meta: FeedMeta, items: readonly PreparedItem[]): string {
     history?.archive && el('fh:archive'),
     el('author', {}, el('name', {}, 'Pressroom')),
     el('generator', {}, 'Pressroom'),
-    ...items.map((item) => atomEntry(meta, item, perAgency)),
+    ...items.map((item) => atomEntry(meta, item, perAgency, language)),
   );
   return writeXmlDocument(root);
 }
 
-function atomEntry(meta: FeedMeta, item: PreparedItem, perAgency: Map<string, Date>): XmlElement {
+function atomEntry(meta: FeedMeta, item: PreparedItem, perAgency: Map<string, Date>, documentLang: string | undefined): XmlElement {
   return el(
     'entry',
-    {},
+    // xml:lang on the entry (RFC 4287 §2, atomCommonAttributes): the language its source declared, where the
+    // document's own does not already say it.
+    { 'xml:lang': item.language !== documentLang ? item.language : undefined },
     el('id', {}, item.id),
     el('title', { type: 'text' }, item.title),
     el('updated', {}, item.updated.toISOString()),
@@ -372,13 +416,14 @@ function atomSource(meta: FeedMeta, item: PreparedItem, perAgency: Map<string, D
 
 function renderJson(meta: FeedMeta, items: readonly PreparedItem[]): string {
   const description = clean(meta.description);
+  const language = documentLanguage(meta, items);
   const doc = {
     version: 'https://jsonfeed.org/version/1.1',
     title: clean(meta.title),
     home_page_url: homePageOf(meta),
     feed_url: selfUrlOf(meta, 'json'),
     ...(description !== '' ? { description } : {}),
-    language: languageOf(meta),
+    ...(language !== undefined ? { language } : {}),
     authors: [{ name: 'Pressroom' }],
     items: items.map(jsonItem),
   };
@@ -398,6 +443,8 @@ function jsonItem(item: PreparedItem): Record<string, unknown> {
     date_modified: item.updated.toISOString(),
     authors: [{ name: item.agencyName }],
     tags: [item.agencyName, ...item.categories],
+    // JSON Feed 1.1 items have a `language` of their own (RFC 5646).
+    ...(item.language ? { language: item.language } : {}),
     // Extension keys start with an underscore (JSON Feed 1.1, "Extensions").
     _pressroom: {
       agency: { id: item.agencyId, name: item.agencyName },

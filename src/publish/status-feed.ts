@@ -6,7 +6,7 @@ import { httpUrl } from './render-feed.js';
 import { redactSecrets } from '../text/redact-secrets.js';
 import { el, writeXmlDocument, type XmlElement } from './xml.js';
 
-export type IncidentKind = 'failing' | 'recovered' | 'moved' | 'degraded';
+export type IncidentKind = 'failing' | 'recovered' | 'moved';
 
 export interface Incident {
   /**
@@ -122,29 +122,6 @@ export function sourceIncidents(sources: Readonly<Record<string, SourceState>>, 
     }
   }
   return out.sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-/**
- * One entry per degraded part of the process (src/health.ts): running on the last good config, a damaged store
- * file set aside, commits failing. Its id holds while the part stays degraded since the same moment.
- */
-export function degradedIncidents(degraded: Readonly<Record<string, { since: string; message: string } | undefined>>): Incident[] {
-  const out: Incident[] = [];
-  for (const [part, d] of Object.entries(degraded)) {
-    if (d === undefined) continue;
-    const since = iso(d.since) ?? EPOCH;
-    const message = redactSecrets(d.message);
-    out.push({
-      id: incidentId('incident', `process:${part}`, since),
-      kind: 'degraded',
-      sourceKey: `process:${part}`,
-      since,
-      updated: since,
-      title: `Pressroom is degraded (${part}) since ${when(since)}`,
-      text: `${message}\nThe service still serves; this entry stays until it is fixed.`,
-    });
-  }
-  return out;
 }
 
 const ATOM_NS = 'http://www.w3.org/2005/Atom';

@@ -40,10 +40,12 @@ export function renderStatusPage(baseUrl: string, stories: number, sources: read
     .sort((a, b) => Number(!!b.errorCode) - Number(!!a.errorCode) || a.key.localeCompare(b.key))
     .map((s) => {
       const moved = s.movedTo ? `<br><strong>moved</strong> to <code>${esc(s.movedTo)}</code>: update the agency file` : '';
+      // The first warning (how the body was decoded comes first; see worker/ingest.ts), and how many there are.
+      const warned = s.warnings?.length ? `<br><span class="small">${s.warnings.length === 1 ? 'warning' : `${s.warnings.length} warnings, first`}: ${esc(s.warnings[0]!)}</span>` : '';
       return [
         '<tr>',
         `<td data-label="Source">${esc(s.kind)}${s.agency ? ` · ${esc(s.agency)}` : ''}<br><code>${esc(s.key)}</code></td>`,
-        `<td data-label="State">${stateCell(s)}${moved}</td>`,
+        `<td data-label="State">${stateCell(s)}${moved}${warned}</td>`,
         `<td data-label="Next attempt">${when(s.nextAttempt)}</td>`,
         `<td data-label="Last success">${when(s.lastSuccess)}</td>`,
         `<td data-label="Last fetch">HTTP ${s.lastStatus ?? '—'}, ${s.itemsLastFetch ?? 0} items, ${s.storiesStored} stories</td>`,

@@ -6,7 +6,7 @@ import { STATUS_CODES, type ClientRequest, type IncomingMessage } from 'node:htt
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { classifyAddress, hostAddress, isAllowed, parseAllowEntry, type AllowEntry } from './address-class.js';
-import { decodeBody } from './decode-body.js';
+import { readFeedBytes } from './decode-body.js';
 import { guardedGet, RefusedAddressError, systemResolve, type Resolve } from './guarded-get.js';
 import { looksLikeHtml } from './parse-feed.js';
 
@@ -60,6 +60,8 @@ export type FetchResult =
       finalUrl: string;
       movedTo?: string;
       body: string;
+      /** Set when the body's charset was not declared and had to be guessed (src/text/decode-text.ts): for /status. */
+      encodingWarning?: string;
       etag?: string;
       lastModified?: string;
       contentHash: string;
@@ -129,7 +131,8 @@ export interface BodyKind {
   accept: string;
   /** Refuse a body that is an HTML page (`not-a-feed`). */
   refuseHtml: boolean;
-  decode: (bytes: Buffer, contentType: string | undefined) => string;
+  /** Bytes to text; a DecodedText (decode-body.ts readFeedBytes/readPageBytes) also says how they were read. */
+  decode: (bytes: Buffer, contentType: string | undefined) => string | { text: string; warning?: string };
   /**
    * The URL is the operator's own (a configured feed), so a private address written in it is allowed. A page
    * link comes from upstream content: it gets no such trust, only FETCH_ALLOW_HOSTS.
@@ -137,7 +140,7 @@ export interface BodyKind {
   operatorUrl: boolean;
 }
 
-const FEED_BODY: BodyKind = { accept: ACCEPT, refuseHtml: true, decode: decodeBody, operatorUrl: true };
+const FEED_BODY: BodyKind = { accept: ACCEPT, refuseHtml: true, decode: readFeedBytes, operatorUrl: true };
 
 export function fetchFeed(url: string, validators: Validators, opts: FetchOptions): Promise<FetchResult> {
   return fetchText(url, validators, opts, FEED_BODY);
@@ -225,7 +228,9 @@ export async function fetchText(url: string, validators: Validators, opts: Fetch
       const bytes = await readCapped(hop, encoding, opts.maxBytes);
       if (bytes === 'too-large') return fail({ type: 'too-large', maxBytes: opts.maxBytes });
       if (bytes.length === 0 || /^\s*$/.test(bytes.toString('latin1'))) return fail({ type: 'empty', status });
-      const body = kind.decode(bytes, header('content-type'));
+      const decoded = kind.decode(bytes, header('content-type'));
+      const body = typeof decoded === 'string' ? decoded : decoded.text;
+      const encodingWarning = typeof decoded === 'string' ? undefined : decoded.warning;
       if (kind.refuseHtml && looksLikeHtml(body)) return fail({ type: 'html', status });
 
       const contentHash = createHash('sha256').update(bytes).digest('hex');
@@ -239,7 +244,7 @@ export async function fetchText(url: string, validators: Validators, opts: Fetch
           sameHash: true,
         };
       }
-      return { kind: 'fetched', status, ...at, body, ...defined({ etag, lastModified }), contentHash };
+      return { kind: 'fetched', status, ...at, body, ...defined({ encodingWarning, etag, lastModified }), contentHash };
     }
   } catch (error) {
     if (error instanceof RefusedAddressError) return refusedFailure(error, current === url, chain, movedTo, kind.operatorUrl ? 'feed host' : 'page host');

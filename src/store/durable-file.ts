@@ -1,8 +1,10 @@
 // A lowdb adapter that survives power loss, not just a killed process: write, fsync, then (optionally) rename.
-import { copyFile, link, open, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { link, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
 import { readTextSync } from './read-text.js';
+import { writeRegular } from './safe-fs.js';
 
 export type WriteMode =
   /** The file's name is new (a partition generation): write it in place and fsync; nothing refers to it yet. */
@@ -56,13 +58,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
 }
 
 async function writeAndSync(file: string, bytes: Uint8Array): Promise<void> {
-  const fh = await open(file, 'w');
-  try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+  await writeRegular(file, bytes);
 }
 
 /** `<file>.bak` becomes the current `<file>`: a hard link where the file system has them, else a synced copy. */
@@ -76,19 +72,15 @@ async function keepBackup(file: string): Promise<void> {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return; // the first write: nothing to keep
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'EMLINK') throw e;
-    await copyFile(file, next);
-    const fh = await open(next, 'r+');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    // A copy read without following a link (copyFile would follow one planted under the manifest's name).
+    await writeRegular(next, readTextSync(file));
   }
   await rename(next, bak);
 }
 
 export async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
+  // Read-only and a folder (O_DIRECTORY: never a FIFO); DATA_DIR itself may be a link, so it is followed here.
+  const fh = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
     await fh.sync();
   } finally {

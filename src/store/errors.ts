@@ -4,8 +4,9 @@ export class StoreError extends Error {
   constructor(
     message: string,
     readonly code: 'locked' | 'corrupt' | 'schema' | 'io',
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'StoreError';
   }
 }

@@ -6,12 +6,14 @@
 // process was 452 MB resident with 216 MB of V8 heap. One buffer, grown to the largest file and reused, keeps the
 // process at its heap. Synchronous, so no two reads can share the buffer at once (and the parse that follows is
 // synchronous anyway).
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openRegularSync } from './safe-fs.js';
 
 let scratch = Buffer.allocUnsafeSlow(256 * 1024);
 
 export function readTextSync(file: string): string {
-  const fd = openSync(file, 'r');
+  // Never through a link, never blocking on a FIFO planted under a store file's name (safe-fs.ts).
+  const fd = openRegularSync(file);
   try {
     const size = fstatSync(fd).size;
     if (size > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(size, scratch.length * 2));

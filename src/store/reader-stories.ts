@@ -148,6 +148,7 @@ export function listingReviver(make: (listing: Listing) => Story): (this: unknow
       case 'file':
       case 'kind':
       case 'dateSource':
+      case 'language':
         return typeof value === 'string' ? shared(value) : value;
       case 'categories': {
         if (!Array.isArray(value) || !value.every((c) => typeof c === 'string')) return value;
@@ -181,6 +182,7 @@ export function readerStories(cache: StoryCache): (listing: Listing) => Story {
     firstSeen: string;
     dateSource: Listing['dateSource'];
     declare dateFlag?: Listing['dateFlag'];
+    declare language?: string;
     summary: string;
     teaser: boolean;
     categories: string[];
@@ -200,6 +202,7 @@ export function readerStories(cache: StoryCache): (listing: Listing) => Story {
       this.categories = s.categories;
       this.sources = s.sources;
       if (s.dateFlag !== undefined) this.dateFlag = s.dateFlag;
+      if (s.language !== undefined) this.language = s.language;
     }
   }
   for (const field of COLD_FIELDS) {

@@ -14,7 +14,7 @@
 // complete files; killed after it, the new one names only new, complete files. Files of the previous two
 // manifests are kept (so .bak stays loadable); older ones, and those of a commit that never happened, are
 // deleted by the next commit or start-up.
-import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { SCHEMA_VERSION, type StoreData, type Story } from '../model.js';
@@ -24,24 +24,15 @@ import { pruneStories, type RetentionPolicy } from '../stories/retention.js';
 import { DurableJsonFile, syncDir } from './durable-file.js';
 import { readTextSync } from './read-text.js';
 import { StoreError, type StoreLog } from './errors.js';
-import {
-  isLegacyStore,
-  isManifest,
-  isPartitionFile,
-  LOCK_FILE,
-  PARTITION_DIR,
-  PARTITION_FILE,
-  partitionFileName,
-  partitionOf,
-  STORE_FILE,
-  type LegacyStore,
-  type Manifest,
-  type PartitionFile,
-} from './layout.js';
+import { isManifest, PARTITION_DIR, PARTITION_FILE, partitionFileName, partitionOf, STORE_FILE, type Manifest, type PartitionFile } from './layout.js';
 import { acquireLock } from './lock.js';
+import { partitionFilesOnDisk, readPartition, type Loaded, type Reviver } from './read-store.js';
+import { readQuarantine, recoverStore, relative, type Loss } from './recovery.js';
+import { kindOf, notRegular } from './safe-fs.js';
 
 export { StoreError, type StoreLog } from './errors.js';
 export { STORE_FILE } from './layout.js';
+export { describeLoss, QUARANTINE_DIR, type Loss } from './recovery.js';
 export type { RetentionPolicy } from '../stories/retention.js';
 
 export function emptyStore(): StoreData {
@@ -65,6 +56,11 @@ export interface Store {
   /** What the last commit wrote. */
   readonly lastCommit?: CommitStats;
   commit(next: StoreData): Promise<void>;
+  /**
+   * Damaged files: those found at open (a reader leaves them where they are) and those set aside in quarantine/
+   * (reported until an operator deletes their `.loss.json`).
+   */
+  damage(): Promise<Loss[]>;
   /** Re-reads the store if another process committed to it (read-only stores). Returns true when data changed. */
   reload(): Promise<boolean>;
   close(): Promise<void>;
@@ -77,106 +73,23 @@ export interface OpenOptions {
   retention?: RetentionPolicy;
   /** The clock retention is measured against. */
   now?: () => Date;
+  /**
+   * Told after each commit that failed, and after the first that succeeded again. A failed commit leaves the
+   * last good state served and on disk, deletes its partial files, and is tried again (the newest data handed
+   * to commit()) after 1 s, 2 s, 4 s … up to a minute, until it succeeds or a newer commit replaces it.
+   */
+  onCommit?: (outcome: CommitOutcome) => void;
+  /** What the writer tells whoever asks on its lock socket (lock.ts), e.g. its health. */
+  describe?: () => Record<string, unknown>;
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Reading
+export type CommitOutcome =
+  | { ok: true; failuresBefore: number }
+  | { ok: false; error: Error; failures: number; retryInMs: number };
 
-interface Loaded {
-  manifest?: Manifest;
-  /** Partition → its stories, as the manifest's files hold them. */
-  parts: Map<string, Story[]>;
-  /** Came from a schema-1 file: every partition still has to be written. */
-  legacy: boolean;
-}
-
-type ReadOutcome = { kind: 'missing' } | { kind: 'ok'; loaded: Loaded } | { kind: 'bad'; reason: string; brokenPartitions: string[] };
-
-const empty = (): Loaded => ({ parts: new Map(), legacy: false });
-
-/** JSON.parse's reviver of a reader: it makes stories that keep only their listing fields (reader-stories.ts). */
-type Reviver = (key: string, value: unknown) => unknown;
-
-async function readPartition(dir: string, name: string, file: string, reviver?: Reviver): Promise<Story[]> {
-  const db = new Low<PartitionFile | null>(new DurableJsonFile<PartitionFile | null>(path.join(dir, PARTITION_DIR, file), 'fresh', reviver), null);
-  await db.read();
-  if (db.data === null) throw new Error(`partition file ${file} is missing`);
-  if (!isPartitionFile(db.data, name)) throw new Error(`partition file ${file} is not a Pressroom partition`);
-  return db.data.stories;
-}
-
-/** Reads one manifest (pressroom.json or its .bak) and every partition it names. */
-async function readStoreAt(dir: string, manifestFile: string, reviver?: Reviver): Promise<ReadOutcome> {
-  const db = new Low<unknown>(new DurableJsonFile<unknown>(manifestFile, 'replace'), null);
-  try {
-    await db.read();
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    return { kind: 'bad', reason: (e as Error).message, brokenPartitions: [] };
-  }
-  const v = db.data;
-  if (v === null) return { kind: 'missing' };
-  if (isLegacyStore(v)) return { kind: 'ok', loaded: fromLegacy(v) };
-  if (isManifest(v)) {
-    if (v.schema > SCHEMA_VERSION)
-      throw new StoreError(`store schema ${v.schema} is newer than this Pressroom understands (${SCHEMA_VERSION})`, 'schema');
-    const parts = new Map<string, Story[]>();
-    const broken: string[] = [];
-    const reasons: string[] = [];
-    for (const [name, ref] of Object.entries(v.partitions)) {
-      try {
-        const stories = await readPartition(dir, name, ref.file, reviver);
-        if (stories.length !== ref.stories) throw new Error(`partition file ${ref.file} holds ${stories.length} stories, the manifest says ${ref.stories}`);
-        parts.set(name, stories);
-      } catch (e) {
-        broken.push(ref.file);
-        reasons.push((e as Error).message);
-      }
-    }
-    if (broken.length) return { kind: 'bad', reason: reasons.join('; '), brokenPartitions: broken };
-    return { kind: 'ok', loaded: { manifest: migrateManifest(v), parts, legacy: false } };
-  }
-  const schema = (v as { schema?: unknown })?.schema;
-  if (typeof schema === 'number' && schema > SCHEMA_VERSION)
-    throw new StoreError(`store schema ${schema} is newer than this Pressroom understands (${SCHEMA_VERSION})`, 'schema');
-  return { kind: 'bad', reason: 'not a Pressroom store', brokenPartitions: [] };
-}
-
-/** Upgrades an older manifest; each schema change after 2 adds one step here. */
-function migrateManifest(m: Manifest): Manifest {
-  return { ...m, schema: SCHEMA_VERSION };
-}
-
-/**
- * Schema 1 → 2: the one big file becomes partitions. Its alias table moves into the stories it names
- * (Story.keys), which is where schema 2 keeps it.
- */
-function fromLegacy(d: LegacyStore): Loaded {
-  const keysOf = new Map<string, string[]>();
-  for (const [k, id] of Object.entries(d.aliases)) {
-    const list = keysOf.get(id);
-    if (list) list.push(k);
-    else keysOf.set(id, [k]);
-  }
-  const parts = new Map<string, Story[]>();
-  for (const s of d.stories) {
-    const story: Story = { ...s, keys: [...new Set([...(s.keys ?? []), ...(keysOf.get(s.id) ?? [])])] };
-    const p = partitionOf(story);
-    const list = parts.get(p);
-    if (list) list.push(story);
-    else parts.set(p, [story]);
-  }
-  const manifest: Manifest = {
-    schema: SCHEMA_VERSION,
-    generation: 0,
-    committedAt: new Date(0).toISOString(),
-    nextSeq: d.nextSeq ?? 1,
-    sources: d.sources ?? {},
-    discoveredAgencies: d.discoveredAgencies ?? {},
-    partitions: {},
-  };
-  return { manifest, parts, legacy: true };
-}
+/** Back-off of the retries of a failed commit. */
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 60_000;
 
 /** The StoreData of a loaded store. The alias table is built from the stories' keys on first use only. */
 function assemble(loaded: Loaded): StoreData {
@@ -202,89 +115,6 @@ function assemble(loaded: Loaded): StoreData {
     },
   });
   return d;
-}
-
-const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
-const exists = (p: string) => stat(p).then(() => true, () => false);
-
-async function partitionFilesOnDisk(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(path.join(dir, PARTITION_DIR))).filter((f) => PARTITION_FILE.test(f));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-}
-
-/**
- * Opens what is on disk, recovering from a manifest (or a partition it names) that does not read: the last good
- * copy (.bak) is used instead and, for the writer, restored, with the broken files moved aside as
- * `<name>.corrupt-<timestamp>` and an error logged. Never starts empty over data it could not read.
- */
-async function readWithRecovery(dir: string, writable: boolean, log?: StoreLog, reviver?: Reviver): Promise<Loaded> {
-  const file = path.join(dir, STORE_FILE);
-  const bak = `${file}.bak`;
-  let main = await readStoreAt(dir, file, reviver);
-  // A reader can lose a race with the writer: between reading the manifest and its partitions, two commits
-  // may retire the files it names. Reading again finds the new ones.
-  for (let attempt = 0; !writable && main.kind === 'bad' && attempt < 2; attempt++) main = await readStoreAt(dir, file, reviver);
-  if (main.kind === 'ok') return main.loaded;
-  if (main.kind === 'missing' && !(await exists(bak))) {
-    const orphans = await partitionFilesOnDisk(dir);
-    // Partitions of generation 1 alone, with no manifest and no .bak, are a first commit killed before its
-    // manifest was written: nothing was ever committed. They are moved aside (not deleted) and the store
-    // starts empty. Any later generation means a manifest existed once: refuse rather than lose it.
-    const interruptedFirst = orphans.length > 0 && orphans.every((f) => PARTITION_FILE.exec(f)?.[2] === '1');
-    if (interruptedFirst && writable) {
-      const aside = path.join(dir, `${PARTITION_DIR}.uncommitted-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-      await rename(path.join(dir, PARTITION_DIR), aside);
-      log?.warn({ movedTo: aside, files: orphans.length }, 'the first store commit was interrupted before it completed; its partial files were moved aside');
-      return empty();
-    }
-    if (interruptedFirst) return empty();
-    if (orphans.length)
-      throw new StoreError(`store ${file} is missing but ${path.join(dir, PARTITION_DIR)} holds ${orphans.length} partition files; refusing to start empty over them`, 'corrupt');
-    return empty();
-  }
-  const backup = await readStoreAt(dir, bak, reviver);
-  const reason = main.kind === 'bad' ? main.reason : 'the file is missing';
-  if (backup.kind !== 'ok') {
-    throw new StoreError(
-      `store ${file} cannot be read (${reason}) and the last good copy ${bak} neither (${backup.kind === 'bad' ? backup.reason : 'missing'}); ` +
-        'refusing to start empty over it: move the data folder aside to start afresh',
-      'corrupt',
-    );
-  }
-  if (!writable) {
-    log?.warn({ file, reason }, 'store cannot be read; serving the last good copy (.bak)');
-    return backup.loaded;
-  }
-  const ts = stamp();
-  const moved: string[] = [];
-  if (main.kind === 'bad') {
-    await rename(file, `${file}.corrupt-${ts}`);
-    moved.push(`${file}.corrupt-${ts}`);
-    for (const f of main.brokenPartitions) {
-      const p = path.join(dir, PARTITION_DIR, f);
-      if (await exists(p)) {
-        await rename(p, `${p}.corrupt-${ts}`);
-        moved.push(`${p}.corrupt-${ts}`);
-      }
-    }
-  }
-  await copyFile(bak, `${file}.tmp`);
-  const fh = await open(`${file}.tmp`, 'r+');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(`${file}.tmp`, file);
-  await syncDir(dir);
-  if (main.kind === 'bad')
-    log?.error({ file, movedTo: moved, reason }, 'STORE WAS CORRUPT: moved it aside and restored the last good copy (.bak); the last run may be missing');
-  else log?.warn({ file }, 'store manifest missing; restored the last good copy (.bak)');
-  return backup.loaded;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -313,7 +143,9 @@ class PartitionedStore implements Store {
     private readonly opts: OpenOptions,
     private readonly release: () => void,
     /** Readers of a partitioned store: the stories' cold fields stay on disk until used, read through this. */
-    private readonly reader?: { cache: StoryCache; reviver: Reviver },
+    private readonly reader: { cache: StoryCache; reviver: Reviver } | undefined,
+    /** What the open found damaged. */
+    private readonly losses: readonly Loss[],
   ) {
     this.file = path.join(dir, STORE_FILE);
     this.manifest = loaded.legacy ? undefined : loaded.manifest;
@@ -341,6 +173,9 @@ class PartitionedStore implements Store {
   }
 
   commit(next: StoreData): Promise<void> {
+    // A newer commit replaces a failed one waiting for its retry: it was built from the same last good state.
+    this.pending = undefined;
+    clearTimeout(this.retryTimer);
     const run = this.queue.then(() => this.commitNow(next));
     // Deleting the files no manifest needs any more is housekeeping, not part of the commit: it runs after the
     // commit resolves, before the next commit (or close) starts.
@@ -348,12 +183,63 @@ class PartitionedStore implements Store {
       () => this.collectGarbage(),
       () => undefined,
     );
-    return run;
+    return run.then(
+      () => {
+        if (this.failures > 0) {
+          const failuresBefore = this.failures;
+          this.failures = 0;
+          this.opts.log?.info?.({ failuresBefore }, `store commit succeeded again after ${failuresBefore} failed`);
+          this.opts.onCommit?.({ ok: true, failuresBefore });
+        }
+      },
+      (e: unknown) => {
+        if (e instanceof StoreError && e.code !== 'io') throw e;
+        if (this.closed || !this.opts.writable) throw e;
+        this.failures++;
+        const retryInMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.min(16, this.failures - 1));
+        this.pending = next;
+        this.retryTimer = setTimeout(() => {
+          const p = this.pending;
+          if (p && !this.closed) this.commit(p).catch(() => undefined);
+        }, retryInMs).unref();
+        this.opts.log?.error({ err: (e as Error).message, failures: this.failures, retryInMs }, `store commit failed; serving the last good state, retrying in ${Math.round(retryInMs / 1000)} s`);
+        this.opts.onCommit?.({ ok: false, error: e as Error, failures: this.failures, retryInMs });
+        throw e;
+      },
+    );
   }
 
+  /** Failed commits in a row; the newest data of a failed commit, waiting for its retry. */
+  private failures = 0;
+  private pending: StoreData | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * One commit, or none: when any write fails (a full disk, an I/O error) the files it wrote are deleted and the
+   * last good state stays current, on disk and in memory.
+   */
   private async commitNow(input: StoreData): Promise<void> {
     if (!this.opts.writable) throw new StoreError('this store was opened read-only', 'io');
     if (this.closed) throw new StoreError('store is closed', 'io');
+    const generation = this.nextGeneration++;
+    try {
+      await this.writeCommit(input, generation);
+    } catch (e) {
+      await this.cleanUpFailed(generation);
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new StoreError(`store commit failed: ${code && !(e as Error).message.startsWith(code) ? `${code}: ` : ''}${(e as Error).message}`, 'io', { cause: e });
+    }
+  }
+
+  /** What a failed commit wrote: its partition files (named by its generation) and the manifest's temp files. */
+  private async cleanUpFailed(generation: number): Promise<void> {
+    const partDir = path.join(this.dir, PARTITION_DIR);
+    const suffix = `.${generation}.json`;
+    const mine = (await partitionFilesOnDisk(this.dir)).filter((f) => f.endsWith(suffix));
+    await Promise.all([...mine.map((f) => rm(path.join(partDir, f), { force: true })), rm(`${this.file}.tmp`, { force: true }), rm(`${this.file}.bak.new`, { force: true })].map((p) => p.catch(() => undefined)));
+  }
+
+  private async writeCommit(input: StoreData, generation: number): Promise<void> {
     const t0 = performance.now();
     let next = input;
     let pruned = 0;
@@ -365,11 +251,10 @@ class PartitionedStore implements Store {
     }
 
     const { dirty, lists } = this.changedPartitions(next.stories);
-    const generation = this.nextGeneration++;
     const partitions = { ...(this.manifest?.partitions ?? {}) };
     let bytesWritten = 0;
     const partDir = path.join(this.dir, PARTITION_DIR);
-    if (dirty.size) await mkdir(partDir, { recursive: true });
+    if (dirty.size) await ensurePartitionDir(partDir);
     // Partitions are independent files: written (and fsynced) a few at a time, so the disk can overlap them.
     const writes: (() => Promise<void>)[] = [];
     for (const p of [...dirty].sort()) {
@@ -483,28 +368,56 @@ class PartitionedStore implements Store {
 
   /** Manifests two commits old, whose files may go once neither of the last two manifests names them. */
   private garbage: Manifest[] = [];
+  /** Damaged files that could not be quarantined: never deleted. */
+  private unmovable: ReadonlySet<string> = new Set();
 
   private async collectGarbage(): Promise<void> {
     const old = this.garbage.splice(0);
     if (!old.length) return;
-    const keep = new Set([...Object.values(this.manifest?.partitions ?? {}), ...Object.values(this.previous?.partitions ?? {})].map((r) => r.file));
+    const keep = new Set([...this.unmovable, ...[...Object.values(this.manifest?.partitions ?? {}), ...Object.values(this.previous?.partitions ?? {})].map((r) => r.file)]);
     const doomed = new Set(old.flatMap((m) => Object.values(m.partitions).map((r) => r.file)).filter((f) => !keep.has(f)));
     await Promise.all([...doomed].map((f) => rm(path.join(this.dir, PARTITION_DIR, f), { force: true }).catch(() => undefined)));
   }
 
-  /** At start-up: files of no manifest (a commit killed before its rename) and leftovers of interrupted writes. */
-  async sweep(bak: Manifest | undefined): Promise<void> {
+  /**
+   * At start-up: files of no manifest (a commit killed before its rename) and leftovers of interrupted writes.
+   * `keep`: damaged files that could not be quarantined (never deleted).
+   */
+  async sweep(bak: Manifest | undefined, keep: ReadonlySet<string> = new Set()): Promise<void> {
     this.previous = bak;
-    const keep = new Set([...Object.values(this.manifest?.partitions ?? {}), ...Object.values(bak?.partitions ?? {})].map((r) => r.file));
-    for (const f of await partitionFilesOnDisk(this.dir)) if (!keep.has(f)) await rm(path.join(this.dir, PARTITION_DIR, f), { force: true });
-    await rm(`${this.file}.tmp`, { force: true });
-    await rm(`${this.file}.bak.new`, { force: true });
+    this.unmovable = keep;
+    const needed = new Set([...keep, ...[...Object.values(this.manifest?.partitions ?? {}), ...Object.values(bak?.partitions ?? {})].map((r) => r.file)]);
+    // Deleting frees space: a full disk does not stop it, and a failure here is no reason not to start.
+    const gone = async (p: string) => rm(p, { force: true }).catch(() => undefined);
+    for (const f of await partitionFilesOnDisk(this.dir)) if (!needed.has(f)) await gone(path.join(this.dir, PARTITION_DIR, f));
+    await gone(`${this.file}.tmp`);
+    await gone(`${this.file}.bak.new`);
   }
 
   async writeLegacyOut(): Promise<void> {
     // Commit everything in the new layout; the schema-1 file becomes .bak.
-    await this.commitNow(this.current);
+    await this.commit(this.current);
     this.opts.log?.warn({ file: this.file, schema: SCHEMA_VERSION }, 'store migrated from schema 1 (one file) to schema 2 (partitions); the old file is kept as .bak');
+  }
+
+  /** Writes the manifest of what was loaded (after a repair at open: damaged partitions dropped or restored). */
+  async writeRepaired(): Promise<void> {
+    await this.commit(this.current);
+  }
+
+  async damage(): Promise<Loss[]> {
+    const inQuarantine = await readQuarantine(this.dir);
+    // What this open found and did not quarantine: the writer's for as long as it runs (a rebuilt manifest, a
+    // file it could not move); a reader's until it reloads the writer's repaired manifest (the writer then lists
+    // them in quarantine/).
+    const own = this.opts.writable ? this.losses.filter((l) => !l.quarantined) : this.ver === 1 ? this.losses : [];
+    const seen = new Set(inQuarantine.map((l) => `${l.file} ${l.at}`));
+    const r = this.reloadFailure;
+    const stale: Loss[] =
+      r && r.failures >= PartitionedStore.RELOAD_FAILURES_REPORTED
+        ? [{ file: STORE_FILE, reason: `the writer's latest commit does not read here: ${r.reason}`, outcome: `the version read before (generation ${this.manifest?.generation ?? 0}) is served`, at: r.since }]
+        : [];
+    return [...inQuarantine, ...own.filter((l) => !seen.has(`${l.file} ${l.at}`)), ...stale];
   }
 
   async reload(): Promise<boolean> {
@@ -514,7 +427,7 @@ class PartitionedStore implements Store {
     try {
       const db = new Low<unknown>(new DurableJsonFile<unknown>(this.file, 'replace'), null);
       await db.read();
-      if (!isManifest(db.data)) return false;
+      if (!isManifest(db.data)) throw new Error(`${STORE_FILE} is not a Pressroom store manifest`);
       const manifest = db.data;
       if (manifest.generation === this.manifest?.generation) {
         this.manifestMtime = m;
@@ -534,15 +447,26 @@ class PartitionedStore implements Store {
       this.committedLength = this.current.stories.length;
       this.manifestMtime = m;
       this.ver++;
+      this.reloadFailure = undefined;
       return true;
-    } catch {
-      return false; // mid-commit or unreadable: keep serving what we have, try again next time
+    } catch (e) {
+      // Mid-commit (the writer retired a file between our two reads) or unreadable: keep serving what we have and
+      // try again next time; a failure that lasts is reported by damage().
+      const failures = (this.reloadFailure?.failures ?? 0) + 1;
+      this.reloadFailure = { failures, since: this.reloadFailure?.since ?? new Date().toISOString(), reason: relative(this.dir, (e as Error).message) };
+      return false;
     }
   }
+
+  /** Reloads that failed in a row (a reader): the writer's latest commit does not read here. */
+  private reloadFailure: { failures: number; since: string; reason: string } | undefined;
+  /** Failed reloads in a row (one a second in the web tier) past which the failure is damage, not a race. */
+  private static readonly RELOAD_FAILURES_REPORTED = 5;
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.retryTimer);
     await this.queue;
     this.release();
   }
@@ -555,17 +479,33 @@ class PartitionedStore implements Store {
 /** Partition files written at once during a commit. */
 const WRITE_CONCURRENCY = 8;
 
+/** Runs the tasks `limit` at a time; after a failure no new task starts, and it throws once all in flight ended (so a failed commit's clean-up races no write). */
 async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
   let next = 0;
+  let failed: { e: unknown } | undefined;
   const worker = async () => {
-    while (next < tasks.length) await tasks[next++]!();
+    while (next < tasks.length && !failed) {
+      try {
+        await tasks[next++]!();
+      } catch (e) {
+        failed ??= { e };
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  if (failed) throw failed.e;
+}
+
+/** stories/ as a real folder: created when missing, refused when something else (a link) took its name. */
+async function ensurePartitionDir(partDir: string): Promise<void> {
+  const st = await lstat(partDir).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+  if (st === undefined) await mkdir(partDir);
+  else if (!st.isDirectory()) throw notRegular(partDir, `${kindOf(st)} (expected a folder)`);
 }
 
 async function mtimeOf(file: string): Promise<number> {
   try {
-    return (await stat(file)).mtimeMs;
+    return (await lstat(file)).mtimeMs;
   } catch {
     return -1;
   }
@@ -581,16 +521,6 @@ function readManifestSync(file: string): Manifest | undefined {
   }
 }
 
-async function readBakManifest(dir: string): Promise<Manifest | undefined> {
-  const db = new Low<unknown>(new DurableJsonFile<unknown>(path.join(dir, `${STORE_FILE}.bak`), 'replace'), null);
-  try {
-    await db.read();
-  } catch {
-    return undefined;
-  }
-  return isManifest(db.data) ? db.data : undefined;
-}
-
 /**
  * Opens the store in dataDir. A writable store takes the lock (one writer) and recovers what a crash or a
  * corrupt file left; a read-only store (another process serving the web) never writes and can reload() what
@@ -598,20 +528,25 @@ async function readBakManifest(dir: string): Promise<Manifest | undefined> {
  */
 export async function openStore(dataDir: string, opts: OpenOptions): Promise<Store> {
   await mkdir(dataDir, { recursive: true });
-  const release = opts.writable ? acquireLock(path.join(dataDir, LOCK_FILE), opts.log) : () => {};
+  const release = opts.writable ? await acquireLock(dataDir, { ...(opts.log ? { log: opts.log } : {}), ...(opts.describe ? { describe: opts.describe } : {}) }) : () => {};
   try {
     // A reader keeps the stories' cold fields on disk (see reader-stories.ts); the writer needs whole stories to
     // merge. (A schema-1 file read by a reader is one file, read whole; partitions written later are read lean.)
     const cache = opts.writable ? undefined : new StoryCache(dataDir);
     const reader = cache && { cache, reviver: listingReviver(readerStories(cache)) };
-    const loaded = await readWithRecovery(dataDir, opts.writable, opts.log, reader?.reviver);
+    const rec = await recoverStore(dataDir, opts.writable, opts.log, reader?.reviver);
     const onDisk = await partitionFilesOnDisk(dataDir);
     const maxGen = onDisk.reduce((m, f) => Math.max(m, Number(PARTITION_FILE.exec(f)?.[2] ?? 0)), 0);
-    const store = new PartitionedStore(dataDir, loaded, maxGen, opts, release, reader);
+    const store = new PartitionedStore(dataDir, rec.loaded, maxGen, opts, release, reader, rec.losses);
     await store.init();
     if (opts.writable) {
-      if (loaded.legacy) await store.writeLegacyOut();
-      else await store.sweep(await readBakManifest(dataDir));
+      // A write that fails here (a full disk) does not stop the start: the store serves what it read, and the
+      // commit is retried (onCommit reports it).
+      if (rec.loaded.legacy) await store.writeLegacyOut().catch(() => undefined);
+      else {
+        await store.sweep(rec.bak, rec.keep);
+        if (rec.repaired) await store.writeRepaired().catch(() => undefined);
+      }
     }
     return store;
   } catch (e) {

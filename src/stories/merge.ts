@@ -156,6 +156,9 @@ function applyTo(story: Story, inc: Incoming, run: RunContext): Story {
     next.bodyFrom = sk;
     visible ||= inc.contentHtml !== story.contentHtml || inc.teaser !== story.teaser;
   }
+  // Language: what the body's source declared; a copy that declares none (a bulletin) leaves it as it is.
+  if (inc.language && next.bodyFrom === sk && inc.language !== story.language) next.language = inc.language;
+  else if (inc.language && !story.language) next.language = inc.language;
 
   // Categories: one source's in its order; several sources' as a sorted union (order-independent).
   if (inc.categories.length) {
@@ -237,6 +240,7 @@ function newStory(inc: Incoming, id: string, seq: number, run: RunContext): Stor
     summary: inc.summary,
     teaser: inc.teaser,
     categories: [...new Set(inc.categories)],
+    ...(inc.language ? { language: inc.language } : {}),
     sources: [inc.source],
     bodyFrom: sourceKey(inc.source),
     history: [],

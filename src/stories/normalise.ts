@@ -144,8 +144,9 @@ export function feedItemToIncoming(item: FeedItem, index: number, ctx: FeedConte
   };
   const contentHtml = capped(item.contentHtml, 'content');
   const summarySource = capped(item.summaryHtml, 'description');
-  const content = contentHtml?.trim() ? sanitiseHtml(contentHtml, item.link ?? ctx.feedUrl) : '';
-  const summaryHtml = summarySource?.trim() ? sanitiseHtml(summarySource, item.link ?? ctx.feedUrl) : '';
+  // Relative URLs in the text: against the xml:base the feed declared for it, else the item's page, else the feed.
+  const content = contentHtml?.trim() ? sanitiseHtml(contentHtml, item.contentBase ?? item.link ?? ctx.feedUrl) : '';
+  const summaryHtml = summarySource?.trim() ? sanitiseHtml(summarySource, item.summaryBase ?? item.link ?? ctx.feedUrl) : '';
   const body = content || summaryHtml;
   const fullTitle = item.title ? foldSpace(item.title) : '';
   let title = capTitle(fullTitle);
@@ -199,6 +200,7 @@ export function feedItemToIncoming(item: FeedItem, index: number, ctx: FeedConte
       categories: item.categories.map((c) => cleanTitle(c)).filter(Boolean).slice(0, 20),
       source: { kind: 'feed', url: ctx.feedUrl, ...(item.guid?.trim() ? { guid: item.guid.trim() } : {}) },
       keys: itemKeys,
+      ...(item.language ? { language: item.language } : {}),
     },
   };
 }

@@ -12,6 +12,8 @@ export interface PageText {
   html: string;
   /** The page's own date (ISO 8601), when it states one. */
   published?: string;
+  /** The language the page declares (`<html lang>`, BCP 47), when it does. */
+  language?: string;
   fetchedAt: string;
 }
 
@@ -34,6 +36,8 @@ export function applyPageText(story: Story, page: PageText, now: Date): Story {
     bodyFrom: `page:${page.url}`,
     sources: [...story.sources.filter((s) => s.kind !== 'page'), src],
   };
+  // A feed's declaration for the item stands; a story that had none (a bulletin's) takes its page's.
+  if (page.language && !story.language) next.language = page.language;
   const dateMayMove = story.dateSource === 'bulletin' || story.dateSource === 'first-seen';
   if (page.published && dateMayMove && Date.parse(page.published) <= Date.parse(story.firstSeen) + DAY_MS) {
     next.published = page.published;

@@ -6,7 +6,9 @@ import { archiveHistory, archiveUrl, closedMonths, currentMonth, indexMonthsByFe
 import { renderFrontPage, renderOpml } from '../publish/pages.js';
 import { CONTENT_TYPES, feedUrl, prepareItems, renderItems, type FeedFormat, type FeedMeta, type PreparedItem } from '../publish/render-feed.js';
 import { selectStories, type StoryQuery } from '../publish/select-stories.js';
-import { degradedIncidents, renderStatusFeed, sourceIncidents } from '../publish/status-feed.js';
+import { renderStatusFeed, sourceIncidents } from '../publish/status-feed.js';
+import { healthIncidents } from '../publish/health-incidents.js';
+import type { HealthSnapshot } from '../health.js';
 import { renderStoryPage } from '../publish/story-page.js';
 import { prepare, type Prepared } from './prepared.js';
 
@@ -25,8 +27,8 @@ export interface PublishOptions {
   isConfigured?: (state: SourceState) => boolean;
   /** When a source is really tried next (the first cron tick after its back-off): the status feed's "Next attempt". */
   nextAttempt?: (state: SourceState) => string | undefined;
-  /** The process's degraded parts (src/health.ts), each an entry of the status feed. */
-  degraded?: () => Readonly<Record<string, { since: string; message: string } | undefined>>;
+  /** The process's health: its degraded parts are incidents of the status feed (publish/health-incidents.ts). */
+  health?: () => HealthSnapshot;
 }
 
 export const FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
@@ -223,7 +225,7 @@ export function buildPublication(
     const next = s.errorCode !== undefined ? opts.nextAttempt?.(s) : undefined;
     shown[k] = next === undefined ? s : { ...s, nextAttempt: next };
   }
-  const incidents = [...degradedIncidents(opts.degraded?.() ?? {}), ...sourceIncidents(shown, names)].sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : a.id < b.id ? -1 : 1));
+  const incidents = [...healthIncidents(opts.health?.()), ...sourceIncidents(shown, names)].sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : 0));
   // The status entries change at each attempt of a failing source (failure count, last error), so the document
   // last changed at the newest of the incidents' dates and those attempts.
   let statusChanged = incidents.reduce((m, i) => Math.max(m, Date.parse(i.updated)), -Infinity);

@@ -16,6 +16,7 @@ import type { FetchOptions, FetchResult } from '../sources/fetch-feed.js';
 import { applyPageText } from '../stories/page-text.js';
 import { deriveIndex, indexes, noteInIndex } from '../stories/story-index.js';
 import { htmlToSummary } from '../stories/summary.js';
+import { htmlLang } from '../text/language-tag.js';
 import { nextAttemptAfterFailure } from './backoff.js';
 import { inlineParser, type ParseRunner } from './parse-pool.js';
 
@@ -207,6 +208,7 @@ async function attemptPage(
   const kept = { ...(prev?.etag ? { etag: prev.etag } : {}), ...(prev?.lastModified ? { lastModified: prev.lastModified } : {}) };
   // A 304 answers a retry of a page that was refused: it is still the page we refused.
   if (r.kind === 'not-modified') return done('refused', { ...kept, reason: prev?.reason ?? 'not-modified', message: 'page unchanged since it was refused' });
+  if (r.encodingWarning) deps.log.warn({ story: story.id, agency: story.agency, page: url }, `page ${url}: ${r.encodingWarning}`);
   const fetched = { ...(r.etag ? { etag: r.etag } : {}), ...(r.lastModified ? { lastModified: r.lastModified } : {}) };
   const parsed = await (deps.parser ?? inlineParser()).run(
     { kind: 'page', html: r.body, url: r.finalUrl, teaser, ...(selector ? { selector } : {}), maxChars: cfg.maxBytes },
@@ -217,6 +219,7 @@ async function attemptPage(
   if (!parsed.ok) return done('failed', { reason: parsed.code, message: parsed.message });
   const x = parsed.outcome.result;
   if (x.kind === 'refused') return done('refused', { ...fetched, reason: x.reason, message: x.message });
-  const completed = applyPageText(story, { url: r.finalUrl, html: x.html, ...(x.published ? { published: x.published } : {}), fetchedAt: nowIso }, now);
+  const language = htmlLang(r.body);
+  const completed = applyPageText(story, { url: r.finalUrl, html: x.html, ...(x.published ? { published: x.published } : {}), ...(language ? { language } : {}), fetchedAt: nowIso }, now);
   return done('accepted', {}, completed);
 }

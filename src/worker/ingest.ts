@@ -243,7 +243,9 @@ async function collectFeed(deps: IngestDeps, agency: Agency, url: string, data: 
   if (!result.ok) return fail({ code: result.code, message: result.message, status: r.status });
   const parsed = result.outcome;
   if (!parsed.ok) return fail({ code: parsed.code, message: parsed.message, status: r.status });
-  const { incoming, warnings } = parsed;
+  const { incoming } = parsed;
+  // How the body was read comes first: a guessed charset explains any odd letter further down.
+  const warnings = r.encodingWarning ? [{ line: 0, message: r.encodingWarning }, ...parsed.warnings] : parsed.warnings;
   for (const w of warnings) deps.log.warn({ source: key }, `feed ${url}: ${w.message}`);
   return {
     report: { kind: 'feed', key: url, agency: agency.id, outcome: 'fetched', items: incoming.length, created: 0, updated: 0 },

@@ -22,8 +22,9 @@ export interface ParsePoolOptions {
   /** Wall-clock time a task may take on its thread, from the moment the thread receives it. */
   budgetMs: number;
   /**
-   * V8 old-space cap of each thread. Measured: a 12 MB RSS feed of 100,000 items peaks at ~200 MB of heap
-   * while rss-parser holds its tree, so 512 MB leaves room for any feed under the default 10 MB fetch cap,
+   * V8 old-space cap of each thread. Measured: a 12 MB RSS feed of 100,000 items peaked at ~200 MB of heap
+   * while rss-parser held its tree; the element tree of parse-feed (feed/xml-tree.ts) holds ~250 MB for a
+   * 17.6 MB one of 100,000 items, so 512 MB leaves room for any feed under the default 10 MB fetch cap,
    * while a hostile one is stopped there rather than growing the process until the kernel kills it.
    */
   maxOldGenerationSizeMb?: number;

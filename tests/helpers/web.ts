@@ -174,6 +174,7 @@ export const atomIds = (xml: string): string[] => [...xml.matchAll(/<entry>\s*<i
 
 /** Every `<link rel=… href=…/>` directly under the Atom feed element, as rel → href. */
 export function feedLinks(xml: string): Record<string, string> {
-  const head = xml.slice(0, xml.indexOf('<entry>') < 0 ? xml.length : xml.indexOf('<entry>'));
+  const entry = xml.search(/<entry[\s>]/);
+  const head = xml.slice(0, entry < 0 ? xml.length : entry);
   return Object.fromEntries([...head.matchAll(/<link rel="([^"]+)" type="[^"]*" href="([^"]+)"\/>/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
 }

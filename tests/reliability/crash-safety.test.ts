@@ -273,7 +273,7 @@ describe('crash safety', () => {
         }
       }
       if (/restored the last good copy/.test(d.logs())) restores++;
-      if (/STORE WAS CORRUPT|does not parse/.test(d.logs())) problems.push(`cycle ${cycle}: the store was found corrupt:\n${d.logs().slice(-2000)}`);
+      if (/STORE WAS CORRUPT|STORE DAMAGE|does not parse/.test(d.logs())) problems.push(`cycle ${cycle}: the store was found corrupt:\n${d.logs().slice(-2000)}`);
     }
     const wallMs = Date.now() - t0;
 

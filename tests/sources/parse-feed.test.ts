@@ -168,10 +168,11 @@ describe('formats', () => {
       expect(plain?.title).toBe('Plain text title with a <tag> in it');
     });
 
-    it('keeps xhtml content as HTML without the wrapping div, in document order', () => {
+    it('keeps xhtml content as HTML without the wrapping div, in document order, links resolved against xml:base', () => {
+      // ../contacts.html inside <entry xml:base="2024/"> inside <feed xml:base="https://agency.example.eu/press/">.
       expect(xhtml?.contentHtml).toBe(
         '<p>Investigators from <strong>12 countries</strong> took part in the action day.</p>' +
-          '<p>See <a href="../contacts.html">press contacts</a> &amp; more.</p>',
+          '<p>See <a href="https://agency.example.eu/press/contacts.html">press contacts</a> &amp; more.</p>',
       );
     });
 
