@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The one composition root: parse the command line, load config, wire the parts, listen, schedule, handle signals.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -12,6 +12,8 @@ import { describeLoss, openStore, StoreError, type Store } from './store/store.j
 import { askHolder } from './store/lock.js';
 import { createApp } from './web/app.js';
 import { tuneHeapForWebTier } from './web/heap.js';
+import type { StoreData } from './model.js';
+import { explainPage } from './worker/explain-page.js';
 import { runIngest, type IngestReport } from './worker/ingest.js';
 import { createParsePool, type ParseRunner } from './worker/parse-pool.js';
 import { startSchedule, type Scheduler } from './worker/schedule.js';
@@ -26,6 +28,11 @@ import { nextScheduledAttempt } from './worker/next-attempt.js';
 import { writeRegular } from './store/safe-fs.js';
 import { readTextSync } from './store/read-text.js';
 import { commitReporter, watchStoreHealth } from './health-store.js';
+import type { Agency } from './model.js';
+import { readBulletinAt } from './sources/read-bulletins.js';
+import { knownAgencies } from './stories/agencies.js';
+import { checkBulletin, formatReport, type BulletinReport } from './stories/check-bulletin.js';
+import { printableName } from './text/printable.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -39,8 +46,11 @@ Commands:
   web             only the read-only web server (as many instances as you like)
   ingest --once   run every source once, print a line per source, exit
   fulltext [--backfill]  fetch the pages of teaser stories now (--backfill: older ones too), print a line per page
+  fulltext --explain URL [--teaser TEXT]  what would be extracted from that page and why accepted or refused; writes nothing
   check-config    validate feeds/ and print what was found (exit 1 with the reason otherwise); writes nothing
   status          print each source's state from the store
+  check-bulletin [--json] FILE…  print what the daemon would make of each bulletin, touching nothing
+                  (exit 1 when a file has errors: an item skipped, nothing readable)
 
 Environment: PORT, HOST, FEEDS_DIR, DATA_DIR, PUBLIC_URL, LOG_LEVEL, BULLETIN_SCHEDULE,
   FETCH_TIMEOUT_MS, FETCH_MAX_BYTES, FETCH_MAX_REDIRECTS, FETCH_CONCURRENCY, FETCH_ALLOW_HOSTS, TRUST_PROXY,
@@ -155,7 +165,7 @@ async function openOrExit(config: Config, writable: boolean, log: ReturnType<typ
 function printReport(r: IngestReport): void {
   for (const s of r.sources) {
     const what = s.outcome === 'failed' ? `failed: ${s.message}` : s.outcome === 'backing-off' ? `skipped, ${s.message}` : s.outcome;
-    process.stdout.write(redactSecrets(`${s.kind} ${s.key}: ${what}; ${s.items} items, ${s.created} new, ${s.updated} updated\n`));
+    process.stdout.write(redactSecrets(`${s.kind} ${printableName(s.key)}: ${printableName(what)}; ${s.items} items, ${s.created} new, ${s.updated} updated\n`));
   }
   for (const p of r.pages ?? []) process.stdout.write(`page ${p.url} (${p.agency}): ${p.outcome}${p.reason ? ` (${p.reason})` : ''}\n`);
   process.stdout.write(`ingest: ${r.created} new, ${r.updated} updated stories${r.wrote ? '' : ' (nothing written)'}\n`);
@@ -175,6 +185,21 @@ async function fulltextOnce(backfill: boolean): Promise<number> {
     await parser.close();
     await store.close();
   }
+}
+
+/** `pressroom fulltext --explain URL [--teaser TEXT]` (worker/explain-page.ts): exit 0 accepted, 3 otherwise. */
+async function explainOnce(url: string, teaser: string | undefined): Promise<number> {
+  const config = configOrExit();
+  let data: StoreData | undefined;
+  if (teaser === undefined) {
+    // Read-only, and only to find the story that links to the page; no store is no story.
+    const store = await openStore(config.dataDir, { writable: false }).catch(() => undefined);
+    data = store?.data;
+    await store?.close();
+  }
+  const { lines, code } = await explainPage({ url, ...(teaser !== undefined ? { teaser } : {}), config, userAgent: userAgent(config), ...(data ? { data } : {}) });
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return code;
 }
 
 async function ingestOnce(): Promise<number> {
@@ -228,15 +253,52 @@ async function status(): Promise<number> {
   process.stdout.write(`${d.stories.length} stories\n`);
   for (const s of Object.values(d.sources)) {
     const state = s.errorCode ? `failing (${s.errorCode}: ${s.errorMessage}) x${s.consecutiveFailures}, next ${s.nextAttempt ?? '?'}` : 'ok';
-    process.stdout.write(redactSecrets(`${s.kind} ${s.key}: ${state}; last success ${s.lastSuccess ?? 'never'}\n`));
+    process.stdout.write(redactSecrets(`${s.kind} ${printableName(s.key)}: ${printableName(state)}; last success ${s.lastSuccess ?? 'never'}\n`));
     // Operator-only detail (redirect chain, refused address): the public /status never shows it.
-    if (s.errorCode && s.errorDetail) process.stdout.write(redactSecrets(`  detail: ${s.errorDetail}\n`));
+    if (s.errorCode && s.errorDetail) process.stdout.write(redactSecrets(`  detail: ${printableName(s.errorDetail)}\n`));
+    for (const w of s.warnings ?? []) process.stdout.write(redactSecrets(`  warning: ${printableName(w)}\n`));
   }
   // The store's own state: its damaged files, and what the writer says of its commits.
   for (const l of await store.damage()) process.stdout.write(`store: damaged ${describeLoss(l)}\n`);
   const commits = ((await askHolder(config.dataDir))?.degraded as { commits?: { message: string; since: string } } | undefined)?.commits;
   if (commits) process.stdout.write(`store: ${commits.message} (since ${commits.since})\n`);
   return 0;
+}
+
+/**
+ * `pressroom check-bulletin [--json] FILE…`: each file read and checked as the worker would, against the
+ * configured agencies and those the store already discovered. Nothing is written and no lock is taken.
+ */
+async function checkBulletins(files: string[], json: boolean): Promise<number> {
+  if (files.length === 0) {
+    process.stderr.write('pressroom: check-bulletin needs at least one FILE\n');
+    return 2;
+  }
+  const config = configOrExit();
+  let agencies: Agency[] = [...config.agencies];
+  if (existsSync(config.dataDir)) {
+    const log = makeLog({ ...config, logLevel: 'error' });
+    try {
+      const store = await openStore(config.dataDir, { writable: false, log });
+      agencies = knownAgencies(config.agencies, store.data.discoveredAgencies);
+      await store.close();
+    } catch {
+      // No readable store: configured agencies only.
+    }
+  }
+  const now = new Date();
+  const reports: BulletinReport[] = [];
+  for (const f of files) {
+    const file = await readBulletinAt(f, path.basename(f), { followLinks: true });
+    reports.push(
+      file.ok
+        ? checkBulletin(file.text, file.name, agencies, now, { fileTime: file.mtime, encoding: file.encoding, ...(file.encodingWarning ? { encodingWarning: file.encodingWarning } : {}) })
+        : { file: printableName(file.name), encoding: null, ok: false, items: [], errors: [{ line: 0, message: file.reason }], warnings: [], newAgencies: [] },
+    );
+  }
+  if (json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+  else for (const r of reports) process.stdout.write(formatReport(r));
+  return reports.every((r) => r.ok) ? 0 : 1;
 }
 
 type Log = ReturnType<typeof makeLog>;
@@ -552,7 +614,7 @@ async function main(argv: string[]): Promise<void> {
       if (e.code === 'EPIPE') process.exit(0);
       throw e;
     });
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { once: { type: 'boolean' }, backfill: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { once: { type: 'boolean' }, backfill: { type: 'boolean' }, explain: { type: 'string' }, teaser: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   const cmd = positionals[0] ?? 'start';
   if (values.help || cmd === 'help') {
     process.stdout.write(HELP);
@@ -569,13 +631,19 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = await ingestOnce();
       return;
     case 'fulltext':
-      process.exitCode = await fulltextOnce(values.backfill === true);
+      process.exitCode =
+        typeof values.explain === 'string'
+          ? await explainOnce(values.explain, typeof values.teaser === 'string' ? values.teaser : undefined)
+          : await fulltextOnce(values.backfill === true);
       return;
     case 'check-config':
       process.exitCode = await checkConfig();
       return;
     case 'status':
       process.exitCode = await status();
+      return;
+    case 'check-bulletin':
+      process.exitCode = await checkBulletins(positionals.slice(1), values.json === true);
       return;
     default:
       process.stderr.write(`pressroom: unknown command "${cmd}"\n\n${HELP}`);

@@ -56,7 +56,7 @@ export function createMetrics(role: MetricsRole): Metrics {
   const fetches = new Counter({ name: 'pressroom_fetches_total', help: 'Source fetches by agency and outcome', labelNames: ['agency', 'kind', 'outcome'], registers: workerSide });
   const pageFetches = new Counter({
     name: 'pressroom_page_fetches_total',
-    help: 'Story pages fetched for their full text, by agency and outcome (accepted, refused, failed)',
+    help: 'Story pages fetched for their full text, by agency and outcome (accepted, refused, failed, blocked)',
     labelNames: ['agency', 'outcome'],
     registers: workerSide,
   });

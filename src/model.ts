@@ -53,6 +53,8 @@ export interface ParseWarning {
   /** 1-based line, 0 when it concerns the whole file. */
   line: number;
   message: string;
+  /** Set when text was lost (an item skipped, a file not read): `pressroom check-bulletin` exits 1. */
+  error?: true;
 }
 
 /** One item of an agency's RSS/Atom feed, as found; every field may be missing. */
@@ -137,6 +139,34 @@ export interface Incoming {
   keys: string[];
   /** The language its source declared (BCP 47); bulletins declare none. */
   language?: string;
+  /** `YYYY-MM-DD`: the release's day in its agency's zone; a story minted for this item is named with it. */
+  day?: string;
+}
+
+/**
+ * Why a copy joined a story (merge.ts, copy-evidence.ts), published in JSON Feed `_pressroom.merged_by`:
+ * an upstream key it shares (`same-guid`, `same-link`, `same-title-and-day`, `same-bulletin-item`), or the
+ * comparison of title and text that found it (`same-title`, `retitled-same-text`, `similar-title`,
+ * `edited-text`, `same-title-far`, `reworded-title-same-text`, `opening-text`).
+ */
+export type MergeRule =
+  | 'same-guid'
+  | 'same-link'
+  | 'same-title-and-day'
+  | 'same-bulletin-item'
+  | 'same-key'
+  | 'same-title'
+  | 'retitled-same-text'
+  | 'similar-title'
+  | 'edited-text'
+  | 'same-title-far'
+  | 'reworded-title-same-text'
+  | 'opening-text';
+
+/** One copy merged into a story after its first: which rule, and which source (sourceKey, merge.ts). */
+export interface MergedBy {
+  rule: MergeRule;
+  source: string;
 }
 
 export interface TitleChange {
@@ -175,12 +205,24 @@ export interface Story {
   /** Which source the body came from (see sourceKey), so that source's edits replace it. */
   bodyFrom: string;
   history: TitleChange[];
+  /** Each copy that joined the story after the one that made it, and the rule that joined it (absent: none yet). */
+  mergedBy?: MergedBy[];
   /**
    * Every upstream identity key that names this story (guid, guid+link, canonical link, bulletin key, title+date).
    * The alias table is built from these; stored with the story so only the story's partition is rewritten
    * when a key is added. Optional only for stories written before schema 2.
    */
   keys?: string[];
+}
+
+/** An agency first named by a bulletin's `Source:` line that matched no known agency. */
+export interface DiscoveredAgency {
+  id: string;
+  name: string;
+  /** When, and where, it was first named (absent for agencies discovered before these were kept). */
+  firstSeen?: string;
+  file?: string;
+  line?: number;
 }
 
 /** What the worker knows about one source (an agency feed URL or a bulletin file). */
@@ -242,7 +284,8 @@ export interface PageState {
   lastAttempt: string;
   /** Not before this (back-off); absent once accepted or given up. */
   nextAttempt?: string;
-  outcome: 'accepted' | 'refused' | 'failed';
+  /** `blocked`: a bot challenge or firewall block page (detect-block.ts); the teaser stays, the host backs off. */
+  outcome: 'accepted' | 'refused' | 'failed' | 'blocked';
   /** The refusal reason (extract-article.ts) or the fetch error code; safe to publish. */
   reason?: string;
   message?: string;
@@ -256,6 +299,19 @@ export interface PageCounts {
   accepted: number;
   refused: number;
   failed: number;
+  /** Answered with a bot challenge or a firewall's block page (absent in stores written before it was counted). */
+  blocked?: number;
+}
+
+/** A host whose pages answer with a bot challenge or a block page: none of its pages is asked for until `until`. */
+export interface BlockedHost {
+  /** What blocked us ("Cloudflare challenge"). */
+  what: string;
+  /** The first block of this run of blocks (ISO 8601). */
+  since: string;
+  until: string;
+  /** Blocks in a row; the wait doubles with each. */
+  blocks: number;
 }
 
 export interface FulltextState {
@@ -263,6 +319,8 @@ export interface FulltextState {
   pages: Record<string, PageState>;
   /** Agency id → page fetches since the store began. */
   counts: Record<string, PageCounts>;
+  /** Host → its back-off after a bot challenge or block page; absent once a page of it is fetched again. */
+  blockedHosts?: Record<string, BlockedHost>;
 }
 
 /** 1: one pressroom.json holding everything. 2: a manifest plus one partition file per month (src/store/). */
@@ -279,7 +337,7 @@ export interface StoreData {
   aliases: Record<string, string>;
   sources: Record<string, SourceState>;
   /** Agencies first seen in bulletins, so their ids and names survive restarts. */
-  discoveredAgencies: Record<string, { id: string; name: string }>;
+  discoveredAgencies: Record<string, DiscoveredAgency>;
   /**
    * Feed URL → ids of the stories its latest successful fetch listed. Retention never prunes these: a story
    * still in its source feed would only come back under a new id.

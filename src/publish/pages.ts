@@ -3,6 +3,7 @@ import type { Story } from '../model.js';
 import { stripXmlInvalid } from '../stories/xml-chars.js';
 import { archiveUrl, monthName } from './archives.js';
 import { feedUrl, storyUrl } from './render-feed.js';
+import { storyDay } from './story-day.js';
 
 /** Text or attribute value for HTML and XML: invalid characters dropped, markup and both quotes escaped. */
 const esc = (s: string) => stripXmlInvalid(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -30,15 +31,12 @@ export interface FrontPage {
   feeds: readonly FrontPageFeed[];
   /** Stories listed per feed. */
   perFeed?: number;
+  /** Agency id → IANA zone: each story's day is shown in its agency's zone (default UTC). */
+  zones?: Readonly<Record<string, string>>;
   /** HTML of one line under the header (e.g. "2 sources are failing"), already escaped; none when empty. */
   notice?: string;
 }
 
-/** "2024-10-09": the date part in UTC, or nothing for a date that does not parse. */
-function day(iso: string): string {
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? '' : new Date(t).toISOString().slice(0, 10);
-}
 
 export function renderFrontPage(page: FrontPage): string {
   const { baseUrl } = page;
@@ -59,7 +57,7 @@ export function renderFrontPage(page: FrontPage): string {
       const list = stories.length
         ? `<ul>\n${stories
             .map((s) => {
-              const d = day(s.published);
+              const d = storyDay(s, page.zones?.[s.agency]);
               const date = d === '' ? '' : ` <time datetime="${esc(d)}">${esc(d)}</time>`;
               return `<li><a href="${esc(storyUrl(baseUrl, s.id))}">${esc(s.title)}</a>${date}</li>`;
             })

@@ -2,8 +2,10 @@
 
 import { Feed, type Extension, type Item } from 'feed';
 import type { Story, StorySource } from '../model.js';
+import { sourceKey } from '../stories/source-key.js';
 import { stripXmlInvalid } from '../stories/xml-chars.js';
 import { el, writeXmlDocument, type XmlElement } from './xml.js';
+import { publicationDates } from './story-day.js';
 import { redactSecrets } from '../text/redact-secrets.js';
 
 export interface FeedMeta {
@@ -22,7 +24,7 @@ export interface FeedMeta {
   /** true for 'all': items carry source attribution */
   merged: boolean;
   /** for names and attribution */
-  agencies: Record<string, { id: string; name: string; homepage?: string }>;
+  agencies: Record<string, { id: string; name: string; homepage?: string; timezone?: string }>;
   /**
    * Absolute URL of this document when it is not the default one for `key` and the format rendered (a query
    * variant or an archive month): its self link, and its Atom id, since a filtered view is a feed of its own.
@@ -131,8 +133,10 @@ export interface PreparedItem {
 function prepareItem(meta: FeedMeta, story: Story): PreparedItem {
   // Stories carry valid ISO dates, but one bad date would make the feed package throw and take the whole
   // document down (atom1/json1) or print "Invalid Date" (rss2): fall back to the other date, then the epoch.
-  const published = validDate(story.published) ?? validDate(story.updated) ?? EMPTY_UPDATED;
-  const updated = validDate(story.updated) ?? published;
+  // A day-only story is published at noon in its agency's zone (publish/story-day.ts).
+  const dates = publicationDates(story, meta.agencies[story.agency]?.timezone);
+  const published = validDate(dates.published) ?? validDate(dates.updated) ?? EMPTY_UPDATED;
+  const updated = validDate(dates.updated) ?? published;
   const agencyName = clean(meta.agencies[story.agency]?.name ?? story.agency);
   const categories = uniqueNonEmpty(story.categories.map(clean)).filter((c) => c !== agencyName);
   return {
@@ -455,8 +459,22 @@ function jsonItem(item: PreparedItem): Record<string, unknown> {
       // whose day the feed's date overrode.
       ...(story.dateSource === 'bulletin' && story.dateBasis ? { date_basis: story.dateBasis } : {}),
       ...(story.dateConflict ? { date_conflict: { day: story.dateConflict.day, basis: story.dateConflict.basis, file: clean(story.dateConflict.file) } } : {}),
+      // Why its copies are one story: per source that joined it, the rule (merge.ts; README "Merging").
+      ...mergedByOf(story),
     },
   };
+}
+
+/** `merged_by`: each source but the one that names the story, as in `sources`, with the rule that merged it. */
+function mergedByOf(story: Story): { merged_by?: { rule: string; source: StorySource }[] } {
+  const entries = story.mergedBy;
+  if (!entries?.length) return {};
+  const byKey = new Map(story.sources.map((s) => [sourceKey(s), s]));
+  const out = entries.flatMap((e) => {
+    const source = byKey.get(e.source);
+    return source ? [{ rule: e.rule, source: cleanSource(source) }] : [];
+  });
+  return out.length ? { merged_by: out } : {};
 }
 
 function cleanSource(source: StorySource): StorySource {

@@ -1,12 +1,14 @@
-// The operators' feed /feeds/status.atom: one Atom entry per incident of a source (failing, recovered, moved).
+// The operators' feed /feeds/status.atom: one Atom entry per incident of a source (failing, recovered, moved), and
+// one per agency a bulletin named that no config file declares (new-agency).
 // Pure: source states in, text out. Content feeds never carry any of this.
 import { createHash } from 'node:crypto';
-import type { SourceState } from '../model.js';
+import type { DiscoveredAgency, SourceState } from '../model.js';
+import { printableName } from '../text/printable.js';
 import { httpUrl } from './render-feed.js';
 import { redactSecrets } from '../text/redact-secrets.js';
 import { el, writeXmlDocument, type XmlElement } from './xml.js';
 
-export type IncidentKind = 'failing' | 'recovered' | 'moved';
+export type IncidentKind = 'failing' | 'recovered' | 'moved' | 'new-agency';
 
 export interface Incident {
   /**
@@ -48,7 +50,7 @@ function when(isoDate: string | undefined): string {
 function sourceName(state: SourceState, agencyNames: Readonly<Record<string, string>>): string {
   const agency = state.agency === undefined ? undefined : (agencyNames[state.agency] ?? state.agency);
   // A feed URL may carry the operator's credentials (user info, ?token=): this feed is public.
-  return state.kind === 'bulletin' ? `Bulletin ${state.key}` : `${agency ?? 'Agency'} feed ${redactSecrets(state.key)}`;
+  return state.kind === 'bulletin' ? `Bulletin ${printableName(state.key)}` : `${agency ?? 'Agency'} feed ${redactSecrets(state.key)}`;
 }
 
 function errorLine(code: string | undefined, message: string | undefined): string {
@@ -73,7 +75,7 @@ export function sourceIncidents(sources: Readonly<Record<string, SourceState>>, 
       const lines = [
         `${name} ${verb}${since === undefined ? ', and has never been read successfully' : ` since ${when(since)}`}.`,
         `Failures in a row: ${state.consecutiveFailures}.`,
-        `Last error: ${errorLine(state.errorCode, state.errorMessage)}${state.lastStatus !== undefined ? ` (HTTP ${state.lastStatus})` : ''}.`,
+        `Last error: ${printableName(errorLine(state.errorCode, state.errorMessage))}${state.lastStatus !== undefined ? ` (HTTP ${state.lastStatus})` : ''}.`,
         `Last attempt: ${when(iso(state.lastAttempt))}. Next attempt: ${when(iso(state.nextAttempt))}.`,
         `Last success: ${when(iso(state.lastSuccess))}.`,
       ];
@@ -122,6 +124,33 @@ export function sourceIncidents(sources: Readonly<Record<string, SourceState>>, 
     }
   }
   return out.sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * A bulletin named an agency no config file declares: it got feeds of its own, which is right for a new agency and
+ * wrong for a typo. One entry per discovered agency (dated when first named), until a config file declares it.
+ */
+export function agencyIncidents(discovered: Readonly<Record<string, DiscoveredAgency>>, configuredIds: ReadonlySet<string>): Incident[] {
+  const out: Incident[] = [];
+  for (const d of Object.values(discovered)) {
+    const since = iso(d.firstSeen);
+    if (configuredIds.has(d.id) || since === undefined) continue;
+    const where = d.file === undefined ? 'a bulletin' : `bulletin ${printableName(d.file)}${d.line ? ` (item at line ${d.line})` : ''}`;
+    out.push({
+      id: incidentId('incident', `agency:${d.id}`, d.firstSeen!),
+      kind: 'new-agency',
+      sourceKey: d.file === undefined ? `agency:${d.id}` : `bulletin:${d.file}`,
+      state: { kind: 'bulletin', key: d.file ?? '', agency: d.id, consecutiveFailures: 0 },
+      since,
+      updated: since,
+      title: `New agency ${printableName(d.name)} (${d.id}) named by ${where}`,
+      text: [
+        `${where} names "${printableName(d.name)}" in a Source: line, which matches no configured agency, so it has its own feeds at /feeds/${d.id}.atom (.rss, .json) since ${when(since)}.`,
+        `If it is another agency's name misspelt, add it to that agency's aliases in feeds/agencies/<id>.json; if it is a new agency, give it a file of its own.`,
+      ].join('\n'),
+    });
+  }
+  return out;
 }
 
 const ATOM_NS = 'http://www.w3.org/2005/Atom';

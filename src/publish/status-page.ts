@@ -2,8 +2,10 @@
 // Pure: the public source rows in (web/source-status.ts: redacted, real next attempt, reason in words), HTML out.
 import { createHash } from 'node:crypto';
 import type { SourceState } from '../model.js';
+import { printableName } from '../text/printable.js';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// File names and messages can carry control characters: shown escaped (text/printable.ts), never raw.
+const esc = (s: string) => printableName(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const when = (iso: string | undefined) => (iso ? `<time datetime="${esc(iso)}">${esc(iso.replace('T', ' ').slice(0, 16))} UTC</time>` : '—');
 
 export interface SourceRow extends Omit<SourceState, 'errorDetail'> {

@@ -3,6 +3,8 @@
 import type { DateBasis, Story, StorySource } from '../model.js';
 import { stripXmlInvalid } from '../stories/xml-chars.js';
 import { feedUrl, httpUrl, storyUrl } from './render-feed.js';
+import { isDayOnly, storyDay } from './story-day.js';
+import { printableName } from '../text/printable.js';
 import { redactSecrets } from '../text/redact-secrets.js';
 
 const CSS = `
@@ -20,13 +22,13 @@ code{overflow-wrap:anywhere}
 a{color:#0b57d0}
 `.trim();
 
-export function renderStoryPage(story: Story, agencyName: string, baseUrl: string): string {
+export function renderStoryPage(story: Story, agencyName: string, baseUrl: string, timeZone?: string): string {
   const title = text(story.title);
   const published = validIso(story.published);
   const updated = validIso(story.updated);
-  // A bulletin gives a day, not a time: shown as a date. Its `updated` carries the item's place in the bulletin
-  // (seconds after midnight), which is no change a reader should be told of.
-  const dateOnly = story.dateSource === 'bulletin';
+  // A bulletin (or a date-only feed date) gives a day, not a time: shown as that day in the agency's zone. Its
+  // `updated` carries the item's place in the bulletin (seconds after midnight), no change a reader should be told of.
+  const dateOnly = isDayOnly(story, timeZone);
   // Shown only when the story changed after it was published (a teaser replaced, a correction).
   const showUpdated =
     updated !== undefined && published !== undefined && Date.parse(updated) - Date.parse(published) >= (dateOnly ? DAY_MS : 60_000);
@@ -50,7 +52,7 @@ export function renderStoryPage(story: Story, agencyName: string, baseUrl: strin
       published === undefined
         ? ''
         : dateOnly
-          ? ` · <time datetime="${attr(bulletinDay(published))}">${text(humanDay(bulletinDay(published)))}</time>`
+          ? ` · <time datetime="${attr(storyDay(story, timeZone))}">${text(humanDay(storyDay(story, timeZone)))}</time>`
           : ` · <time datetime="${attr(published)}">${text(humanDate(published))}</time>`
     }${showUpdated ? ` · updated <time datetime="${attr(updated)}">${text(humanDate(updated))}</time>` : ''}</p>`,
     `<p class="provenance">${dateProvenance(story)}</p>`,
@@ -72,7 +74,7 @@ export function renderStoryPage(story: Story, agencyName: string, baseUrl: strin
 
 function sourceHtml(source: StorySource): string {
   if (source.kind === 'bulletin') {
-    return `Bulletin <code>${text(source.file)}</code>, line ${source.line}`;
+    return `Bulletin <code>${text(printableName(source.file))}</code>, line ${source.line}`;
   }
   const url = httpUrl(source.url);
   if (source.kind === 'page') {
@@ -101,16 +103,8 @@ function dateProvenance(story: Story): string {
   else if (story.dateSource === 'bulletin') out = `Date from ${BASIS[story.dateBasis ?? 'file-name']}; the source gives no time of day.`;
   else out = `No source gave a date${story.dateFlag === 'future' ? ' that could be believed (it was in the future)' : story.dateFlag === 'unparseable' ? ' that could be read' : ''}: this is when Pressroom first saw it.`;
   const c = story.dateConflict;
-  if (c) out += ` The bulletin <code>${text(c.file)}</code> is dated ${text(humanDay(c.day))} (from ${BASIS[c.basis]}).`;
+  if (c) out += ` The bulletin <code>${text(printableName(c.file))}</code> is dated ${text(humanDay(c.day))} (from ${BASIS[c.basis]}).`;
   return out;
-}
-
-/**
- * The calendar day a bulletin date names: stored as that day's midnight in the agency's zone, which lies within
- * 12 hours of midnight UTC for every zone agencies use (UTC−11 to UTC+12).
- */
-function bulletinDay(iso: string): string {
-  return new Date(Date.parse(iso) + 12 * 3600_000).toISOString().slice(0, 10);
 }
 
 /** "9 October 2024" for `2024-10-09`. */

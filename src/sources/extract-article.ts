@@ -1,12 +1,17 @@
 // An article page's HTML → the press release's full text, or a refusal with a reason. Pure: text in, text out.
 //
 // `@mozilla/readability` (Firefox Reader View) over linkedom picks the article block; a per-agency CSS selector
-// replaces that guess where it is wrong. The extract is accepted only when it contains the teaser we already
-// hold: that is the evidence it is the same release, not a cookie wall, a home page or another release.
+// replaces that guess where it is wrong. Page furniture is trimmed from the extract (article-blocks.ts), and it
+// is accepted only when the teaser we already hold opens it and it goes on past it (opening-match.ts): that is
+// the evidence it is the same release, not a cookie wall, a home page or another release quoting ours.
 // linkedom rather than jsdom: on a 200 KB page it was ~5× faster and held ~3× less heap (docs/PERFORMANCE.md).
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { sanitiseHtml } from '../stories/sanitise-html.js';
+import { compactFold } from '../text/compact-fold.js';
+import { blocksOf, trimFurniture, type Block } from './article-blocks.js';
+import { matchOpening, MIN_MORE } from './opening-match.js';
+import { evidenceVariants, teaserEvidence, teaserTextOfHtml } from './teaser-evidence.js';
 
 export interface ExtractInput {
   html: string;
@@ -14,43 +19,73 @@ export interface ExtractInput {
   url: string;
   /** Plain text of the teaser we hold. */
   teaser: string;
+  /** The teaser as stored (HTML): when given, its blocks and links are read instead of `teaser` (read-more links, lists). */
+  teaserHtml?: string;
   /** Per-agency CSS selector of the article body (feeds/agencies/<id>.json `fulltext.selector`). */
   selector?: string;
   /** Pages longer than this (characters) are not parsed at all: the DOM costs ~45× the page in heap (9 MB for 200 KB). */
   maxChars?: number;
+  /** Also return what was stepped over and trimmed, and the extract's text (`pressroom fulltext --explain`). */
+  explain?: boolean;
 }
 
 export type RefusalReason =
   | 'too-large'
+  | 'not-html'
   | 'no-article'
   | 'selector-not-found'
   | 'no-teaser-text'
   | 'teaser-not-found'
+  | 'teaser-not-at-opening'
+  | 'listing'
   | 'not-fuller';
 
+/** Why a page was judged as it was, block by block (only with `explain`). */
+export interface ExtractTrace {
+  /** The teaser's text as compared (read-more links and list markers dropped). */
+  teaser: string;
+  /** Blocks before and inside the teaser's span that were stepped over (headings, dates, captions, media). */
+  skipped: string[];
+  /** Page furniture trimmed from the start and end of the extract. */
+  trimmed: string[];
+  /** The extract's text, one block a line, after trimming. */
+  text: string;
+}
+
 export type ExtractResult =
-  | { kind: 'accepted'; html: string; textLength: number; published?: string }
-  | { kind: 'refused'; reason: RefusalReason; message: string; published?: string };
+  | { kind: 'accepted'; html: string; textLength: number; published?: string; trace?: ExtractTrace }
+  | { kind: 'refused'; reason: RefusalReason; message: string; published?: string; trace?: ExtractTrace };
 
 export const DEFAULT_MAX_PAGE_CHARS = 2_000_000;
 
 /** Below this many letters and digits, a teaser says nothing about which release a page is. */
 export const MIN_EVIDENCE = 40;
 
+export { compactFold, teaserEvidence };
+
 export function extractArticle(input: ExtractInput): ExtractResult {
   const max = input.maxChars ?? DEFAULT_MAX_PAGE_CHARS;
   if (input.html.length > max) return refuse('too-large', `page longer than ${max} characters: not parsed`);
-  const evidence = teaserEvidence(input.teaser);
-  if (evidence.length < MIN_EVIDENCE) return refuse('no-teaser-text', 'the teaser is too short to recognise the release by');
+  // A PDF, an image or an office file served as text/html: its magic bytes, as decoded text.
+  if (/^\s*(?:%PDF-|\u2030PNG|\u00ff\u00d8\u00ff|\ufffdPNG|GIF8[79]a|PK\u0003\u0004)/u.test(input.html.slice(0, 64)))
+    return refuse('not-html', 'not a web page (a PDF, an image or an archive served as HTML): not parsed');
+  const teaser = input.teaserHtml !== undefined ? teaserTextOfHtml(input.teaserHtml) : input.teaser;
+  const evidences = evidenceVariants(teaser);
+  const noEvidence = evidences[0]!.length < MIN_EVIDENCE;
+  // Explaining still shows what would be extracted; otherwise the page is not worth parsing.
+  if (noEvidence && !input.explain) return refuse('no-teaser-text', 'the teaser is too short to recognise the release by');
 
   const { document } = parseHTML(input.html);
   // Read before Readability, which rewrites the document as it works.
   const published = pageDate(document);
   const base = baseUrl(document, input.url);
   const dated = published ? { published } : {};
+  // Whether the teaser is anywhere on the page, to say so when it is not at the article's opening: only asked on
+  // a refusal, of the page as fetched (Readability rewrites the document it works on).
+  let readable = false;
+  const onPage = () => compactFold((readable ? parseHTML(input.html).document : document).body?.textContent ?? '').includes(evidences[0]!);
 
-  let content: string;
-  let text: string;
+  let root: Element;
   if (input.selector) {
     let el: Element | null = null;
     try {
@@ -61,53 +96,41 @@ export function extractArticle(input: ExtractInput): ExtractResult {
     if (!el) return { ...refuse('selector-not-found', `no element matches ${input.selector}`), ...dated };
     // Their text is not the article's (sanitising drops them too): not evidence either.
     for (const n of el.querySelectorAll('script, style, noscript, template, textarea, select')) n.remove();
-    content = el.innerHTML;
-    text = el.textContent ?? '';
+    root = el;
   } else {
-    const article = new Readability(document as unknown as Document, { keepClasses: false }).parse();
+    readable = true;
+    // Classes kept for blocksOf (a caption marked by class); sanitising drops them from what is published.
+    const article = new Readability(document as unknown as Document, { keepClasses: true }).parse();
     if (!article?.content) return { ...refuse('no-article', 'no article block found on the page'), ...dated };
-    content = article.content;
-    text = article.textContent ?? '';
+    root = parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body as unknown as Element;
   }
 
-  // The teaser is looked for in the DOM's text of the block (folding ignores where blocks meet), which costs
-  // nothing here; turning the sanitised HTML back into text would double the time on a 200 KB page.
-  const folded = compactFold(text);
-  if (!folded.includes(evidence)) return { ...refuse('teaser-not-found', 'the page does not contain the teaser: another page'), ...dated };
-  if (folded.length <= evidence.length) return { ...refuse('not-fuller', 'the page has no more text than the teaser'), ...dated };
-  const html = sanitiseHtml(content, base).trim();
-  return { kind: 'accepted', html, textLength: text.replace(/\s+/g, ' ').trim().length, ...dated };
+  const trimmed = trimFurniture(blocksOf(root));
+  const blocks = trimmed.blocks;
+  const m = noEvidence ? { found: false as const } : matchOpening(blocks, evidences);
+  const trace = (skipped: readonly Block[]): { trace?: ExtractTrace } =>
+    input.explain
+      ? { trace: { teaser, skipped: skipped.map(quote), trimmed: trimmed.cut, text: blocks.filter((b) => b.kind !== 'media').map((b) => b.text).join('\n') } }
+      : {};
+  if (noEvidence) return { ...refuse('no-teaser-text', 'the teaser is too short to recognise the release by'), ...dated, ...trace([]) };
+  if (!m.found) {
+    return onPage()
+      ? { ...refuse('teaser-not-at-opening', 'the teaser is on the page but does not open its article: another release quoting it'), ...dated, ...trace([]) }
+      : { ...refuse('teaser-not-found', 'the page does not contain the teaser: another page'), ...dated, ...trace([]) };
+  }
+  // A newsroom or topic page lists releases, each under a heading that links to it: ours may be the first.
+  if (blocks.filter((b) => b.kind === 'heading' && b.linkShare >= 0.8).length >= 2)
+    return { ...refuse('listing', 'the page lists several releases under linked headings: not one release'), ...dated, ...trace(m.skipped) };
+  if (m.more < MIN_MORE) return { ...refuse('not-fuller', 'the page has no more text than the teaser'), ...dated, ...trace(m.skipped) };
+  const html = sanitiseHtml(root.innerHTML, base).trim();
+  const textLength = blocks.reduce((n, b) => n + (b.kind === 'media' ? 0 : b.text.length + 1), 0);
+  return { kind: 'accepted', html, textLength, ...dated, ...trace(m.skipped) };
 }
+
+const quote = (b: Block) => `${b.kind} "${b.text.length > 60 ? `${b.text.slice(0, 60)}…` : b.text}"`;
 
 function refuse(reason: RefusalReason, message: string): Extract<ExtractResult, { kind: 'refused' }> {
   return { kind: 'refused', reason, message };
-}
-
-/**
- * Text folded so that two renderings of one text compare equal: NFKC, lower case, no quotes of any kind, and
- * no punctuation, symbols or white space at all. Bulletins glue sentences ("drugs.The operation") and titles
- * to text; pages set “curly” quotes, non-breaking spaces and &nbsp;-padded dashes: all fold away.
- */
-export function compactFold(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\p{P}\p{S}\p{Z}\p{Cc}\s]+/gu, '');
-}
-
-/**
- * What of the teaser must be found on the page: its text without the trailing ellipsis, and without the last
- * word when there was one (a teaser is cut wherever its length ran out, often mid-word: "strengthen deter…").
- */
-export function teaserEvidence(teaser: string): string {
-  let t = teaser.normalize('NFKC').trim();
-  const cut = /(?:…|\.\.\.)\s*$/.test(t);
-  if (cut) {
-    t = t.replace(/(?:…|\.\.\.)\s*$/, '').trimEnd();
-    const space = t.search(/\s\S*$/);
-    if (space > 0) t = t.slice(0, space);
-  }
-  return compactFold(t);
 }
 
 /** `<base href>` when the page declares one (relative links are relative to it), else the page URL. */

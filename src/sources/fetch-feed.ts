@@ -108,6 +108,10 @@ export type FetchErrorCode =
   | 'aborted'
   | 'empty'
   | 'not-a-feed'
+  /** A page request answered with something that is not a page (a PDF, an image): refused by its Content-Type, unread. */
+  | 'not-html'
+  /** A bot challenge or a firewall's block page instead of the page (detect-block.ts). */
+  | 'blocked'
   /** Fetched fine, but the XML could not be parsed (reported by the ingest after parseFeed). */
   | 'malformed';
 
@@ -138,7 +142,16 @@ export interface BodyKind {
    * link comes from upstream content: it gets no such trust, only FETCH_ALLOW_HOSTS.
    */
   operatorUrl: boolean;
+  /** Page fetches (fetch-page.ts): the media types wanted; anything else is refused unread (`not-html`). */
+  acceptType?: (contentType: string | undefined) => boolean;
+  /** Page fetches: what blocked us when the answer is a bot challenge or a firewall's block page (`blocked`). */
+  detectBlock?: (status: number, header: (name: string) => string | undefined, body: string) => string | undefined;
+  /** Error statuses whose body detectBlock reads (a 404's is never read). */
+  blockStatuses?: ReadonlySet<number>;
 }
+
+/** Bytes of an error answer read to recognise a challenge page. */
+const BLOCK_PAGE_BYTES = 256 * 1024;
 
 const FEED_BODY: BodyKind = { accept: ACCEPT, refuseHtml: true, decode: readFeedBytes, operatorUrl: true };
 
@@ -213,12 +226,26 @@ export async function fetchText(url: string, validators: Validators, opts: Fetch
           sameHash: false,
         };
       }
+      const byHeader = !!(header('cf-mitigated') || header('x-amzn-waf-action'));
+      if (kind.detectBlock && (byHeader || ((status < 200 || status > 299) && kind.blockStatuses?.has(status)))) {
+        const start = byHeader ? Buffer.alloc(0) : await readCapped(hop, header('content-encoding'), BLOCK_PAGE_BYTES);
+        const decoded = start === 'too-large' ? '' : kind.decode(start, header('content-type'));
+        const what = kind.detectBlock(status, header, typeof decoded === 'string' ? decoded : decoded.text);
+        if (what) {
+          discard(hop);
+          return fail({ type: 'blocked', status, what });
+        }
+      }
       if (status < 200 || status > 299) {
         discard(hop);
         // The standard reason phrase, never the server's own text.
         return fail({ type: 'status', status, statusText: STATUS_CODES[status] ?? '', retryAfter: header('retry-after') ?? null });
       }
 
+      if (kind.acceptType && !kind.acceptType(header('content-type'))) {
+        discard(hop);
+        return fail({ type: 'not-html', status, contentType: header('content-type') ?? '' });
+      }
       const encoding = header('content-encoding');
       const declared = Number(header('content-length'));
       if (Number.isFinite(declared) && declared > opts.maxBytes && !encoding) {
@@ -232,6 +259,8 @@ export async function fetchText(url: string, validators: Validators, opts: Fetch
       const body = typeof decoded === 'string' ? decoded : decoded.text;
       const encodingWarning = typeof decoded === 'string' ? undefined : decoded.warning;
       if (kind.refuseHtml && looksLikeHtml(body)) return fail({ type: 'html', status });
+      const blocked = kind.detectBlock?.(status, header, body.slice(0, BLOCK_PAGE_BYTES));
+      if (blocked) return fail({ type: 'blocked', status, what: blocked });
 
       const contentHash = createHash('sha256').update(bytes).digest('hex');
       if (validators.contentHash && contentHash === validators.contentHash) {
@@ -312,7 +341,9 @@ export type FailureCause =
   | { type: 'redirect-loop'; url: string }
   | { type: 'bad-redirect'; status: number; location: string | null }
   | { type: 'empty'; status: number }
-  | { type: 'html'; status: number };
+  | { type: 'html'; status: number }
+  | { type: 'not-html'; status: number; contentType: string }
+  | { type: 'blocked'; status: number; what: string };
 
 /** The one place where failures get their code and a message that starts with what happened. */
 export function classifyFailure(cause: FailureCause, movedTo?: string): Failed {
@@ -354,6 +385,13 @@ export function classifyFailure(cause: FailureCause, movedTo?: string): Failed {
       return { kind: 'failed', code: 'empty', message: `empty body (HTTP ${cause.status})`, status: cause.status, ...base };
     case 'html':
       return { kind: 'failed', code: 'not-a-feed', message: 'HTML page instead of a feed', status: cause.status, ...base };
+    case 'not-html': {
+      // The media type only, never parameters an upstream could fill with words.
+      const type = cause.contentType.split(';')[0]!.trim().toLowerCase().replace(/[^a-z0-9.+/-]/g, '').slice(0, 80);
+      return { kind: 'failed', code: 'not-html', message: `not a web page (${type || 'no type'}): not read`, status: cause.status, ...base };
+    }
+    case 'blocked':
+      return { kind: 'failed', code: 'blocked', message: `${cause.what} (HTTP ${cause.status}): the site wants a browser`, status: cause.status, ...base };
   }
 }
 

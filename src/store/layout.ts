@@ -1,5 +1,5 @@
 // What the store's files hold: the manifest (the commit point) and one partition file per month of stories.
-import type { FulltextState, SourceState, StoreData, Story } from '../model.js';
+import type { DiscoveredAgency, FulltextState, SourceState, StoreData, Story } from '../model.js';
 
 export const STORE_FILE = 'pressroom.json';
 export const LOCK_FILE = 'pressroom.lock';
@@ -23,7 +23,7 @@ export interface Manifest {
   committedAt: string;
   nextSeq: number;
   sources: Record<string, SourceState>;
-  discoveredAgencies: Record<string, { id: string; name: string }>;
+  discoveredAgencies: Record<string, DiscoveredAgency>;
   inFeed?: Record<string, string[]>;
   fulltext?: FulltextState;
   partitions: Record<string, PartitionRef>;

@@ -1,6 +1,6 @@
 // Names an agency the way bulletins and feeds write it ("NATO", "Source: Council of the EU") → one agency id.
 import { createHash } from 'node:crypto';
-import type { Agency } from '../model.js';
+import type { Agency, DiscoveredAgency } from '../model.js';
 
 /** Ids that name a feed of their own under /feeds/ and so cannot be an agency. */
 export const RESERVED_IDS = new Set(['all', 'status', 'archive']);
@@ -18,6 +18,14 @@ export function slugify(name: string): string {
   // A name with no Latin letters or digits still needs a stable id.
   const base = slug || `agency-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
   return RESERVED_IDS.has(base) ? `${base}-agency` : base;
+}
+
+/** The agencies a bulletin may name: the configured ones, then those earlier bulletins discovered (zone UTC). */
+export function knownAgencies(configured: readonly Agency[], discovered: Readonly<Record<string, DiscoveredAgency>>): Agency[] {
+  const extra = Object.values(discovered)
+    .filter((d) => !configured.some((a) => a.id === d.id))
+    .map((d): Agency => ({ id: d.id, name: d.name, aliases: [], timezone: 'UTC', feeds: [], configured: false }));
+  return [...configured, ...extra];
 }
 
 const fold = (s: string) => s.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();

@@ -1,5 +1,6 @@
 // Whether an incoming item reads as a copy of a stored story: titles, the start of the text, dates, places, numbers.
-import type { Incoming, Story } from '../model.js';
+import type { Incoming, MergeRule, Story } from '../model.js';
+import { headsAgree, openingHead, openingOf, sharedOpening } from './opening-text.js';
 import {
   contentWords,
   contradict,
@@ -118,19 +119,67 @@ function sharesTitleWords(story: Story, inc: Incoming, min: number): boolean {
  * Lithuania", "16 suspects" / "18 suspects"), or texts whose same opening words name different countries.
  */
 export function copyEvidence(story: Story, inc: Incoming, when: number): number {
-  if (story.agency !== inc.agency) return 0;
+  return copyMatch(story, inc, when).score;
+}
+
+/** A copy's score (copyEvidence) and the rule that gave it; score 0 and no rule for another release. */
+export interface CopyMatch {
+  score: number;
+  rule?: MergeRule;
+}
+
+const NONE: CopyMatch = { score: 0 };
+/**
+ * One copy's text is the opening of the other's, word for word, over more than agency boilerplate openings run
+ * to (opening-text.ts): as strong as the same title, whatever the titles say, across the same-text window.
+ * Scored below a dated match by title.
+ */
+const OPENING_SCORE = 0.45;
+
+export function copyMatch(story: Story, inc: Incoming, when: number): CopyMatch {
+  if (story.agency !== inc.agency) return NONE;
   const [near, nearText] = windows(story, inc, when);
   const far = Math.abs(Date.parse(story.published) - when) <= SAME_TEXT_WINDOW_MS;
-  if (!near && !nearText && !far) return 0;
+  if (!near && !nearText && !far) return NONE;
   const [incTitle] = titlesOf(inc);
-  if (incTitle === undefined) return 0;
-  // Outside the date windows only the strongest evidence counts: compare the titles (cheap) before the texts.
-  if (!near && !nearText && !titlesOf(story).includes(incTitle) && !sharesTitleWords(story, inc, FAR_TITLE_OVERLAP)) return 0;
+  if (incTitle === undefined) return NONE;
+  // Outside the date windows only the strongest evidence counts: compare the titles (cheap) before the texts,
+  // and the openings (cheap: most differ in their first few letters) when the titles do not agree.
+  if (!near && !nearText && !titlesOf(story).includes(incTitle) && !sharesTitleWords(story, inc, FAR_TITLE_OVERLAP))
+    return sameOpening(story, inc) && !contradicts(story, inc) ? { score: OPENING_SCORE, rule: 'opening-text' } : NONE;
   const ps = profileOf(story);
   const pi = profileOf(inc);
-  if (contradict(ps.countries, pi.countries) || contradict(ps.numbers, pi.numbers)) return 0;
+  if (contradict(ps.countries, pi.countries) || contradict(ps.numbers, pi.numbers)) return NONE;
   const lead = bestLeads(ps, pi);
-  if (lead.contradict) return 0;
+  if (lead.contradict) return NONE;
+  const score = scoreOf(ps, pi, incTitle, lead, near, nearText, far);
+  if (score.score > 0) return score;
+  return sameOpening(story, inc) ? { score: OPENING_SCORE, rule: 'opening-text' } : NONE;
+}
+
+function sameOpening(story: Story, inc: Incoming): boolean {
+  if (!headsAgree(openingHead(story), openingHead(inc))) return false;
+  const a = openingOf(story);
+  const b = openingOf(inc);
+  return a !== undefined && b !== undefined && sharedOpening(a, b);
+}
+
+/** Titles or texts naming different countries or numbers: another release whatever else agrees. */
+function contradicts(story: Story, inc: Incoming): boolean {
+  const ps = profileOf(story);
+  const pi = profileOf(inc);
+  return contradict(ps.countries, pi.countries) || contradict(ps.numbers, pi.numbers) || bestLeads(ps, pi).contradict;
+}
+
+function scoreOf(
+  ps: Profile,
+  pi: Profile,
+  incTitle: string,
+  lead: { similarity: number; shorter: number },
+  near: boolean,
+  nearText: boolean,
+  far: boolean,
+): CopyMatch {
   let exact = false;
   let similarity = 0;
   let overlap = 0;
@@ -140,23 +189,23 @@ export function copyEvidence(story: Story, inc: Incoming, when: number): number 
     overlap = Math.max(overlap, titleOverlap(t, incTitle));
   }
   const bothHaveText = ps.leads.length > 0 && pi.leads.length > 0;
-  if (exact && near) return 4 + lead.similarity;
+  if (exact && near) return { score: 4 + lead.similarity, rule: 'same-title' };
   // One text is the start of the other, and the titles share words: a retitled copy.
-  if (lead.similarity === 1 && overlap >= 0.3 && nearText) return 3 + similarity;
+  if (lead.similarity === 1 && overlap >= 0.3 && nearText) return { score: 3 + similarity, rule: 'retitled-same-text' };
   // Small wording differences in the title, and the texts agree (or one copy has no text to compare).
-  if (similarity >= 0.85 && near && (lead.similarity >= 0.5 || (!bothHaveText && similarity >= 0.9))) return 2 + similarity;
+  if (similarity >= 0.85 && near && (lead.similarity >= 0.5 || (!bothHaveText && similarity >= 0.9))) return { score: 2 + similarity, rule: 'similar-title' };
   // Lightly edited text under a reworded title.
-  if (lead.similarity >= 0.7 && overlap >= 0.5 && near) return 1 + lead.similarity;
+  if (lead.similarity >= 0.7 && overlap >= 0.5 && near) return { score: 1 + lead.similarity, rule: 'edited-text' };
   // The same title and the same text, dated further apart than any window above allows: the dates are what is
   // wrong (a bulletin named for the day before its releases). Scored below every dated match, so a copy
   // inside the windows always wins.
-  if (exact && bothHaveText && lead.similarity >= SAME_TEXT_MIN && far) return lead.similarity / 2;
+  if (exact && bothHaveText && lead.similarity >= SAME_TEXT_MIN && far) return { score: lead.similarity / 2, rule: 'same-title-far' };
   // The very same text, one copy the start of the other over a paragraph or more, under a reworded title that
   // keeps most of its words (NATO's feed says "Director General of the NATO International Military Staff
   // visits Azerbaijan" where the bulletin says "The Director General of NATO IMS visits Azerbaijan"): as strong
   // as the same title, scored lower still.
-  if (!exact && lead.similarity === 1 && lead.shorter >= FAR_TEXT_MIN_CHARS && overlap >= FAR_TITLE_OVERLAP && far) return 0.3;
-  return 0;
+  if (!exact && lead.similarity === 1 && lead.shorter >= FAR_TEXT_MIN_CHARS && overlap >= FAR_TITLE_OVERLAP && far) return { score: 0.3, rule: 'reworded-title-same-text' };
+  return NONE;
 }
 
 /** A feed's date fits a bulletin's day: the release is at most a fortnight older than the digest, never much newer. */

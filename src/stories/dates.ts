@@ -142,6 +142,11 @@ export function startOfDay(day: Day, timeZone: string): string {
   return new Date(localToUtc(day.y, day.m - 1, day.d, 0, 0, 0, timeZone)).toISOString();
 }
 
+/** 12:00 on `day` in `timeZone`, ISO 8601 UTC: the instant feeds publish a day-only story at (publish/story-day.ts). */
+export function noonOfDay(day: Day, timeZone: string): string {
+  return new Date(localToUtc(day.y, day.m - 1, day.d, 12, 0, 0, timeZone)).toISOString();
+}
+
 /** The calendar day of the instant `utcMs` in `timeZone`. */
 export function dayIn(utcMs: number, timeZone: string): Day {
   const local = new Date(utcMs + zoneOffsetMinutes(timeZone, utcMs) * 60000);

@@ -1,18 +1,15 @@
 // Incoming items → stored stories: one story per press release, whichever sources carried it, in any order.
-import type { DateConflict, Incoming, StoreData, Story, StorySource } from '../model.js';
+import type { DateConflict, Incoming, MergeRule, StoreData, Story, StorySource } from '../model.js';
 import { replaceTags } from '../sources/scan-text.js';
 import { extendAliases, lookupAlias } from './alias-table.js';
 import { identityChain, mintId, resolveByKeys } from './identity.js';
-import { bulletinDateFits, confirms, copyEvidence, SEARCH_MS } from './copy-evidence.js';
+import { bulletinDateFits, confirms, copyMatch, SEARCH_MS } from './copy-evidence.js';
+import { sourceKey } from './source-key.js';
 import { candidatesIn, deriveIndex, indexes, noteInIndex, positionOf } from './story-index.js';
 
 export { copyEvidence } from './copy-evidence.js';
 
-/** One string per source of a story: a bulletin file, or one item of one feed. */
-export function sourceKey(s: StorySource): string {
-  if (s.kind === 'page') return `page:${s.url}`;
-  return s.kind === 'bulletin' ? `bulletin:${s.file}` : `feed:${s.url}#${s.guid ?? ''}`;
-}
+export { sourceKey } from './source-key.js';
 
 export interface MergeResult {
   data: StoreData;
@@ -250,6 +247,30 @@ function newStory(inc: Incoming, id: string, seq: number, run: RunContext): Stor
 
 // ---------------------------------------------------------------------------------------------------------
 
+/**
+ * The story with `rule` recorded for the copy from source `sk` that just joined it. Every source but the one that
+ * names the story (ownerKey) has an entry, so the record does not depend on the order the copies came in: when
+ * the new copy names the story, the rule that joined the two goes to the copy that named it before.
+ */
+function recordMerge(story: Story, before: Story, rule: MergeRule, sk: string): Story {
+  const owner = ownerKey(story.sources);
+  const entries = (story.mergedBy ?? []).filter((e) => e.source !== sk);
+  const source = owner === sk ? ownerKey(before.sources) : sk;
+  if (source === owner) return story;
+  entries.push({ rule, source });
+  entries.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+  return { ...story, mergedBy: entries };
+}
+
+/** The rule of a story found by an upstream key: what the key is (identity.ts). */
+function keyRule(key: string | undefined): MergeRule {
+  if (key?.startsWith('guidlink:') || key?.startsWith('guid:')) return 'same-guid';
+  if (key?.startsWith('link:')) return 'same-link';
+  if (key?.startsWith('title:')) return 'same-title-and-day';
+  if (key?.startsWith('bulletin:')) return 'same-bulletin-item';
+  return 'same-key';
+}
+
 /** Where one source's item comes from, without the item's own guid: the feed or the bulletin file. */
 const channelOf = (s: StorySource) => (s.kind === 'bulletin' ? `bulletin:${s.file}` : `${s.kind}:${s.url}`);
 
@@ -358,6 +379,7 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
       (p) => confirms(stories[p]!, inc),
     );
 
+    let rule: MergeRule | undefined = at === undefined ? undefined : keyRule(inc.keys.find((k) => aliasOf(k) === stories[at!]!.id));
     const overBudget = at === undefined && compareUntil !== Infinity && performance.now() > compareUntil;
     if (overBudget) notCompared++;
     if (at === undefined && !overBudget) {
@@ -370,10 +392,11 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
         if (isClaimed(s, channel) || otherItemOfFeed(s, inc)) continue;
         // The clock is read every 1,024 comparisons; one item's scan may end early, keeping its best so far.
         if (++compared % 1024 === 0 && performance.now() > compareUntil) break;
-        const score = copyEvidence(s, inc, when);
-        if (score > best || (score === best && score > 0 && at !== undefined && s.seq < stories[at]!.seq)) {
-          best = score;
+        const m = copyMatch(s, inc, when);
+        if (m.score > best || (m.score === best && m.score > 0 && at !== undefined && s.seq < stories[at]!.seq)) {
+          best = m.score;
           at = p;
+          rule = m.rule;
         }
       }
     }
@@ -381,7 +404,10 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
     let story: Story;
     if (at === undefined) {
       const published = inc.published ?? run.nowIso;
-      const id = mintId(inc.agency, inc.keys[0] ?? `${channel}:${inc.title}`, published.slice(0, 10), (x) => positionOf(ix, x) !== undefined);
+      // Named for the release's day in its agency's zone (a Brussels bulletin of 9 October is not 8 October's, as
+      // its midnight's UTC day would say); ids minted before keep their day: an id is never recomputed.
+      const day = inc.day && inc.published ? inc.day : published.slice(0, 10);
+      const id = mintId(inc.agency, inc.keys[0] ?? `${channel}:${inc.title}`, day, (x) => positionOf(ix, x) !== undefined);
       story = newStory(inc, id, nextSeq++, run);
       at = stories.push(story) - 1;
       // Found by id at once (a feed listing one item twice); by date, only by other channels until the batch ends.
@@ -394,6 +420,9 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
     } else {
       const before = stories[at]!;
       story = applyTo(before, inc, run);
+      // A copy from a source the story did not have: say which rule joined it (JSON Feed `_pressroom.merged_by`).
+      const sk = sourceKey(inc.source);
+      if (rule && !before.sources.some((x) => sourceKey(x) === sk)) story = recordMerge(story, before, rule, sk);
       if (story !== before) {
         if (!created.includes(story.id)) updated.add(story.id);
         if (story.published !== before.published) noteInIndex(ix, story, at, false);

@@ -90,6 +90,7 @@ export function bulletinToIncoming(item: BulletinItem, ctx: BulletinContext): In
     categories: [],
     source: { kind: 'bulletin', file: ctx.file, line: item.line },
     keys: [keys.bulletin(ctx.agency, dated ? dayIso(dated.day) : undefined, title)],
+    ...(dated ? { day: dayIso(dated.day) } : {}),
   };
 }
 
@@ -201,6 +202,8 @@ export function feedItemToIncoming(item: FeedItem, index: number, ctx: FeedConte
       source: { kind: 'feed', url: ctx.feedUrl, ...(item.guid?.trim() ? { guid: item.guid.trim() } : {}) },
       keys: itemKeys,
       ...(item.language ? { language: item.language } : {}),
+      // The identity key above keeps the UTC day it always had (stored stories are found by it); the id is the agency's.
+      ...(published ? { day: dayIso(dayIn(Date.parse(published), ctx.timeZone)) } : {}),
     },
   };
 }

@@ -142,8 +142,14 @@ function shingles(folded: string, maxChars: number): Set<string> {
 function shingleContainment(fa: string, fb: string): number {
   const window = Math.min(400, fa.length, fb.length);
   // The same span of each text: a 400-character lead against a 200-character description compares 200 each.
-  const sa = shingles(fa, window + 40);
-  const sb = shingles(fb, window + 40);
+  const full = containment(shingles(fa, window + 40), shingles(fb, window + 40));
+  // And the first half of it on its own: a passage two releases share further on (a media advisory's closing
+  // paragraphs on registration and contacts under two different opening sentences) is no evidence of one release.
+  const half = Math.max(120, window / 2);
+  return Math.min(full, containment(shingles(fa, half + 40), shingles(fb, half + 40)));
+}
+
+function containment(sa: Set<string>, sb: Set<string>): number {
   const small = sa.size <= sb.size ? sa : sb;
   const large = small === sa ? sb : sa;
   if (small.size < 5) return 0;

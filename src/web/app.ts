@@ -330,10 +330,17 @@ export function createApp(deps: WebDeps): Web {
   const statusOf = () => {
     const { data } = deps.snapshot();
     const sources = publicSources(data.sources, data.stories, deps.sources);
-    // Story pages fetched for their full text, per agency: fetches, accepted, refused, failed (worker/fulltext.ts).
+    // Story pages fetched for their full text, per agency: fetches, accepted, refused, failed, blocked
+    // (worker/fulltext.ts); and the hosts that answer with a bot challenge, waiting out their back-off.
     // What is degraded in this process (a quarantined partition, failing commits, the last good config).
     const health = deps.health?.();
-    return { stories: data.stories.length, sources, fulltext: data.fulltext?.counts ?? {}, ...(health ? { degraded: redactDegraded(health.degraded) } : {}) };
+    return {
+      stories: data.stories.length,
+      sources,
+      fulltext: data.fulltext?.counts ?? {},
+      fulltextBlockedHosts: data.fulltext?.blockedHosts ?? {},
+      ...(health ? { degraded: redactDegraded(health.degraded) } : {}),
+    };
   };
   app.get('/status', (_req, res) => {
     res.set('Cache-Control', 'no-store').json(statusOf());

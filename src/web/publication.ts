@@ -6,7 +6,7 @@ import { archiveHistory, archiveUrl, closedMonths, currentMonth, indexMonthsByFe
 import { renderFrontPage, renderOpml } from '../publish/pages.js';
 import { CONTENT_TYPES, feedUrl, prepareItems, renderItems, type FeedFormat, type FeedMeta, type PreparedItem } from '../publish/render-feed.js';
 import { selectStories, type StoryQuery } from '../publish/select-stories.js';
-import { renderStatusFeed, sourceIncidents } from '../publish/status-feed.js';
+import { agencyIncidents, renderStatusFeed, sourceIncidents } from '../publish/status-feed.js';
 import { healthIncidents } from '../publish/health-incidents.js';
 import type { HealthSnapshot } from '../health.js';
 import { renderStoryPage } from '../publish/story-page.js';
@@ -16,6 +16,8 @@ export interface AgencyInfo {
   id: string;
   name: string;
   homepage?: string;
+  /** IANA zone: a day-only story's day is read and published in it (publish/story-day.ts). Default UTC. */
+  timezone?: string;
 }
 
 export interface PublishOptions {
@@ -225,7 +227,10 @@ export function buildPublication(
     const next = s.errorCode !== undefined ? opts.nextAttempt?.(s) : undefined;
     shown[k] = next === undefined ? s : { ...s, nextAttempt: next };
   }
-  const incidents = [...healthIncidents(opts.health?.()), ...sourceIncidents(shown, names)].sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : 0));
+  const configuredIds = new Set(configured.map((a) => a.id));
+  const incidents = [...healthIncidents(opts.health?.()), ...sourceIncidents(shown, names), ...agencyIncidents(data.discoveredAgencies, configuredIds)].sort((a, b) =>
+    a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
   // The status entries change at each attempt of a failing source (failure count, last error), so the document
   // last changed at the newest of the incidents' dates and those attempts.
   let statusChanged = incidents.reduce((m, i) => Math.max(m, Date.parse(i.updated)), -Infinity);
@@ -247,6 +252,7 @@ export function buildPublication(
       renderFrontPage({
         baseUrl,
         notice: failingSourcesLine(shown, baseUrl),
+        zones: Object.fromEntries(agencies.flatMap((a) => (a.timezone ? [[a.id, a.timezone]] : []))),
         feeds: feeds.map((f) => {
           const list = lists.get(f.id) ?? [];
           const m = months.get(f.id);
@@ -315,7 +321,7 @@ export function renderArchive(pub: Publication, key: string, month: string): Pre
 export function renderStory(pub: Publication, story: Story): Prepared {
   const name = pub.agencyById[story.agency]?.name ?? story.agency;
   const changed = lastChange([story]);
-  return prepare(renderStoryPage(story, name, pub.baseUrl), HTML, {
+  return prepare(renderStoryPage(story, name, pub.baseUrl, pub.agencyById[story.agency]?.timezone), HTML, {
     ...(changed ? { lastModified: changed } : {}),
     cacheControl: 'public, max-age=300',
     headers: HTML_HEADERS,

@@ -9,7 +9,7 @@
 // at FULLTEXT_MAX_BYTES.
 import pLimit from 'p-limit';
 import type { Config, FulltextConfig } from '../config.js';
-import type { Agency, FulltextState, PageCounts, PageState, StoreData, Story } from '../model.js';
+import type { Agency, BlockedHost, FulltextState, PageCounts, PageState, StoreData, Story } from '../model.js';
 import { MIN_EVIDENCE, teaserEvidence } from '../sources/extract-article.js';
 import { fetchPage } from '../sources/fetch-page.js';
 import type { FetchOptions, FetchResult } from '../sources/fetch-feed.js';
@@ -35,7 +35,7 @@ export interface PageReport {
   story: string;
   agency: string;
   url: string;
-  outcome: 'accepted' | 'refused' | 'failed';
+  outcome: 'accepted' | 'refused' | 'failed' | 'blocked';
   reason?: string;
   ms: number;
 }
@@ -45,12 +45,23 @@ const DAY_MS = 24 * 3600 * 1000;
 const TEASER_HTML_CHARS = 64 * 1024;
 /** First wait after a failed or refused page; doubles each time (backoff.ts). A new release's page often lags its feed item. */
 const PAGE_BACKOFF_MS = 15 * 60_000;
+/**
+ * First wait after a host answers with a bot challenge or a block page; doubles with each block in a row, up to
+ * a day. A challenge is the site's policy, not an outage: asking again soon only confirms us as a bot.
+ */
+const BLOCKED_HOST_MS = 60 * 60_000;
+const BLOCKED_HOST_MAX_MS = 24 * 60 * 60_000;
+
+const hostOf = (link: string) => new URL(link).host;
 
 /**
  * Characters of text in a stored body, roughly (tags out, white space folded): cheap enough for every recent
  * story. Stored bodies are sanitised, so every `<` opens a tag that a `>` closes and the scan stays linear.
  */
 const textLength = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().length;
+
+/** The stored body's start, as the teaser the page must open with (its links and lists are read on the parse thread). */
+const teaserHtml = (story: Story) => story.contentHtml.slice(0, TEASER_HTML_CHARS);
 
 const isHttp = (link: string | undefined): link is string => {
   if (!link) return false;
@@ -67,6 +78,11 @@ export function pickStories(data: StoreData, agencies: readonly Agency[], cfg: F
   const off = new Set(agencies.filter((a) => a.fulltext === false).map((a) => a.id));
   const oldest = now.getTime() - cfg.maxAgeDays * DAY_MS;
   const pages = data.fulltext?.pages ?? {};
+  const blocked = data.fulltext?.blockedHosts ?? {};
+  const isBlocked = (link: string) => {
+    const b = blocked[hostOf(link)];
+    return b !== undefined && Date.parse(b.until) > now.getTime();
+  };
   const due: Story[] = [];
   for (const s of data.stories) {
     // Cheapest tests first: this runs over every stored story on every run.
@@ -75,6 +91,7 @@ export function pickStories(data: StoreData, agencies: readonly Agency[], cfg: F
     const p = pages[s.id];
     if (p && (p.outcome === 'accepted' || p.nextAttempt === undefined || Date.parse(p.nextAttempt) > now.getTime())) continue;
     if (!s.teaser && textLength(s.contentHtml) >= cfg.minChars) continue;
+    if (Object.keys(blocked).length && isBlocked(s.link)) continue;
     due.push(s);
   }
   due.sort((a, b) => (a.published < b.published ? 1 : a.published > b.published ? -1 : b.seq - a.seq));
@@ -102,7 +119,7 @@ export async function completeTeasers(deps: FulltextDeps, data: StoreData, now: 
 
   const byHost = new Map<string, Story[]>();
   for (const s of picked) {
-    const host = new URL(s.link!).host;
+    const host = hostOf(s.link!);
     byHost.set(host, [...(byHost.get(host) ?? []), s]);
   }
   const limit = pLimit(deps.config.fetch.concurrency);
@@ -115,7 +132,10 @@ export async function completeTeasers(deps: FulltextDeps, data: StoreData, now: 
             if (deps.signal?.aborted) break;
             const agency = agencies.find((a) => a.id === story.agency);
             const selector = agency?.fulltext ? agency.fulltext.selector : undefined;
-            out.push(await attemptPage(deps, story, data.fulltext?.pages[story.id], cfg, now, selector));
+            const a = await attemptPage(deps, story, data.fulltext?.pages[story.id], cfg, now, selector);
+            out.push(a);
+            // The host wants a browser: its other pages would only be challenged too.
+            if (a.state.outcome === 'blocked') break;
           }
           return out;
         }),
@@ -126,6 +146,7 @@ export async function completeTeasers(deps: FulltextDeps, data: StoreData, now: 
   const prev: FulltextState = data.fulltext ?? { pages: {}, counts: {} };
   const pages = { ...prev.pages };
   const counts: Record<string, PageCounts> = { ...prev.counts };
+  const blockedHosts: Record<string, BlockedHost> = { ...prev.blockedHosts };
   const stories = data.stories.slice();
   const ix = attempts.some((a) => a.completed) ? deriveIndex(data.stories) : undefined;
   const positions = new Map(data.stories.map((s, i) => [s.id, i]));
@@ -136,9 +157,16 @@ export async function completeTeasers(deps: FulltextDeps, data: StoreData, now: 
     if (a.report.reason !== 'no-teaser-text') {
       const c = { ...(counts[a.story.agency] ?? { fetches: 0, accepted: 0, refused: 0, failed: 0 }) };
       c.fetches++;
-      c[a.report.outcome]++;
+      c[a.report.outcome] = (c[a.report.outcome] ?? 0) + 1;
       counts[a.story.agency] = c;
     }
+    const host = hostOf(a.state.url);
+    if (a.state.outcome === 'blocked') {
+      const before = blockedHosts[host];
+      const blocks = (before?.blocks ?? 0) + 1;
+      const wait = Math.min(BLOCKED_HOST_MS * 2 ** Math.min(blocks - 1, 10), BLOCKED_HOST_MAX_MS);
+      blockedHosts[host] = { what: a.state.message ?? 'blocked', since: before?.since ?? now.toISOString(), until: new Date(now.getTime() + wait).toISOString(), blocks };
+    } else if (a.report.reason !== 'no-teaser-text' && a.state.outcome !== 'failed') delete blockedHosts[host];
     if (a.completed) {
       const at = positions.get(a.story.id)!;
       stories[at] = a.completed;
@@ -148,9 +176,11 @@ export async function completeTeasers(deps: FulltextDeps, data: StoreData, now: 
   }
   // Page states of stories no longer stored (retention) go with them.
   for (const id of Object.keys(pages)) if (!positions.has(id)) delete pages[id];
+  // A host not asked again for a week after its back-off ended (no story links to it any more) is forgotten.
+  for (const [host, b] of Object.entries(blockedHosts)) if (Date.parse(b.until) + 7 * DAY_MS < now.getTime()) delete blockedHosts[host];
   if (replaced) indexes.set(stories, ix!);
   return {
-    data: { ...data, ...(replaced ? { stories } : {}), fulltext: { pages, counts } },
+    data: { ...data, ...(replaced ? { stories } : {}), fulltext: { pages, counts, ...(Object.keys(blockedHosts).length ? { blockedHosts } : {}) } },
     pages: attempts.map((a) => a.report),
   };
 }
@@ -169,10 +199,10 @@ async function attemptPage(
   const nowIso = now.toISOString();
   // A teaser is short; a stored body is up to 1 MiB (normalise.ts): its start is evidence enough, and bounds the
   // work done here, on the thread that may serve HTTP.
-  const teaser = htmlToSummary(story.contentHtml.slice(0, TEASER_HTML_CHARS), Number.MAX_SAFE_INTEGER);
-  const done = (outcome: PageState['outcome'], extra: Partial<PageState> & { retryAfterMs?: number }, completed?: Story): Attempt => {
-    const { retryAfterMs, ...fields } = extra;
-    const retry = outcome !== 'accepted' && attempts < cfg.maxAttempts && fields.reason !== 'no-teaser-text';
+  const teaser = htmlToSummary(teaserHtml(story), Number.MAX_SAFE_INTEGER);
+  const done = (outcome: PageState['outcome'], extra: Partial<PageState> & { retryAfterMs?: number; final?: boolean }, completed?: Story): Attempt => {
+    const { retryAfterMs, final, ...fields } = extra;
+    const retry = outcome !== 'accepted' && !final && attempts < cfg.maxAttempts && fields.reason !== 'no-teaser-text';
     const state: PageState = {
       agency: story.agency,
       url,
@@ -203,6 +233,10 @@ async function attemptPage(
     ...(deps.signal ? { signal: deps.signal } : {}),
     ...deps.pageFetch,
   });
+  // A PDF or an image is no page: refused unread, and not asked for again.
+  if (r.kind === 'failed' && r.code === 'not-html') return done('refused', { reason: r.code, message: r.message, final: true });
+  // A bot challenge: the teaser stays; this page and its host wait (the host's back-off, see completeTeasers).
+  if (r.kind === 'failed' && r.code === 'blocked') return done('blocked', { reason: r.code, message: r.message, retryAfterMs: BLOCKED_HOST_MS });
   if (r.kind === 'failed')
     return done('failed', { reason: r.code, message: r.message, ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}) });
   const kept = { ...(prev?.etag ? { etag: prev.etag } : {}), ...(prev?.lastModified ? { lastModified: prev.lastModified } : {}) };
@@ -211,14 +245,14 @@ async function attemptPage(
   if (r.encodingWarning) deps.log.warn({ story: story.id, agency: story.agency, page: url }, `page ${url}: ${r.encodingWarning}`);
   const fetched = { ...(r.etag ? { etag: r.etag } : {}), ...(r.lastModified ? { lastModified: r.lastModified } : {}) };
   const parsed = await (deps.parser ?? inlineParser()).run(
-    { kind: 'page', html: r.body, url: r.finalUrl, teaser, ...(selector ? { selector } : {}), maxChars: cfg.maxBytes },
+    { kind: 'page', html: r.body, url: r.finalUrl, teaser, teaserHtml: teaserHtml(story), ...(selector ? { selector } : {}), maxChars: cfg.maxBytes },
     deps.signal,
   );
   // Too slow or crashed: retried after the back-off like a failed fetch (aborted: shutting down). No validators
   // are kept: the page was never read, and a 304 to them would pass for the page we refused.
   if (!parsed.ok) return done('failed', { reason: parsed.code, message: parsed.message });
   const x = parsed.outcome.result;
-  if (x.kind === 'refused') return done('refused', { ...fetched, reason: x.reason, message: x.message });
+  if (x.kind === 'refused') return done('refused', { ...fetched, reason: x.reason, message: x.message, final: x.reason === 'not-html' });
   const language = htmlLang(r.body);
   const completed = applyPageText(story, { url: r.finalUrl, html: x.html, ...(x.published ? { published: x.published } : {}), ...(language ? { language } : {}), fetchedAt: nowIso }, now);
   return done('accepted', {}, completed);

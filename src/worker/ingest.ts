@@ -4,6 +4,8 @@ import type { Config } from '../config.js';
 import type { Agency, Incoming, RecoveredIncident, SourceState, StoreData } from '../model.js';
 import { fetchFeed } from '../sources/fetch-feed.js';
 import { listBulletins, readBulletin } from '../sources/read-bulletins.js';
+import { printableName } from '../text/printable.js';
+import { knownAgencies } from '../stories/agencies.js';
 import { mergeIncoming } from '../stories/merge.js';
 import type { Store } from '../store/store.js';
 import { nextAttemptAfterFailure } from './backoff.js';
@@ -75,19 +77,11 @@ const MERGE_COMPARE_BUDGET_MS = 250;
 /** A failure as the source's state records it: from the fetch, the parser or the parse thread. */
 type Failure = { code: string; message: string; status?: number; retryAfterMs?: number; movedTo?: string; detail?: string };
 
-/** The agencies a run knows: the configured ones plus those first named by bulletins. */
-function knownAgencies(config: Config, data: StoreData): Agency[] {
-  const extra = Object.values(data.discoveredAgencies)
-    .filter((d) => !config.agencies.some((a) => a.id === d.id))
-    .map((d): Agency => ({ id: d.id, name: d.name, aliases: [], timezone: 'UTC', feeds: [], configured: false }));
-  return [...config.agencies, ...extra];
-}
-
 interface Collected {
   report: SourceReport;
   state: SourceState;
   incoming: Incoming[];
-  discovered: { id: string; name: string }[];
+  discovered: { id: string; name: string; line: number }[];
 }
 
 async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, agencies: Agency[], nowIso: string, force: boolean): Promise<Collected | undefined> {
@@ -98,7 +92,7 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
   // Content that was too slow or crashed its thread waits for its back-off; an edited file does not.
   if (file.ok && !force && prev?.failedContentHash === file.hash && prev.nextAttempt && Date.parse(prev.nextAttempt) > deps.now().getTime()) return undefined;
   if (!file.ok) {
-    deps.log.warn({ source: `bulletin:${name}`, reason: file.reason }, `bulletin ${name}: ${file.reason}`);
+    deps.log.warn({ source: `bulletin:${name}`, reason: file.reason }, `bulletin ${printableName(name)}: ${printableName(file.reason)}`);
     return {
       report: { kind: 'bulletin', key: name, outcome: 'failed', message: file.reason, items: 0, created: 0, updated: 0 },
       state: {
@@ -112,10 +106,22 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
       discovered: [],
     };
   }
-  const result = await (deps.parser ?? inlineParser()).run({ kind: 'bulletin', text: file.text, file: name, fileTime: file.mtime, agencies }, deps.signal);
+  const result = await (deps.parser ?? inlineParser()).run(
+    {
+      kind: 'bulletin',
+      text: file.text,
+      file: name,
+      fileTime: file.mtime,
+      agencies,
+      nowIso,
+      encoding: file.encoding,
+      ...(file.encodingWarning ? { encodingWarning: file.encodingWarning } : {}),
+    },
+    deps.signal,
+  );
   if (!result.ok) {
     if (result.code === 'aborted') return undefined; // shutting down: the file is read again next time
-    deps.log.warn({ source: `bulletin:${name}`, code: result.code, ms: Math.round(result.ms) }, `bulletin ${name}: ${result.message}`);
+    deps.log.warn({ source: `bulletin:${name}`, code: result.code, ms: Math.round(result.ms) }, `bulletin ${printableName(name)}: ${result.message}`);
     const now = deps.now();
     return {
       report: { kind: 'bulletin', key: name, outcome: 'failed', message: `${result.code}: ${result.message}`, items: 0, created: 0, updated: 0 },
@@ -126,7 +132,7 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
   }
   const parsed = result.outcome;
   for (const w of parsed.warnings)
-    deps.log.warn({ source: `bulletin:${name}`, line: w.line }, `bulletin ${name}${w.line ? ` line ${w.line}` : ''}: ${w.message}`);
+    deps.log.warn({ source: `bulletin:${name}`, line: w.line }, `bulletin ${printableName(name)}${w.line ? ` line ${w.line}` : ''}: ${printableName(w.message)}`);
   const { incoming, discovered } = parsed;
   const { errorCode: _c, errorMessage: _m, failingSince: _f, nextAttempt: _n, failedContentHash: _h, ...clean } = base;
   return {
@@ -259,7 +265,8 @@ async function collectFeed(deps: IngestDeps, agency: Agency, url: string, data: 
 export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<IngestReport> {
   const start = deps.store.data;
   const nowIso = deps.now().toISOString();
-  const agencies = knownAgencies(deps.config, start);
+  // The configured agencies plus those first named by bulletins.
+  const agencies = knownAgencies(deps.config.agencies, start.discoveredAgencies);
   const collected: Collected[] = [];
   // Bulletin files deleted since the last scan: their source states go (their stories stay), so the status page,
   // the status feed and the metrics stop listing a file that is not there.
@@ -282,7 +289,7 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
         if (c) collected.push({ ...c, report: { ...c.report, ms: performance.now() - t0 } });
       } catch (e) {
         // A parser bug must cost one file, never the run.
-        deps.log.error({ source: `bulletin:${name}`, err: (e as Error).stack }, `bulletin ${name}: ${(e as Error).message}`);
+        deps.log.error({ source: `bulletin:${name}`, err: (e as Error).stack }, `bulletin ${printableName(name)}: ${printableName((e as Error).message)}`);
       }
     }
   }
@@ -333,7 +340,7 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
   let updated = 0;
   const now = deps.now();
   for (const c of collected) {
-    for (const d of c.discovered) data.discoveredAgencies[d.id] ??= d;
+    for (const d of c.discovered) data.discoveredAgencies[d.id] ??= { ...d, firstSeen: now.toISOString(), file: c.report.key };
     if (c.incoming.length) {
       const m = mergeIncoming(data, c.incoming, now, { compareBudgetMs: MERGE_COMPARE_BUDGET_MS });
       data = m.data;

@@ -5,8 +5,8 @@ import type { Agency, Incoming, ParseWarning } from '../model.js';
 import { extractArticle, type ExtractInput, type ExtractResult } from '../sources/extract-article.js';
 import { parseBulletin } from '../sources/parse-bulletin.js';
 import { parseFeed } from '../sources/parse-feed.js';
-import { resolveAgency } from '../stories/agencies.js';
-import { bulletinToIncoming, feedItemToIncoming } from '../stories/normalise.js';
+import { readBulletinText } from '../stories/check-bulletin.js';
+import { feedItemToIncoming } from '../stories/normalise.js';
 
 export interface FeedTask {
   kind: 'feed';
@@ -28,8 +28,13 @@ export interface BulletinTask {
   file: string;
   /** The file's modification time (ISO 8601): the last hint of the bulletin's day. */
   fileTime?: string;
-  /** Configured and discovered agencies, for resolveAgency. */
+  /** Configured and discovered agencies, for matchAgency. */
   agencies: Agency[];
+  /** The run's time (ISO 8601); the file time stands in for it when absent. */
+  nowIso?: string;
+  /** How the file's bytes were read (read-bulletins.ts), and the warning when they were not UTF-8. */
+  encoding?: string;
+  encodingWarning?: string;
 }
 
 /** A story's page: the article in it, accepted only when it holds the teaser (sources/extract-article.ts). */
@@ -46,7 +51,8 @@ export type FeedOutcome =
 export interface BulletinOutcome {
   kind: 'bulletin';
   incoming: Incoming[];
-  discovered: { id: string; name: string }[];
+  /** Names that matched no known agency, each with the line of its first item. */
+  discovered: { id: string; name: string; line: number }[];
   warnings: ParseWarning[];
 }
 
@@ -91,21 +97,14 @@ function newest(items: Incoming[], n: number): Incoming[] {
 }
 
 function bulletinTask(t: BulletinTask): BulletinOutcome {
-  const parsed = parseBulletin(t.text);
-  const discovered: { id: string; name: string }[] = [];
-  const incoming = parsed.items.map((item) => {
-    const ref = resolveAgency(item.agencyName, t.agencies);
-    if (!ref.configured && !discovered.some((d) => d.id === ref.id)) discovered.push({ id: ref.id, name: ref.name });
-    const timeZone = t.agencies.find((a) => a.id === ref.id)?.timezone ?? 'UTC';
-    return bulletinToIncoming(item, {
-      file: t.file,
-      agency: ref.id,
-      timeZone,
-      ...(t.fileTime !== undefined ? { fileTime: t.fileTime } : {}),
-      ...(parsed.header !== undefined ? { header: parsed.header } : {}),
-    });
+  const now = new Date(t.nowIso ?? t.fileTime ?? Date.now());
+  const read = readBulletinText(t.text, t.file, t.agencies, now, {
+    ...(t.fileTime !== undefined ? { fileTime: t.fileTime } : {}),
+    ...(t.encoding !== undefined ? { encoding: t.encoding } : {}),
+    ...(t.encodingWarning !== undefined ? { encodingWarning: t.encodingWarning } : {}),
   });
-  return { kind: 'bulletin', incoming, discovered, warnings: boundWarnings(parsed.warnings) };
+  const discovered = read.report.newAgencies;
+  return { kind: 'bulletin', incoming: read.incoming, discovered, warnings: boundWarnings(read.warnings) };
 }
 
 /** Warnings kept per source: what /status shows and the log gets, and what crosses back from the thread. */

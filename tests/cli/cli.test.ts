@@ -119,3 +119,80 @@ describe('pressroom fulltext', () => {
     }
   });
 });
+
+describe('pressroom fulltext --explain', () => {
+  const TEASER =
+    'Law enforcement authorities from Spain and Belgium, supported by Europol, have dismantled a criminal network that smuggled cocaine from South America into Europe hidden in shipments of bananas. Eleven suspects were arrested…';
+  let fixture: Awaited<ReturnType<typeof import('../helpers/fixture-server.js').start>>;
+  let at = '';
+  beforeAll(async () => {
+    const { start } = await import('../helpers/fixture-server.js');
+    const { fileURLToPath } = await import('node:url');
+    fixture = await start({ dir: fileURLToPath(new URL('../fixtures/pages/', import.meta.url)) });
+    at = fixture.url;
+    fixture.setFile(
+      'none.rss',
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://example.org/</link><description>d</description><item><title>Cocaine network dismantled</title><link>${at}/europol-captions.html</link><description>${TEASER}</description><pubDate>${new Date().toUTCString()}</pubDate><guid>c1</guid></item></channel></rss>`,
+    );
+  });
+  afterAll(() => fixture.close());
+
+  const explain = async (args: string[], withStory = false) => {
+    const { readdirSync, existsSync } = await import('node:fs');
+    const ws = makeWorkspace({ europol: { name: 'Europol', feeds: [{ url: `${at}/none.rss` }] } }, []);
+    const env = { FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir, FETCH_ALLOW_HOSTS: '127.0.0.1', LOG_LEVEL: 'silent' };
+    if (withStory) expect((await runCli(['ingest', '--once'], env)).code).toBe(0);
+    const before = existsSync(ws.dataDir) ? readdirSync(ws.dataDir).sort() : [];
+    const r = await runCli(['fulltext', '--explain', ...args], env);
+    // It writes nothing: no store made, none changed.
+    expect(existsSync(ws.dataDir) ? readdirSync(ws.dataDir).sort() : []).toEqual(before);
+    return r;
+  };
+
+  it('says what would be extracted and why it is accepted: captions stepped over, related news and share/tags trimmed', async () => {
+    const r = await explain([`${at}/europol-captions.html`, '--teaser', `${TEASER.replace('arrested…', 'arrested in coordinated raids on 15 October.')} The network used front companies in the fruit trade to import containers through the ports of Algeciras…`]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`page: ${at}/europol-captions.html`);
+    expect(r.stdout).toContain('teaser: from --teaser: "Law enforcement authorities');
+    expect(r.stdout).toContain('verdict: accepted: the teaser opens the article and the article goes on past it');
+    expect(r.stdout).toContain('page date: 2024-10-21T08:15:00.000Z');
+    // The caption and the credit line between the teaser's two paragraphs.
+    expect(r.stdout).toContain('stepped over: media "A house search in Madrid during the action day."; media "Photo © Policía Nacional"');
+    expect(r.stdout).toMatch(/trimmed: .*"Related news" and \d+ block\(s\) after it/);
+    const extract = r.stdout.split('--- extract ---\n')[1]!.split('--- end ---')[0]!;
+    expect(extract).toContain('Bank accounts and real estate worth EUR 6 million were frozen.');
+    expect(extract).not.toContain('Related news');
+    expect(extract).not.toContain('Tags:');
+  });
+
+  it('refuses another release’s page that quotes the teaser under "Related news", and says so (exit 3)', async () => {
+    const r = await explain([`${at}/europol-quotes-teaser.html`, '--teaser', TEASER]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('verdict: refused (teaser-not-at-opening): the teaser is on the page but does not open its article');
+    // What would have been taken: the other release's own text.
+    expect(r.stdout).toContain('Belgian authorities, supported by Europol, have arrested four employees');
+  });
+
+  it('a PDF is refused unread; a bot challenge is blocked', async () => {
+    const pdf = await explain([`${at}/release.pdf?type=application/pdf`, '--teaser', TEASER]);
+    expect(pdf.code).toBe(3);
+    expect(pdf.stdout).toContain('fetched: not-html: not a web page (application/pdf): not read');
+    expect(pdf.stdout).toContain('verdict: refused (not-html); the teaser would stay');
+    const challenge = await explain([`${at}/challenge.html?status=503`, '--teaser', TEASER]);
+    expect(challenge.code).toBe(3);
+    expect(challenge.stdout).toContain('fetched: blocked: Cloudflare challenge (HTTP 503): the site wants a browser');
+    expect(challenge.stdout).toContain('verdict: blocked; the teaser would stay');
+  });
+
+  it('without --teaser: the stored story that links to the page is the teaser; with none, the extract is shown and refused', async () => {
+    const none = await explain([`${at}/europol-captions.html`]);
+    expect(none.code).toBe(3);
+    expect(none.stdout).toContain('teaser: none');
+    expect(none.stdout).toContain('verdict: refused (no-teaser-text)');
+    expect(none.stdout).toContain('Bank accounts and real estate worth EUR 6 million were frozen.');
+    const stored = await explain([`${at}/europol-captions.html`], true);
+    expect(stored.code, stored.stdout).toBe(0);
+    expect(stored.stdout).toMatch(/teaser: the stored text of story tag:pressroom,[^ ]+ \(europol\): "Law enforcement authorities/);
+    expect(stored.stdout).toContain('verdict: accepted');
+  });
+});

@@ -4,7 +4,9 @@
 //   /<file>                 a file from `dir` with ETag + Last-Modified; answers 304 to If-None-Match (first) or
 //                           If-Modified-Since. Query: `?gzip=1` gzips the body — always, whatever the request's
 //                           Accept-Encoding says (gzip is opt-in per URL so a test knows which bytes went over the
-//                           wire; the log still records what the client asked for). `?type=` overrides Content-Type.
+//                           wire; the log still records what the client asked for). `?type=` overrides Content-Type;
+//                           `?status=` answers the file with that status (a 403 challenge page), `?header=Name:value`
+//                           (repeatable) adds a response header (`cf-mitigated:challenge`).
 //   /no-validators/<file>   the same file, always 200, no ETag or Last-Modified (for the same-hash check)
 //   /redirect/<n>/<file>    n hops of 302 (or `?code=301|307|308`) ending at /<file>
 //   /moved/<file>           301 to /<file>  (/moved alone: 301 to /nato.rss)
@@ -106,6 +108,12 @@ export async function start(opts: FixtureServerOptions = {}): Promise<FixtureSer
     const gzip = query.get('gzip') === '1';
     const type = query.get('type') ?? CONTENT_TYPES[path.extname(name)] ?? 'application/octet-stream';
     const headers: http.OutgoingHttpHeaders = { 'Content-Type': type };
+    for (const h of query.getAll('header')) {
+      const at = h.indexOf(':');
+      if (at > 0) headers[h.slice(0, at)] = h.slice(at + 1);
+    }
+    const status = Number(query.get('status') ?? 200);
+    if (status !== 200) return send(res, entry, status, headers, body);
     if (validators) {
       const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}${gzip ? '-gz' : ''}"`;
       headers.ETag = etag;

@@ -279,7 +279,8 @@ describe('renderFeed: links, attribution and content', () => {
     expect(xpathString(single, `${entry(2, 'category')}[1]/@term`)).toBe('council-eu');
     expect(xpathString(single, `${entry(2, 'category')}[1]/@label`)).toBe('Council of the EU & <Friends>');
     expect(xpathString(single, `${entry(2, 'title')}/@type`)).toBe('text');
-    expect(xpathString(single, `${entry(2, 'published')}`)).toBe('2024-10-09T06:00:00.000Z');
+    // A bulletin-dated story is a day: published at 12:00 in its agency's zone (no zone given: UTC).
+    expect(xpathString(single, `${entry(2, 'published')}`)).toBe('2024-10-09T12:00:00.000Z');
     // Bad dates fall back to the epoch rather than throwing or printing "Invalid Date".
     expect(xpathString(single, `${entry(4, 'updated')}`)).toBe('1970-01-01T00:00:00.000Z');
     expect(single).not.toContain('<source>');
@@ -300,7 +301,7 @@ describe('renderFeed: links, attribution and content', () => {
     const hostile = doc.items[1];
     expect(hostile.authors).toEqual([{ name: 'Council of the EU & <Friends>' }]);
     expect(hostile.tags).toEqual(['Council of the EU & <Friends>', 'A & B', '<tag>']);
-    expect(hostile.date_published).toBe('2024-10-09T06:00:00.000Z');
+    expect(hostile.date_published).toBe('2024-10-09T12:00:00.000Z');
     expect(hostile._pressroom).toEqual({
       agency: { id: 'council-eu', name: 'Council of the EU & <Friends>' },
       sources: STORIES[1]!.sources,

@@ -4,6 +4,8 @@ export interface PageCase {
   file: string;
   url: string;
   teaser: string;
+  /** The teaser as a feed or bulletin stores it (HTML), when its markup matters (read-more links, lists). */
+  teaserHtml?: string;
   selector?: string;
   expected: 'accepted' | 'refused';
   reason?: string;
@@ -132,5 +134,152 @@ export const PAGE_CASES: PageCase[] = [
     expected: 'refused',
     reason: 'not-fuller',
     published: '2024-10-15T12:00:00.000Z',
+  },
+];
+
+// Issue 16: evidence is the opening of the article's body text; furniture is trimmed; another release's page
+// quoting ours in its "Related news" block is not ours.
+const EUROPOL_CAPTIONS = 'https://www.europol.europa.eu/media-press/newsroom/news/cocaine-network-dismantled-spain-belgium';
+const CAPTIONS_P1 =
+  'Law enforcement authorities from Spain and Belgium, supported by Europol, have dismantled a criminal network that smuggled cocaine from South America into Europe hidden in shipments of bananas. Eleven suspects were arrested in coordinated raids on 15 October.';
+const CAPTIONS_P2 =
+  'The network used front companies in the fruit trade to import containers through the ports of Algeciras and Antwerp. Investigators believe it brought at least 8 tonnes of cocaine into the EU since 2022.';
+const CAPTIONS_KEEPS = ['Bank accounts and real estate worth EUR 6 million were frozen.', '<li>Spain: National Police (Policía Nacional)</li>', 'Europol’s role'];
+const CAPTIONS_DROPS = ['Related news', '38 arrested in investigation', 'Share:', 'LinkedIn', 'Tags:', 'EMPACT', 'class=', 'Eisenhowerlaan', 'We use cookies'];
+
+export const OPENING_CASES: PageCase[] = [
+  {
+    description: 'a caption, a credit line and a video line between the teaser’s paragraphs do not break the evidence',
+    file: 'europol-captions.html',
+    url: EUROPOL_CAPTIONS,
+    teaser: `${CAPTIONS_P1} ${CAPTIONS_P2} During the action day, officers seized 1.2 tonnes…`,
+    expected: 'accepted',
+    keeps: [...CAPTIONS_KEEPS, 'A house search in Madrid during the action day.'],
+    drops: CAPTIONS_DROPS,
+    published: '2024-10-21T08:15:00.000Z',
+  },
+  {
+    description: 'a feed teaser ending in a "Read more" link (HTML) is evidence without the link',
+    file: 'europol-captions.html',
+    url: EUROPOL_CAPTIONS,
+    teaser: '',
+    teaserHtml: `<p>${CAPTIONS_P1}</p><p>The network used front companies in the fruit trade to import containers through the ports of Algeciras…</p><p><a href="${EUROPOL_CAPTIONS}">Read more</a></p>`,
+    expected: 'accepted',
+    keeps: CAPTIONS_KEEPS,
+    drops: CAPTIONS_DROPS,
+    published: '2024-10-21T08:15:00.000Z',
+  },
+  {
+    description: 'a teaser ending in WordPress’s "Continue reading … →" and a "»" link',
+    file: 'europol-captions.html',
+    url: EUROPOL_CAPTIONS,
+    teaser: '',
+    teaserHtml: `<p>${CAPTIONS_P1} <a class="more-link" href="${EUROPOL_CAPTIONS}">Continue reading <span class="screen-reader-text">Cocaine trafficking network dismantled</span> &rarr;</a></p><p><a href="${EUROPOL_CAPTIONS}">»</a></p>`,
+    expected: 'accepted',
+    keeps: CAPTIONS_KEEPS,
+    drops: CAPTIONS_DROPS,
+    published: '2024-10-21T08:15:00.000Z',
+  },
+  {
+    description: 'a plain-text teaser with "Read more »" after its ellipsis',
+    file: 'europol-captions.html',
+    url: EUROPOL_CAPTIONS,
+    teaser: `${CAPTIONS_P1} The network used front companies in the fruit tr… Read more »`,
+    expected: 'accepted',
+    keeps: CAPTIONS_KEEPS,
+    drops: CAPTIONS_DROPS,
+    published: '2024-10-21T08:15:00.000Z',
+  },
+  {
+    description: 'another release’s page whose "Related news" block quotes our whole teaser is refused',
+    file: 'europol-quotes-teaser.html',
+    url: EUROPOL_CAPTIONS,
+    teaser: `${CAPTIONS_P1} ${CAPTIONS_P2}`,
+    expected: 'refused',
+    reason: 'teaser-not-at-opening',
+    published: '2024-10-28T08:00:00.000Z',
+  },
+  {
+    description: 'the same, with the teaser cut short: still another release',
+    file: 'europol-quotes-teaser.html',
+    url: EUROPOL_CAPTIONS,
+    teaser: `${CAPTIONS_P1.slice(0, 120)}…`,
+    expected: 'refused',
+    reason: 'teaser-not-at-opening',
+    published: '2024-10-28T08:00:00.000Z',
+  },
+  {
+    description: 'the same with the "Related news" block inside the article body (where Readability keeps it): trimmed, still another release',
+    file: 'europol-quotes-teaser-inline.html',
+    url: EUROPOL_CAPTIONS,
+    teaser: `${CAPTIONS_P1} ${CAPTIONS_P2}`,
+    expected: 'refused',
+    reason: 'teaser-not-at-opening',
+    published: '2024-10-28T08:00:00.000Z',
+  },
+  {
+    description: 'a newsroom listing that carries our teaser as its second item is not the release',
+    file: 'europol-newsroom-list.html',
+    url: EUROPOL_CAPTIONS,
+    teaser: `${CAPTIONS_P1.slice(0, 150)}…`,
+    expected: 'refused',
+    reason: 'teaser-not-at-opening',
+  },
+  {
+    description: 'a newsroom listing whose first item is our teaser is a list of releases, not ours',
+    file: 'europol-newsroom-list-first.html',
+    url: EUROPOL_CAPTIONS,
+    teaser: `${CAPTIONS_P1.slice(0, 150)}…`,
+    expected: 'refused',
+    reason: 'listing',
+  },
+  {
+    description: 'the page’s first paragraph opens with a dateline the teaser lacks; a contacts banner and a "Contacts" tail are trimmed',
+    file: 'eurojust-dateline.html',
+    url: 'https://www.eurojust.europa.eu/news/joint-investigation-team-online-fraud',
+    teaser: 'Judicial authorities in Austria, Czechia and Slovakia have taken down a call-centre network that defrauded elderly people by posing as bank employees…',
+    expected: 'accepted',
+    keeps: ['The damage is estimated at EUR 3 million.', 'Eurojust hosted a coordination centre'],
+    drops: ['Media contacts', 'Press office', 'Contacts', 'Home'],
+  },
+  {
+    description: 'the teaser opens with a dateline the page lacks',
+    file: 'nato-news.html',
+    url: NATO,
+    teaser: 'BRUSSELS – NATO Secretary General Mark Rutte welcomed Allied Defence Ministers to NATO Headquarters in Brussels on Thursday (17 October 2024) for two days of talks on deterrence…',
+    expected: 'accepted',
+    keeps: ['Since the Washington Summit'],
+    published: '2024-10-17T07:30:00.000Z',
+  },
+  {
+    description: 'a bulletin teaser whose list is written with bullets matches the page’s list',
+    file: 'europol-newsroom.html',
+    url: 'https://www.europol.europa.eu/media-press/newsroom/news/eight-arrested-in-latvia-for-producing-synthetic-drugs',
+    teaser: '',
+    teaserHtml:
+      '<p>Europol worked closely with Latvian partners to identify and track the criminal network responsible for the production and distribution of synthetic substances, including synthetic cathinones and other high-risk drugs.</p><p>The operation, which culminated in coordinated raids across Latvia in the beginning of October, resulted in the arrest of eight individuals suspected of involvement in the production. Among the arrested were key members of the network, including its suspected leader and the chemist who ran the laboratory.</p><p>During the raids, investigators dismantled an industrial-scale laboratory near Riga and seized:</p><ol><li>over 900 kilograms of synthetic cathinones;</li><li>about 2 000 litres…</li></ol>',
+    expected: 'accepted',
+    keeps: ['EUR 150 000 in cash and four vehicles.'],
+    published: '2024-10-09T09:20:00.000Z',
+  },
+  {
+    description: 'a plain-text teaser with "1." list markers matches the page’s list',
+    file: 'europol-newsroom.html',
+    url: 'https://www.europol.europa.eu/media-press/newsroom/news/eight-arrested-in-latvia-for-producing-synthetic-drugs',
+    teaser:
+      'Europol worked closely with Latvian partners to identify and track the criminal network responsible for the production and distribution of synthetic substances, including synthetic cathinones and other high-risk drugs.\nThe operation, which culminated in coordinated raids across Latvia in the beginning of October, resulted in the arrest of eight individuals suspected of involvement in the production. Among the arrested were key members of the network, including its suspected leader and the chemist who ran the laboratory.\nDuring the raids, investigators dismantled an industrial-scale laboratory near Riga and seized:\n1. over 900 kilograms of synthetic cathinones;\n2. about 2 000 litres of precursor chemicals…',
+    selector: '.field--name-body',
+    expected: 'accepted',
+    keeps: ['EUR 150 000 in cash and four vehicles.'],
+    published: '2024-10-09T09:20:00.000Z',
+  },
+  {
+    description: 'a teaser from the middle of the article is not its opening',
+    file: 'nato-news.html',
+    url: NATO,
+    teaser: 'On Ukraine, Ministers took stock of the new NATO Security Assistance and Training for Ukraine command in Wiesbaden, Germany…',
+    expected: 'refused',
+    reason: 'teaser-not-at-opening',
+    published: '2024-10-17T07:30:00.000Z',
   },
 ];

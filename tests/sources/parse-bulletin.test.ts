@@ -89,7 +89,7 @@ const cases: Case[] = [
     input: 'A\n\nSource: NATO\n\nBody A\n\nB\n\nSource:  \n\nBody B\n\nC\n\nSource: Europol\n\nBody C',
     expected: {
       items: [item(1, 'A', 'NATO', [p('Body A')]), item(13, 'C', 'Europol', [p('Body C')])],
-      warnings: [{ line: 9, message: '"Source:" names no agency; item skipped' }],
+      warnings: [{ line: 9, message: '"Source:" names no agency; item skipped', error: true }],
     },
   },
   {
@@ -98,8 +98,8 @@ const cases: Case[] = [
     expected: {
       items: [],
       warnings: [
-        { line: 3, message: '"Source:" line with no title above: Source: NATO' },
-        { line: 0, message: 'no items found: no line starts with "Source:" under a title' },
+        { line: 3, message: '"Source:" line with no title above: Source: NATO', error: true },
+        { line: 0, message: 'no items found: no line starts with "Source:" under a title', error: true },
       ],
     },
   },
@@ -108,7 +108,7 @@ const cases: Case[] = [
     input: 'Title\n\nSource: NATO\n\nSource: Europol\n\nBody',
     expected: {
       items: [item(1, 'Title', 'NATO', [p('Body')])],
-      warnings: [{ line: 5, message: '"Source:" line with no title above: Source: Europol' }],
+      warnings: [{ line: 5, message: '"Source:" line with no title above: Source: Europol', error: true }],
     },
   },
   {
@@ -124,30 +124,30 @@ const cases: Case[] = [
   {
     description: 'empty file',
     input: '',
-    expected: { items: [], warnings: [{ line: 0, message: 'empty bulletin' }] },
+    expected: { items: [], warnings: [{ line: 0, message: 'empty bulletin', error: true }] },
   },
   {
     description: 'whitespace-only file',
     input: `\uFEFF \r\n${NBSP}\n\t\n`,
-    expected: { items: [], warnings: [{ line: 0, message: 'empty bulletin' }] },
+    expected: { items: [], warnings: [{ line: 0, message: 'empty bulletin', error: true }] },
   },
   {
     description: 'text without any Source line',
     input: 'Just some text\n\nand more',
     expected: {
       items: [],
-      warnings: [{ line: 0, message: 'no items found: no line starts with "Source:" under a title' }],
+      warnings: [{ line: 0, message: 'no items found: no line starts with "Source:" under a title', error: true }],
     },
   },
   {
     description: 'binary file (NULs)',
     input: `Title\n\nSource: NATO\n\n${'\u0000\u0001PK\u0003\u0004'.repeat(50)}`,
-    expected: { items: [], warnings: [{ line: 0, message: 'not a text bulletin' }] },
+    expected: { items: [], warnings: [{ line: 0, message: 'not a text bulletin', error: true }] },
   },
   {
     description: 'binary file (decoded as U+FFFD)',
     input: `%PDF-1.7\n${'\uFFFD\uFFFDx\uFFFD'.repeat(100)}`,
-    expected: { items: [], warnings: [{ line: 0, message: 'not a text bulletin' }] },
+    expected: { items: [], warnings: [{ line: 0, message: 'not a text bulletin', error: true }] },
   },
   {
     description: 'teaser ending in …',

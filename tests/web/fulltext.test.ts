@@ -29,7 +29,8 @@ function storeWithPage(): StoreData {
     stories: [...data.stories, story],
     fulltext: {
       pages: { [ID]: { agency: 'nato', url: PAGE, attempts: 1, lastAttempt: '2024-10-30T08:00:00.000Z', outcome: 'accepted' } },
-      counts: { nato: { fetches: 3, accepted: 1, refused: 1, failed: 1 } },
+      counts: { nato: { fetches: 3, accepted: 1, refused: 1, failed: 1 }, europol: { fetches: 2, accepted: 0, refused: 0, failed: 0, blocked: 2 } },
+      blockedHosts: { 'www.europol.europa.eu': { what: 'Cloudflare challenge (HTTP 403): the site wants a browser', since: '2024-10-30T08:00:00.000Z', until: '2024-10-30T09:00:00.000Z', blocks: 1 } },
     },
   };
 }
@@ -48,8 +49,12 @@ describe('a story completed from its page', () => {
       expect(item._pressroom.teaser).toBe(false);
       expect(item._pressroom.sources).toContainEqual({ kind: 'page', url: PAGE, fetchedAt: '2024-10-30T08:00:00.000Z' });
       expect((await rawRequest(own.url, '/feeds/nato.atom')).body).toContain('700,000 artillery rounds');
-      const status = JSON.parse((await rawRequest(own.url, '/status')).body) as { fulltext: unknown };
-      expect(status.fulltext).toEqual({ nato: { fetches: 3, accepted: 1, refused: 1, failed: 1 } });
+      const status = JSON.parse((await rawRequest(own.url, '/status')).body) as { fulltext: unknown; fulltextBlockedHosts: unknown };
+      expect(status.fulltext).toEqual({ nato: { fetches: 3, accepted: 1, refused: 1, failed: 1 }, europol: { fetches: 2, accepted: 0, refused: 0, failed: 0, blocked: 2 } });
+      // A host answering with a bot challenge: named with what blocked us and until when it is left alone.
+      expect(status.fulltextBlockedHosts).toEqual({
+        'www.europol.europa.eu': { what: 'Cloudflare challenge (HTTP 403): the site wants a browser', since: '2024-10-30T08:00:00.000Z', until: '2024-10-30T09:00:00.000Z', blocks: 1 },
+      });
     } finally {
       await own.close();
     }
