@@ -39,7 +39,22 @@ export interface Config {
   operator?: { port?: number; host: string; token?: string };
   /** How long the HTTP server waits on a client (HTTP_DEFAULTS when absent): see startWeb in main.ts. */
   http?: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; idleTimeoutMs: number };
+  /** The drop folder's watcher, deletions and HTTP intake (BULLETIN_INTAKE_DEFAULTS when absent): see worker/watch-bulletins.ts. */
+  intake?: IntakeConfig;
 }
+
+export interface IntakeConfig {
+  /** A bulletin is read once its size and modification time have not changed for this long (BULLETIN_SETTLE_MS). */
+  settleMs: number;
+  /** A bulletin file gone for this long is a deletion, and its bulletin-only stories are withdrawn (BULLETIN_DELETE_GRACE_MS). */
+  deleteGraceMs: number;
+  /** `POST /bulletins` exists only with a token (BULLETIN_TOKEN): `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Largest body `POST /bulletins` accepts (BULLETIN_MAX_BYTES); past it, 413. */
+  maxBytes: number;
+}
+
+export const BULLETIN_INTAKE_DEFAULTS: IntakeConfig = { settleMs: 1000, deleteGraceMs: 60_000, maxBytes: 1024 * 1024 };
 
 export interface FulltextConfig {
   /** Page fetches per ingest run, all agencies together (FULLTEXT_MAX_PER_RUN); 0 turns the feature off. */
@@ -297,13 +312,14 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /**
  * The variables a Config is built from, kept with the last good config (src/last-good-config.ts). Not
- * OPERATOR_TOKEN nor any variable a feed's `"env:NAME"` header names: secrets are never written to disk.
+ * OPERATOR_TOKEN, BULLETIN_TOKEN nor any variable a feed's `"env:NAME"` header names: secrets are never written to disk.
  */
 export const CONFIG_VARS = [
   'PORT', 'HOST', 'PUBLIC_URL', 'LOG_LEVEL', 'BULLETIN_SCHEDULE', 'RETENTION_DAYS', 'FETCH_TIMEOUT_MS', 'FETCH_MAX_BYTES',
   'FETCH_MAX_REDIRECTS', 'FETCH_CONCURRENCY', 'FETCH_ALLOW_HOSTS', 'PARSE_BUDGET_MS', 'PARSE_THREADS', 'TRUST_PROXY',
   'FULLTEXT_MAX_PER_RUN', 'FULLTEXT_MIN_CHARS', 'FULLTEXT_MAX_AGE_DAYS', 'FULLTEXT_MAX_BYTES', 'HTTP_HEADERS_TIMEOUT_MS',
   'HTTP_REQUEST_TIMEOUT_MS', 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 'HTTP_IDLE_TIMEOUT_MS', 'OPERATOR_PORT', 'OPERATOR_HOST',
+  'BULLETIN_SETTLE_MS', 'BULLETIN_DELETE_GRACE_MS', 'BULLETIN_MAX_BYTES',
 ] as const;
 
 export interface LoadOptions {
@@ -406,6 +422,21 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), opts: Lo
     ),
     operator: operatorVars(env, port),
     http: httpVars(env),
+    intake: intakeVars(env),
+  };
+}
+
+function intakeVars(env: Env): IntakeConfig {
+  const d = BULLETIN_INTAKE_DEFAULTS;
+  const token = env.BULLETIN_TOKEN;
+  // A short token is guessable over the network; the endpoint writes into the drop folder.
+  if (token !== undefined && token !== '' && token.length < 16)
+    throw new ConfigError('environment', 'BULLETIN_TOKEN', `is ${token.length} characters; use at least 16 (e.g. openssl rand -hex 24)`);
+  return {
+    settleMs: intVar(env, 'BULLETIN_SETTLE_MS', d.settleMs, 0, 600_000),
+    deleteGraceMs: intVar(env, 'BULLETIN_DELETE_GRACE_MS', d.deleteGraceMs, 0, 86_400_000),
+    ...(token ? { token } : {}),
+    maxBytes: intVar(env, 'BULLETIN_MAX_BYTES', d.maxBytes, 1024, 32 * 1024 * 1024),
   };
 }
 

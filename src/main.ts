@@ -14,9 +14,13 @@ import { createApp } from './web/app.js';
 import { tuneHeapForWebTier } from './web/heap.js';
 import type { StoreData } from './model.js';
 import { explainPage } from './worker/explain-page.js';
-import { runIngest, type IngestReport } from './worker/ingest.js';
+import { runIngest, type IngestPlan, type IngestReport } from './worker/ingest.js';
 import { createParsePool, type ParseRunner } from './worker/parse-pool.js';
 import { startSchedule, type Scheduler } from './worker/schedule.js';
+import { askDaemon, serveControl, type ControlRequest, type ControlResponse, type ControlServer } from './worker/control-channel.js';
+import { operate, type OperatorRequest } from './worker/operate.js';
+import { watchBulletins } from './worker/watch-bulletins.js';
+import { createBulletinIntake } from './web/bulletin-intake.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createHealth } from './health.js';
 import type { SourceState } from './model.js';
@@ -44,7 +48,12 @@ Commands:
   start           worker and web server in one process (what npm start runs)
   worker          only the worker: schedule, fetching, every store write (one instance)
   web             only the read-only web server (as many instances as you like)
-  ingest --once   run every source once, print a line per source, exit
+  ingest --once   run every source once, print a line per source, exit (asks the running worker when there is one)
+  withdraw <story-id> [--reason TEXT]   take a story out of every feed; its page answers 410
+  withdraw --undo <story-id>            put it back
+  agencies        list the agencies: configured, discovered in bulletins, forgotten
+  agencies forget <id>    remove an agency a bulletin created (never a configured one); its stories are withdrawn
+  agencies restore <id>   undo a forget
   fulltext [--backfill]  fetch the pages of teaser stories now (--backfill: older ones too), print a line per page
   fulltext --explain URL [--teaser TEXT]  what would be extracted from that page and why accepted or refused; writes nothing
   check-config    validate feeds/ and print what was found (exit 1 with the reason otherwise); writes nothing
@@ -56,7 +65,8 @@ Environment: PORT, HOST, FEEDS_DIR, DATA_DIR, PUBLIC_URL, LOG_LEVEL, BULLETIN_SC
   FETCH_TIMEOUT_MS, FETCH_MAX_BYTES, FETCH_MAX_REDIRECTS, FETCH_CONCURRENCY, FETCH_ALLOW_HOSTS, TRUST_PROXY,
   HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_IDLE_TIMEOUT_MS,
   PARSE_BUDGET_MS, PARSE_THREADS, FULLTEXT_MAX_PER_RUN, FULLTEXT_MIN_CHARS, FULLTEXT_MAX_AGE_DAYS, FULLTEXT_MAX_BYTES,
-  OPERATOR_PORT, OPERATOR_HOST, OPERATOR_TOKEN (see README).
+  BULLETIN_SETTLE_MS, BULLETIN_DELETE_GRACE_MS, BULLETIN_TOKEN, BULLETIN_MAX_BYTES, OPERATOR_PORT, OPERATOR_HOST,
+  OPERATOR_TOKEN (see README).
 `;
 
 /** Seconds between the two nearest runs of the most frequent schedule: how long a feed can be reused. */
@@ -168,6 +178,7 @@ function printReport(r: IngestReport): void {
     process.stdout.write(redactSecrets(`${s.kind} ${printableName(s.key)}: ${printableName(what)}; ${s.items} items, ${s.created} new, ${s.updated} updated\n`));
   }
   for (const p of r.pages ?? []) process.stdout.write(`page ${p.url} (${p.agency}): ${p.outcome}${p.reason ? ` (${p.reason})` : ''}\n`);
+  for (const w of r.withdrawals ?? []) process.stdout.write(`story ${w.change}: ${w.id}: ${w.reason}\n`);
   process.stdout.write(`ingest: ${r.created} new, ${r.updated} updated stories${r.wrote ? '' : ' (nothing written)'}\n`);
 }
 
@@ -204,6 +215,13 @@ async function explainOnce(url: string, teaser: string | undefined): Promise<num
 
 async function ingestOnce(): Promise<number> {
   const config = configOrExit();
+  // A running worker holds the store: it runs now, between its own runs, and sends its report back.
+  const asked = await askDaemon(config.dataDir, { cmd: 'ingest' });
+  if (asked) {
+    if (asked.report) printReport(asked.report as IngestReport);
+    for (const l of asked.lines) process.stdout.write(`${l}\n`);
+    return asked.ok ? 0 : 1;
+  }
   const log = makeLog({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const store = await openOrExit(config, true, log);
   const parser = parsePool(config);
@@ -213,6 +231,46 @@ async function ingestOnce(): Promise<number> {
     return 0;
   } finally {
     await parser.close();
+    await store.close();
+  }
+}
+
+/**
+ * `withdraw`, `agencies forget` and their undo: a write, so it goes through the store's one writer. A running
+ * worker is asked through the control channel; with none, this process takes the lock and writes.
+ */
+async function operatorCommand(req: OperatorRequest): Promise<number> {
+  const config = configOrExit();
+  let r = await askDaemon(config.dataDir, req);
+  if (!r) {
+    const log = makeLog({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
+    const store = await openOrExit(config, true, log);
+    try {
+      r = await operate(store, config, req, log);
+    } finally {
+      await store.close();
+    }
+  }
+  for (const l of r.lines) (r.ok ? process.stdout : process.stderr).write(`${r.ok ? '' : 'pressroom: '}${l}\n`);
+  return r.ok ? 0 : 1;
+}
+
+/** `agencies`: configured, discovered and forgotten agencies with their stories. */
+async function listAgencies(): Promise<number> {
+  const config = configOrExit();
+  const store = await openOrExit(config, false, makeLog({ ...config, logLevel: 'warn' }));
+  try {
+    const live = new Map<string, number>();
+    for (const s of store.data.stories) if (!s.withdrawn) live.set(s.agency, (live.get(s.agency) ?? 0) + 1);
+    const esc = (x: string) => JSON.stringify(x);
+    for (const a of config.agencies) process.stdout.write(`${a.id}\tconfigured\t${live.get(a.id) ?? 0} stories\t${esc(a.name)}\n`);
+    for (const d of Object.values(store.data.discoveredAgencies)) {
+      if (config.agencies.some((a) => a.id === d.id)) continue;
+      const state = d.forgotten ? `forgotten ${d.forgotten.at}` : 'discovered';
+      process.stdout.write(`${d.id}\t${state}\t${live.get(d.id) ?? 0} stories\t${esc(d.name)}\n`);
+    }
+    return 0;
+  } finally {
     await store.close();
   }
 }
@@ -250,7 +308,8 @@ async function status(): Promise<number> {
   const log = makeLog({ ...config, logLevel: 'warn' });
   const store = await openOrExit(config, false, log);
   const d = store.data;
-  process.stdout.write(`${d.stories.length} stories\n`);
+  const withdrawn = d.stories.filter((s) => s.withdrawn).length;
+  process.stdout.write(`${d.stories.length - withdrawn} stories${withdrawn ? ` (and ${withdrawn} withdrawn, listed last)` : ''}\n`);
   for (const s of Object.values(d.sources)) {
     const state = s.errorCode ? `failing (${s.errorCode}: ${s.errorMessage}) x${s.consecutiveFailures}, next ${s.nextAttempt ?? '?'}` : 'ok';
     process.stdout.write(redactSecrets(`${s.kind} ${printableName(s.key)}: ${printableName(state)}; last success ${s.lastSuccess ?? 'never'}\n`));
@@ -262,6 +321,10 @@ async function status(): Promise<number> {
   for (const l of await store.damage()) process.stdout.write(`store: damaged ${describeLoss(l)}\n`);
   const commits = ((await askHolder(config.dataDir))?.degraded as { commits?: { message: string; since: string } } | undefined)?.commits;
   if (commits) process.stdout.write(`store: ${commits.message} (since ${commits.since})\n`);
+  // With their ids, so that each can be undone (`pressroom withdraw --undo <id>`); newest withdrawal first.
+  const gone = d.stories.filter((s) => s.withdrawn).sort((a, b) => (a.withdrawn!.at < b.withdrawn!.at ? 1 : -1));
+  for (const s of gone)
+    process.stdout.write(`withdrawn ${s.id} ${s.withdrawn!.at} by ${s.withdrawn!.by}: ${printableName(s.withdrawn!.reason)}: ${printableName(JSON.stringify(s.title))}\n`);
   return 0;
 }
 
@@ -330,25 +393,56 @@ async function shareWorkerMetrics(config: Config, metrics: Metrics, log: Log): P
   }
 }
 
-function startWorker(config: Config, store: Store, log: Log, metrics: Metrics, parser: ParseRunner, onWrite: () => void = () => {}, shareMetrics = false): Scheduler {
+async function startWorker(config: Config, store: Store, log: Log, metrics: Metrics, parser: ParseRunner, onWrite: () => void = () => {}, shareMetrics = false): Promise<Scheduler> {
   routeCronLogs(log);
   metrics.observeStore(store.data);
-  const scheduler = startSchedule(
-    config,
-    async (plan, signal) => {
-      const report = await runIngest({ config, store, log, now: () => new Date(), userAgent: userAgent(config), signal, parser }, plan);
-      metrics.observeIngest(report);
-      if (report.wrote) {
-        metrics.observeStore(store.data, fileSize(store.file));
-        onWrite();
-      }
-      if (shareMetrics) await shareWorkerMetrics(config, metrics, log);
-      return report;
+  const settleMs = config.intake?.settleMs ?? 0;
+  let afterRun: (r: IngestReport) => void = () => {};
+  const runPlan = async (plan: IngestPlan, signal: AbortSignal): Promise<IngestReport> => {
+    const report = await runIngest({ config, store, log, now: () => new Date(), userAgent: userAgent(config), signal, parser }, plan);
+    metrics.observeIngest(report);
+    if (report.wrote) {
+      metrics.observeStore(store.data, fileSize(store.file));
+      onWrite();
+    }
+    if (shareMetrics) await shareWorkerMetrics(config, metrics, log);
+    afterRun(report);
+    return report;
+  };
+  const scheduler = startSchedule(config, runPlan, (e) => log.error({ err: (e as Error).stack }, `ingest run failed: ${(e as Error).message}`));
+  // New, changed and deleted bulletins within seconds; the schedule above is the fallback.
+  const watcher = watchBulletins({ dir: config.bulletinsDir, settleMs, request: scheduler.request, log });
+  afterRun = (r) => watcher.afterRun(r);
+  // The CLI's way in (ingest --once, withdraw, agencies forget): through the run queue, never beside a run.
+  const handle = (req: ControlRequest): Promise<ControlResponse> =>
+    req.cmd === 'ingest'
+      ? scheduler.exclusive(async (signal) => {
+          const report = await runPlan({ bulletins: true, feeds: 'all', force: true }, signal);
+          return report.aborted ? { ok: false, lines: ['the worker is shutting down: the run was abandoned, nothing written'] } : { ok: true, lines: [], report };
+        })
+      : scheduler.exclusive(async () => {
+          const r = await operate(store, config, req as OperatorRequest, log);
+          if (r.ok) {
+            metrics.observeStore(store.data, fileSize(store.file));
+            onWrite();
+          }
+          return r;
+        });
+  let control: ControlServer | undefined;
+  try {
+    control = await serveControl(config.dataDir, handle, log);
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'no control channel: `ingest --once` and the operator commands cannot reach this worker');
+  }
+  void scheduler.request({ bulletins: true, feeds: 'all', ...(settleMs ? { settleMs } : {}) });
+  return {
+    ...scheduler,
+    async stop() {
+      watcher.close();
+      await control?.close();
+      await scheduler.stop();
     },
-    (e) => log.error({ err: (e as Error).stack }, `ingest run failed: ${(e as Error).message}`),
-  );
-  void scheduler.request({ bulletins: true, feeds: 'all' });
-  return scheduler;
+  };
 }
 
 function fileSize(file: string): number | undefined {
@@ -400,6 +494,7 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
     publish: { limit: 50, maxAgeSeconds: shortestInterval(config), isConfigured: view.isConfigured, nextAttempt: view.nextAttempt, health: () => health.snapshot() },
     log,
     onPublish: (p) => log.debug({ baseUrl: p.baseUrl, version: p.version, documents: p.documents, ms: Math.round(p.ms) }, 'rendered the default documents'),
+    ...(config.intake?.token ? { intake: bulletinIntake(config, store, log) } : {}),
   });
   // The documents are rendered once right after each store change (for every Host at once), never by a request.
   const prerender = () => {
@@ -467,6 +562,18 @@ async function startWeb(config: Config, store: Store, log: Log, metrics: Metrics
     log.warn({}, 'operator endpoints (/metrics, /status/detail) are off: set OPERATOR_PORT (a loopback listener) or OPERATOR_TOKEN (a bearer token on the public port)');
   }
   return { server, prerender, ...(operatorServer ? { operatorServer } : {}) };
+}
+
+/** `POST /bulletins`: the web process only drops the body into the folder; the worker's watcher ingests it. */
+function bulletinIntake(config: Config, store: Store, log: Log) {
+  const intake = config.intake!;
+  return createBulletinIntake({
+    token: intake.token!,
+    maxBytes: intake.maxBytes,
+    bulletinsDir: config.bulletinsDir,
+    agencies: () => knownAgencies(config.agencies, store.data.discoveredAgencies),
+    log,
+  });
 }
 
 /**
@@ -544,7 +651,7 @@ async function start(): Promise<void> {
   const { server, prerender, operatorServer } = await listenOrExit(config, store, () => startWeb(config, store, log, metrics));
   process.send?.('ready');
   const parser = parsePool(config);
-  const scheduler = startWorker(config, store, log, metrics, parser, prerender);
+  const scheduler = await startWorker(config, store, log, metrics, parser, prerender);
   onSignals(log, async () => {
     const closing = Promise.all([closeServer(server), operatorServer && closeServer(operatorServer)]);
     // The run in flight is aborted; a source on a parse thread is ended there, not waited for.
@@ -564,7 +671,7 @@ async function worker(): Promise<void> {
   onCommitFailure = () => metrics.observeCommitFailure();
   watchStoreHealth(store, health, { dataDir: config.dataDir, writer: true, log });
   const parser = parsePool(config);
-  const scheduler = startWorker(config, store, log, metrics, parser, () => {}, true);
+  const scheduler = await startWorker(config, store, log, metrics, parser, () => {}, true);
   log.info({ data: config.dataDir }, 'pressroom worker running');
   process.send?.('ready');
   onSignals(log, async () => {
@@ -607,6 +714,11 @@ async function webOnly(): Promise<void> {
   });
 }
 
+function usage(line: string): void {
+  process.stderr.write(`usage: pressroom ${line}\n`);
+  process.exitCode = 2;
+}
+
 async function main(argv: string[]): Promise<void> {
   // `pressroom status | head`: the reader went away; what was left to print has nobody to read it.
   for (const stream of [process.stdout, process.stderr])
@@ -614,7 +726,21 @@ async function main(argv: string[]): Promise<void> {
       if (e.code === 'EPIPE') process.exit(0);
       throw e;
     });
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { once: { type: 'boolean' }, backfill: { type: 'boolean' }, explain: { type: 'string' }, teaser: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: {
+      once: { type: 'boolean' },
+      backfill: { type: 'boolean' },
+      explain: { type: 'string' },
+      teaser: { type: 'string' },
+      json: { type: 'boolean' },
+      undo: { type: 'boolean' },
+      reason: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const cmd = positionals[0] ?? 'start';
   if (values.help || cmd === 'help') {
     process.stdout.write(HELP);
@@ -639,6 +765,22 @@ async function main(argv: string[]): Promise<void> {
     case 'check-config':
       process.exitCode = await checkConfig();
       return;
+    case 'withdraw': {
+      const id = positionals[1];
+      if (!id || positionals.length > 2) return usage('withdraw <story-id> [--reason TEXT] | withdraw --undo <story-id>');
+      process.exitCode = await operatorCommand(values.undo ? { cmd: 'unwithdraw', id } : { cmd: 'withdraw', id, ...(typeof values.reason === 'string' ? { reason: values.reason } : {}) });
+      return;
+    }
+    case 'agencies': {
+      const [, verb, id] = positionals;
+      if (verb === undefined) {
+        process.exitCode = await listAgencies();
+        return;
+      }
+      if ((verb !== 'forget' && verb !== 'restore') || !id || positionals.length > 3) return usage('agencies [forget <id> | restore <id>]');
+      process.exitCode = await operatorCommand(verb === 'forget' ? { cmd: 'forget', agency: id } : { cmd: 'restore', agency: id });
+      return;
+    }
     case 'status':
       process.exitCode = await status();
       return;

@@ -131,7 +131,8 @@ export function createMetrics(role: MetricsRole): Metrics {
         countedStories = data.stories;
         stories.reset();
         const counts = new Map<string, number>();
-        for (const s of data.stories) counts.set(s.agency, (counts.get(s.agency) ?? 0) + 1);
+        // Published stories: a withdrawn one is stored but in no feed.
+        for (const s of data.stories) if (!s.withdrawn) counts.set(s.agency, (counts.get(s.agency) ?? 0) + 1);
         for (const [agency, n] of counts) stories.set({ agency }, n);
       }
       for (const [key, s] of Object.entries(data.sources)) {

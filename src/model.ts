@@ -213,6 +213,20 @@ export interface Story {
    * when a key is added. Optional only for stories written before schema 2.
    */
   keys?: string[];
+  /** Set while the story is withdrawn: it leaves every feed and list, its page answers 410 (stories/withdraw.ts). */
+  withdrawn?: Withdrawal;
+}
+
+/**
+ * Why a story left the feeds. `source`: no source carries it any more (its bulletin item was removed or its file
+ * deleted); lifted when a source carries it again. `operator`: `pressroom withdraw` or `agencies forget`; lifted
+ * only by the operator (`withdraw --undo`, `agencies restore`).
+ */
+export interface Withdrawal {
+  at: string;
+  by: 'source' | 'operator';
+  /** One line for the 410 page and /status, e.g. "removed from bulletin digest.txt". */
+  reason: string;
 }
 
 /** An agency first named by a bulletin's `Source:` line that matched no known agency. */
@@ -223,6 +237,8 @@ export interface DiscoveredAgency {
   firstSeen?: string;
   file?: string;
   line?: number;
+  /** `pressroom agencies forget`: its feeds answer 410 and its stories are withdrawn (stories/withdraw.ts). */
+  forgotten?: { at: string; reason: string };
 }
 
 /** What the worker knows about one source (an agency feed URL or a bulletin file). */
@@ -264,6 +280,8 @@ export interface SourceState {
    * for `nextAttempt`; an edited file is tried at once.
    */
   failedContentHash?: string;
+  /** A bulletin file no longer in the drop folder since then (ISO 8601): a deletion once the grace period ends. */
+  missingSince?: string;
 }
 
 export interface RecoveredIncident {

@@ -82,18 +82,29 @@ export async function acquireLock(dataDir: string, opts: AcquireOptions = {}): P
       await bind();
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
-      const holder = await askHolder(real, 2000);
-      if (holder) throw lockedBy(dataDir, `process ${holder.pid}`, `it holds the lock since ${holder.since}`);
-      // No answer: a holder that is dying (a killed process's other threads still exiting keep its descriptors
-      // open for a moment after it shows as a zombie) or whose event loop is stalled. Once more, then refuse.
-      await bind().catch((again: NodeJS.ErrnoException) => {
+      // Bound by another process. It answers with its PID, unless it is between bind() and listen() (its
+      // connections are refused for a moment), dying (a killed process's other threads keep its descriptors for
+      // a moment after it shows as a zombie: the name is then free on the next try), or stalled (its event loop
+      // blocked: it does not answer, and keeps the lock). Ask and try again for up to 3 s, then refuse.
+      const t0 = Date.now();
+      for (;;) {
+        const holder = await askHolder(real, Math.max(100, 3000 - (Date.now() - t0)));
+        if (holder) throw lockedBy(dataDir, `process ${holder.pid}`, `it holds the lock since ${holder.since}`);
+        const again = await bind().then(
+          () => undefined,
+          (err: NodeJS.ErrnoException) => err,
+        );
+        if (again === undefined) break;
         if (again.code !== 'EADDRINUSE') throw again;
-        // The information file names a holder whose event loop is busy.
-        const named = Number(firstLine(path.join(dataDir, LOCK_INFO_FILE)));
-        throw Number.isInteger(named) && named > 0
-          ? lockedBy(dataDir, `process ${named}`, `as ${LOCK_INFO_FILE} says; it did not answer on the lock socket`)
-          : lockedBy(dataDir, 'another process', 'it did not answer on the lock socket');
-      });
+        if (Date.now() - t0 >= 3000) {
+          // The information file names a holder whose event loop is busy.
+          const named = Number(firstLine(path.join(dataDir, LOCK_INFO_FILE)));
+          throw Number.isInteger(named) && named > 0
+            ? lockedBy(dataDir, `process ${named}`, `as ${LOCK_INFO_FILE} says; it did not answer on the lock socket`)
+            : lockedBy(dataDir, 'another process', 'it did not answer on the lock socket');
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
   } catch (e) {
     server.close();

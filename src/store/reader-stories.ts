@@ -182,6 +182,8 @@ export function readerStories(cache: StoryCache): (listing: Listing) => Story {
     firstSeen: string;
     dateSource: Listing['dateSource'];
     declare dateFlag?: Listing['dateFlag'];
+    /** A withdrawn story stays listed, so its page can answer 410 (web/public-view.ts). */
+    declare withdrawn?: Listing['withdrawn'];
     declare language?: string;
     summary: string;
     teaser: boolean;
@@ -202,6 +204,7 @@ export function readerStories(cache: StoryCache): (listing: Listing) => Story {
       this.categories = s.categories;
       this.sources = s.sources;
       if (s.dateFlag !== undefined) this.dateFlag = s.dateFlag;
+      if (s.withdrawn !== undefined) this.withdrawn = s.withdrawn;
       if (s.language !== undefined) this.language = s.language;
     }
   }

@@ -23,7 +23,9 @@ export function slugify(name: string): string {
 /** The agencies a bulletin may name: the configured ones, then those earlier bulletins discovered (zone UTC). */
 export function knownAgencies(configured: readonly Agency[], discovered: Readonly<Record<string, DiscoveredAgency>>): Agency[] {
   const extra = Object.values(discovered)
-    .filter((d) => !configured.some((a) => a.id === d.id))
+    // A forgotten agency is no name to match: "Frontex" must not be read as a forgotten typo "Frontexx". Its own
+    // exact name still makes its id (slugify), whose stories stay withdrawn (stories/withdraw.ts applyForgotten).
+    .filter((d) => !d.forgotten && !configured.some((a) => a.id === d.id))
     .map((d): Agency => ({ id: d.id, name: d.name, aliases: [], timezone: 'UTC', feeds: [], configured: false }));
   return [...configured, ...extra];
 }

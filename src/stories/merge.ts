@@ -17,6 +17,8 @@ export interface MergeResult {
   updated: string[];
   /** Items that met the comparison budget before a story by their keys was found: they were not compared. */
   notCompared?: number;
+  /** The id of the story each incoming item went into, in the batch's order (stories/withdraw.ts reads it). */
+  placed: string[];
 }
 
 export interface MergeOptions {
@@ -337,6 +339,7 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
   const created: string[] = [];
   const updated = new Set<string>();
   let replaced = false;
+  const placed: string[] = [];
 
   /** Whether an item of `channel` in this batch already is story `s`. */
   const isClaimed = (s: Story, channel: string) => claimed.get(s.id)?.has(channel) ?? false;
@@ -439,6 +442,7 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
       stories[at] = story;
       replaced = true;
     }
+    placed.push(story.id);
 
     const c = claimed.get(story.id);
     if (c) c.add(channel);
@@ -472,5 +476,6 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
     created,
     updated: [...updated],
     ...(notCompared ? { notCompared } : {}),
+    placed,
   };
 }

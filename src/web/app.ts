@@ -16,6 +16,7 @@ import { renderStatusPage } from '../publish/status-page.js';
 import { redactSecrets } from '../text/redact-secrets.js';
 import { withHtmlSafety } from './html-headers.js';
 import { publicSources, type SourceViewDeps } from './source-status.js';
+import { goneLine, publicView, type PublicView } from './public-view.js';
 import { readiness, type HealthSnapshot } from '../health.js';
 import {
   buildPublication,
@@ -51,6 +52,8 @@ export interface WebDeps {
   variantCacheSize?: number;
   /** The clock, for which month is still open (no archive yet). Default: the system clock. */
   now?: () => Date;
+  /** `POST /bulletins` (web/bulletin-intake.ts), only when BULLETIN_TOKEN is set. */
+  intake?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 /**
@@ -87,6 +90,8 @@ class HttpError extends Error {
 }
 
 const notFound = (message: string) => new HttpError(404, `not found: ${message}`);
+/** A forgotten agency's feeds: RFC 9110 §15.5.11, gone for good as far as we know, so readers may unsubscribe. */
+const agencyGone = (id: string, g: { at: string; reason: string }) => new HttpError(410, `gone: the feeds of ${quote(id)} were removed on ${g.at}: ${g.reason}`);
 const badRequest = (message: string) => new HttpError(400, `bad request: ${message}`);
 
 /** A path or value quoted in an error message: JSON escapes controls, the length is capped. */
@@ -124,6 +129,8 @@ export interface Web {
 interface Entry {
   version: number;
   pub: Publication;
+  /** Withdrawn stories and forgotten agencies of this version: their URLs answer 410. */
+  gone: PublicView;
 }
 
 interface ForOrigin {
@@ -165,9 +172,10 @@ export function createApp(deps: WebDeps): Web {
     }
     if (!current || current.version !== version || current.pub.month !== currentMonth(now)) {
       const t0 = performance.now();
-      const pub = buildPublication(data, deps.agencies, renderBase, deps.publish, current?.pub, now);
+      const gone = publicView(data);
+      const pub = buildPublication(gone.data, deps.agencies, renderBase, deps.publish, current?.pub, now, gone.withdrawnAt);
       deps.onPublish?.({ baseUrl: renderBase, version, documents: pub.docs.size, ms: performance.now() - t0 });
-      current = { version, pub };
+      current = { version, pub, gone };
     }
     return current;
   };
@@ -251,6 +259,8 @@ export function createApp(deps: WebDeps): Web {
     if (archive) {
       const key = archive[1]!;
       const file = /^(.*)\.([^.]+)$/.exec(archive[2]!);
+      const forgotten = e.pub.lists.has(key) ? undefined : e.gone.agency(key);
+      if (forgotten) throw agencyGone(key, forgotten);
       if (!e.pub.lists.has(key)) throw notFound(`no agency ${quote(key)}`);
       if (!file || !MONTH_RE.test(file[1]!)) throw notFound(`archives are named YYYY-MM.atom, e.g. /feeds/${key}/archive/2024-10.atom`);
       if (file[2] !== 'atom') throw notFound(`archives are Atom documents: /feeds/${key}/archive/${file[1]}.atom`);
@@ -274,6 +284,8 @@ export function createApp(deps: WebDeps): Web {
     const [, key, ext] = feed as unknown as [string, string, string];
     if (key === 'status') throw notFound('the status feed is Atom only: /feeds/status.atom');
     if (!(FORMATS as readonly string[]).includes(ext)) throw notFound(`unknown feed format ${quote(`.${ext}`)} (use .rss, .atom or .json)`);
+    const forgotten = e.pub.lists.has(key) ? undefined : e.gone.agency(key);
+    if (forgotten) throw agencyGone(key, forgotten);
     if (!e.pub.lists.has(key)) throw notFound(`no agency ${quote(key)}`);
     const format = ext as FeedFormat;
     const defaultPath = `/feeds/${key}.${format}`;
@@ -318,6 +330,8 @@ export function createApp(deps: WebDeps): Web {
     const e = entry();
     const id = (req.params as { splat: string[] }).splat.join('/');
     const story = e.pub.story(id);
+    const gone = story ? undefined : e.gone.story(id);
+    if (gone) throw new HttpError(410, goneLine(gone));
     if (!story) throw notFound(`no story ${quote(id)}`);
     let p = storyPages.get(id);
     if (!p) {
@@ -328,10 +342,13 @@ export function createApp(deps: WebDeps): Web {
   });
 
   const statusOf = () => {
-    const { data } = deps.snapshot();
+    const view = publicView(deps.snapshot().data);
+    const data = view.data;
     const sources = publicSources(data.sources, data.stories, deps.sources);
     // Story pages fetched for their full text, per agency: fetches, accepted, refused, failed, blocked
     // (worker/fulltext.ts); and the hosts that answer with a bot challenge, waiting out their back-off.
+    // Every story taken out of the feeds, newest withdrawal first (stories/withdraw.ts): nothing leaves silently.
+    const withdrawn = view.withdrawn.slice(0, 200).map((g) => ({ id: g.id, agency: g.agency, title: g.title, at: g.withdrawn.at, by: g.withdrawn.by, reason: g.withdrawn.reason }));
     // What is degraded in this process (a quarantined partition, failing commits, the last good config).
     const health = deps.health?.();
     return {
@@ -339,6 +356,8 @@ export function createApp(deps: WebDeps): Web {
       sources,
       fulltext: data.fulltext?.counts ?? {},
       fulltextBlockedHosts: data.fulltext?.blockedHosts ?? {},
+      withdrawnStories: view.withdrawn.length,
+      withdrawn,
       ...(health ? { degraded: redactDegraded(health.degraded) } : {}),
     };
   };
@@ -411,6 +430,7 @@ export function createApp(deps: WebDeps): Web {
           res.end();
           return;
         }
+        if (method === 'POST' && deps.intake && (req.url === '/bulletins' || req.url?.startsWith('/bulletins?'))) return deps.intake(req, res);
         if (method !== 'GET' && method !== 'HEAD') return text(res, 405, `method not allowed: ${method} (this server is read-only)`, { Allow: ALLOW });
         if (fastPath(req, res)) return;
       } catch (err) {

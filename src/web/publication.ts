@@ -128,6 +128,8 @@ export interface Publication {
   month: string;
   /** The store's newest change: the date of a document whose scope has no stories (see FeedMeta.emptyUpdated). */
   changed: Date;
+  /** See buildPublication. */
+  withdrawnAt: ReadonlyMap<string, Date>;
 }
 
 /**
@@ -158,9 +160,14 @@ function sameStories(a: readonly Story[], b: readonly Story[]): boolean {
   return true;
 }
 
-function feedDoc(format: FeedFormat, meta: FeedMeta, stories: readonly Story[], cacheControl: string, items = prepareItems(meta, stories)): Prepared {
-  const changed = lastChange(stories) ?? meta.emptyUpdated;
+function feedDoc(format: FeedFormat, meta: FeedMeta, stories: readonly Story[], cacheControl: string, items = prepareItems(meta, stories), floor?: Date): Prepared {
+  const changed = later(lastChange(stories) ?? meta.emptyUpdated, floor);
   return prepare(renderItems(format, meta, items), CONTENT_TYPES[format], { ...(changed ? { lastModified: changed } : {}), cacheControl, cors: true });
+}
+
+/** The later of two dates; a story withdrawn from a document is a change of it newer than any story left in it. */
+function later(a: Date | undefined, b: Date | undefined): Date | undefined {
+  return a === undefined ? b : b === undefined || a >= b ? a : b;
 }
 
 /**
@@ -175,6 +182,11 @@ export function buildPublication(
   opts: PublishOptions,
   previous?: Publication,
   now: Date = new Date(),
+  /**
+   * 'all' and agency id → when a story last left its documents (web/public-view.ts): their Last-Modified is never
+   * older, so a reader revalidating with If-Modified-Since alone does not keep a withdrawn story.
+   */
+  withdrawnAt: ReadonlyMap<string, Date> = new Map(),
 ): Publication {
   const agencies = publishedAgencies(configured, data);
   const agencyById = Object.fromEntries(agencies.map((a) => [a.id, a]));
@@ -212,10 +224,10 @@ export function buildPublication(
       const history = format === 'atom' ? subscriptionHistory(index, baseUrl, key, month) : undefined;
       const m = history ? { ...meta, history } : meta;
       const path = `/feeds/${key}.${format}`;
-      const input = { meta: JSON.stringify([format, cacheControl, m]), stories };
+      const input = { meta: JSON.stringify([format, cacheControl, m, withdrawnAt.get(key)]), stories };
       const before = previous?.inputs.get(path);
       const kept = before && before.meta === input.meta && sameStories(before.stories, stories) ? previous?.docs.get(path) : undefined;
-      docs.set(path, kept ?? feedDoc(format, m, stories, cacheControl, (items ??= prepareItems(meta, stories))));
+      docs.set(path, kept ?? feedDoc(format, m, stories, cacheControl, (items ??= prepareItems(meta, stories)), withdrawnAt.get(key)));
       inputs.set(path, input);
     }
   }
@@ -245,7 +257,7 @@ export function buildPublication(
   );
 
   const feeds = [{ id: 'all', name: 'All agencies' }, ...agencies];
-  const newest = lastChange(sorted);
+  const newest = later(lastChange(sorted), withdrawnAt.get('all'));
   docs.set(
     '/',
     prepare(
@@ -269,7 +281,7 @@ export function buildPublication(
     prepare(renderOpml(baseUrl, feeds, (newest ?? changed).toISOString()), 'text/x-opml; charset=utf-8', { lastModified: newest ?? changed, cacheControl, cors: true }),
   );
 
-  return { baseUrl, docs, agencies, agencyById, sorted, lists, months, story, opts, inputs, month, changed };
+  return { baseUrl, docs, agencies, agencyById, sorted, lists, months, story, opts, inputs, month, changed, withdrawnAt };
 }
 
 /** What a query variant's title adds, so a reader's list tells two variants of one feed apart. */
@@ -293,6 +305,8 @@ export function renderVariant(pub: Publication, key: string, format: FeedFormat,
     { ...meta, title: `${meta.title}${describeQuery(query)}`, selfUrl: `${feedUrl(pub.baseUrl, key, format)}?${canonical}` },
     stories,
     `public, max-age=${pub.opts.maxAgeSeconds}`,
+    undefined,
+    pub.withdrawnAt.get(key),
   );
 }
 
@@ -314,6 +328,8 @@ export function renderArchive(pub: Publication, key: string, month: string): Pre
     },
     stories,
     `public, max-age=${pub.opts.maxAgeSeconds}`,
+    undefined,
+    pub.withdrawnAt.get(`${key}@${month}`),
   );
 }
 

@@ -87,7 +87,8 @@ export function pickStories(data: StoreData, agencies: readonly Agency[], cfg: F
   for (const s of data.stories) {
     // Cheapest tests first: this runs over every stored story on every run.
     if (!backfill && Date.parse(s.published) < oldest) continue;
-    if (off.has(s.agency) || s.bodyFrom.startsWith('page:') || !isHttp(s.link)) continue;
+    // A withdrawn story is no one's to complete: its page must not bring it back as a source.
+    if (s.withdrawn || off.has(s.agency) || s.bodyFrom.startsWith('page:') || !isHttp(s.link)) continue;
     const p = pages[s.id];
     if (p && (p.outcome === 'accepted' || p.nextAttempt === undefined || Date.parse(p.nextAttempt) > now.getTime())) continue;
     if (!s.teaser && textLength(s.contentHtml) >= cfg.minChars) continue;

@@ -1,4 +1,5 @@
 // One ingest run: read the due sources, each isolated from the others, merge their items, write the store once.
+import { stat } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { Config } from '../config.js';
 import type { Agency, Incoming, RecoveredIncident, SourceState, StoreData } from '../model.js';
@@ -7,6 +8,8 @@ import { listBulletins, readBulletin } from '../sources/read-bulletins.js';
 import { printableName } from '../text/printable.js';
 import { knownAgencies } from '../stories/agencies.js';
 import { mergeIncoming } from '../stories/merge.js';
+import { linkCorrections } from '../stories/bulletin-corrections.js';
+import { applyForgotten, reconcileBulletin, restoreAgency, restoreCarried, type WithdrawalChange } from '../stories/withdraw.js';
 import type { Store } from '../store/store.js';
 import { nextAttemptAfterFailure } from './backoff.js';
 import { inlineParser, type ParseRunner } from './parse-pool.js';
@@ -26,6 +29,13 @@ export interface IngestPlan {
   force?: boolean;
   /** Page fetches for teaser stories after the merge (worker/fulltext.ts); on unless `false`. */
   fulltext?: false | { backfill?: boolean };
+  /**
+   * Bulletins modified less than this long ago are left for a later run (the daemon's runs: a file still being
+   * written or copied must not be read half-way). Unset: read every file now (`ingest --once`, tests).
+   */
+  settleMs?: number;
+  /** A bulletin file missing for this long is a deletion (config BULLETIN_DELETE_GRACE_MS). Unset: the config's. */
+  deleteGraceMs?: number;
 }
 
 export interface SourceReport {
@@ -50,6 +60,12 @@ export interface IngestReport {
   writeMs?: number;
   /** One entry per story page attempted this run. */
   pages?: PageReport[];
+  /** Bulletins left for a later run because they changed less than `settleMs` ago. */
+  settling?: number;
+  /** Bulletin files found missing, still within their grace period: the run to check them again is due then. */
+  missing?: { file: string; deletesAt: string }[];
+  /** Stories withdrawn or restored this run (stories/withdraw.ts), each also logged. */
+  withdrawals?: WithdrawalChange[];
 }
 
 export interface IngestDeps {
@@ -82,12 +98,19 @@ interface Collected {
   state: SourceState;
   incoming: Incoming[];
   discovered: { id: string; name: string; line: number }[];
+  /** A bulletin read whole: the file is the author's current word, and what it no longer says is withdrawn. */
+  wholeBulletin?: boolean;
 }
 
-async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, agencies: Agency[], nowIso: string, force: boolean): Promise<Collected | undefined> {
+async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, agencies: Agency[], nowIso: string, force: boolean, settleMs?: number): Promise<Collected | 'settling' | undefined> {
   const prev = data.sources[`bulletin:${name}`];
   const file = await readBulletin(deps.config.bulletinsDir, name);
-  const base: SourceState = { ...(prev ?? { consecutiveFailures: 0 }), kind: 'bulletin', key: name, lastAttempt: nowIso };
+  // Changed a moment ago: perhaps still being written or copied in pieces. The watcher (or the next run) comes back.
+  // A modification time in the future (another machine's clock, `cp -p`) tells nothing: such a file is read now.
+  const age = deps.now().getTime() - Date.parse(file.ok ? file.mtime : '');
+  if (file.ok && settleMs && age >= 0 && age < settleMs && prev?.contentHash !== file.hash) return 'settling';
+  const { missingSince: _gone, ...present } = prev ?? { consecutiveFailures: 0 };
+  const base: SourceState = { ...present, kind: 'bulletin', key: name, lastAttempt: nowIso };
   if (file.ok && prev?.contentHash === file.hash) return undefined; // ingested once per content
   // Content that was too slow or crashed its thread waits for its back-off; an edited file does not.
   if (file.ok && !force && prev?.failedContentHash === file.hash && prev.nextAttempt && Date.parse(prev.nextAttempt) > deps.now().getTime()) return undefined;
@@ -137,6 +160,9 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
   const { errorCode: _c, errorMessage: _m, failingSince: _f, nextAttempt: _n, failedContentHash: _h, ...clean } = base;
   return {
     report: { kind: 'bulletin', key: name, outcome: 'fetched', items: incoming.length, created: 0, updated: 0 },
+    // A file with no item at all (emptied, saved as a binary) is a slip, not the author's word: what it made is kept
+    // until the file says something again or is deleted.
+    wholeBulletin: incoming.length > 0,
     state: {
       ...clean,
       ...(base.consecutiveFailures > 0 ? { recovered: recoveredIncident(base, nowIso) } : {}),
@@ -268,16 +294,16 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
   // The configured agencies plus those first named by bulletins.
   const agencies = knownAgencies(deps.config.agencies, start.discoveredAgencies);
   const collected: Collected[] = [];
-  // Bulletin files deleted since the last scan: their source states go (their stories stay), so the status page,
-  // the status feed and the metrics stop listing a file that is not there.
-  let deleted: string[] = [];
+  let settling = 0;
+  /** Bulletin files present now; undefined when the folder could not be listed (then nothing counts as deleted). */
+  let present: Set<string> | undefined;
 
   if (plan.bulletins) {
     let names: string[] = [];
     try {
       names = await listBulletins(deps.config.bulletinsDir);
-      const present = new Set(names.map((n) => `bulletin:${n}`));
-      deleted = Object.keys(start.sources).filter((k) => k.startsWith('bulletin:') && !present.has(k));
+      // A drop folder that is not there (an unmounted share) says nothing about its files.
+      if (await isDirectory(deps.config.bulletinsDir)) present = new Set(names);
     } catch (e) {
       deps.log.error({ dir: deps.config.bulletinsDir }, `cannot list bulletins: ${(e as Error).message}`);
     }
@@ -285,8 +311,9 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
       if (deps.signal?.aborted) break;
       try {
         const t0 = performance.now();
-        const c = await collectBulletin(deps, name, start, agencies, nowIso, plan.force ?? false);
-        if (c) collected.push({ ...c, report: { ...c.report, ms: performance.now() - t0 } });
+        const c = await collectBulletin(deps, name, start, agencies, nowIso, plan.force ?? false, plan.settleMs);
+        if (c === 'settling') settling++;
+        else if (c) collected.push({ ...c, report: { ...c.report, ms: performance.now() - t0 } });
       } catch (e) {
         // A parser bug must cost one file, never the run.
         deps.log.error({ source: `bulletin:${name}`, err: (e as Error).stack }, `bulletin ${printableName(name)}: ${printableName((e as Error).message)}`);
@@ -339,11 +366,16 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
   let created = 0;
   let updated = 0;
   const now = deps.now();
+  const withdrawals: WithdrawalChange[] = [];
   for (const c of collected) {
     for (const d of c.discovered) data.discoveredAgencies[d.id] ??= { ...d, firstSeen: now.toISOString(), file: c.report.key };
+    let carried = new Set<string>();
     if (c.incoming.length) {
-      const m = mergeIncoming(data, c.incoming, now, { compareBudgetMs: MERGE_COMPARE_BUDGET_MS });
+      // A re-read bulletin's corrected items find the stories they correct (same id; `updated` moves).
+      const batch = c.wholeBulletin ? linkCorrections(data, c.report.key, c.incoming) : c.incoming;
+      const m = mergeIncoming(data, batch, now, { compareBudgetMs: MERGE_COMPARE_BUDGET_MS });
       data = m.data;
+      carried = new Set(m.placed);
       if (m.notCompared) {
         const w = `${m.notCompared} of ${c.incoming.length} items not compared with stored stories (the ${MERGE_COMPARE_BUDGET_MS} ms comparison budget was spent); matched by their keys only`;
         deps.log.warn({ source: `${c.report.kind}:${c.report.key}` }, `${c.report.kind} ${c.report.key}: ${w}`);
@@ -354,12 +386,47 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
       created += m.created.length;
       updated += m.updated.length;
     }
+    // A bulletin read whole withdraws what it no longer says; any source brings back what it carries again.
+    const w = c.wholeBulletin ? reconcileBulletin(data, c.report.key, carried, now, 'edited') : restoreCarried(data, carried, now);
+    data = w.data;
+    if (w.changes.length) {
+      withdrawals.push(...w.changes);
+      c.state = { ...c.state, warnings: [...(c.state.warnings ?? []), ...w.changes.map(describeChange)] };
+    }
     data.sources[`${c.report.kind}:${c.report.key}`] = c.state;
   }
-  for (const k of deleted) {
-    delete data.sources[k];
-    deps.log.info({ source: k }, `${k.replace(':', ' ')}: the file is gone; its status is dropped (its stories stay)`);
+  const missing: { file: string; deletesAt: string }[] = [];
+  if (present) {
+    const grace = plan.deleteGraceMs ?? deps.config.intake?.deleteGraceMs ?? 60_000;
+    const d = deletedBulletins(data, present, now, grace, deps.log);
+    data = d.data;
+    withdrawals.push(...d.changes);
+    missing.push(...d.missing);
   }
+  // An agency configured since it was forgotten (feeds/agencies/<id>.json added) is the operator's word too.
+  let agenciesChanged = false;
+  for (const a of deps.config.agencies) {
+    if (!data.discoveredAgencies[a.id]?.forgotten) continue;
+    const r = restoreAgency(data, a.id, now);
+    if (!('error' in r)) {
+      data = r.data;
+      withdrawals.push(...r.changes);
+      agenciesChanged = true;
+    }
+  }
+  const forgotten = applyForgotten(data, now);
+  data = forgotten.data;
+  withdrawals.push(...forgotten.changes);
+  for (const w of withdrawals)
+    deps.log.warn({ story: w.id, agency: w.agency, change: w.change, reason: w.reason }, `story ${w.change}: ${JSON.stringify(w.title)} (${w.id}): ${w.reason}`);
+  // A discovered agency left with nothing to publish (its only item was a typo that the author fixed): its empty
+  // feeds stay until the operator removes them, so say how.
+  for (const id of new Set(withdrawals.filter((w) => w.change === 'withdrawn').map((w) => w.agency))) {
+    const d = data.discoveredAgencies[id];
+    if (d && !d.forgotten && !data.stories.some((s) => s.agency === id && !s.withdrawn))
+      deps.log.warn({ agency: id }, `agency ${id} (first named by a bulletin) has no story left; \`pressroom agencies forget ${id}\` removes its feeds`);
+  }
+  const stateChanged = agenciesChanged || Object.keys(data.sources).length !== Object.keys(start.sources).length || Object.keys(data.sources).some((k) => data.sources[k] !== start.sources[k]);
   let writeMs: number | undefined;
   const commit = async (d: StoreData) => {
     const t0 = performance.now();
@@ -368,7 +435,7 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
   };
   // The sources' results are committed before any page is fetched: a slow agency site (up to
   // FULLTEXT_MAX_PER_RUN pages × FETCH_TIMEOUT_MS) must not hold back what the feeds brought.
-  if (collected.length > 0 || deleted.length > 0) await commit(data);
+  if (collected.length > 0 || withdrawals.length > 0 || stateChanged) await commit(data);
   for (const c of collected)
     deps.log.info(
       { source: `${c.report.kind}:${c.report.key}`, agency: c.report.agency, outcome: c.report.outcome, items: c.report.items, created: c.report.created, updated: c.report.updated },
@@ -382,6 +449,65 @@ export async function runIngest(deps: IngestDeps, plan: IngestPlan): Promise<Ing
     pages = f.pages;
     if (pages.length > 0) await commit(f.data);
   }
-  const changed = collected.length > 0 || deleted.length > 0 || pages.length > 0;
-  return { sources: collected.map((c) => c.report), created, updated, wrote: changed, aborted: false, ...(writeMs !== undefined ? { writeMs } : {}), ...(pages.length ? { pages } : {}) };
+  const changed = collected.length > 0 || pages.length > 0 || withdrawals.length > 0 || stateChanged;
+  return {
+    sources: collected.map((c) => c.report),
+    created,
+    updated,
+    wrote: changed,
+    aborted: false,
+    ...(writeMs !== undefined ? { writeMs } : {}),
+    ...(pages.length ? { pages } : {}),
+    ...(settling ? { settling } : {}),
+    ...(missing.length ? { missing } : {}),
+    ...(withdrawals.length ? { withdrawals } : {}),
+  };
+}
+
+/** One line for the source's /status warnings. */
+function describeChange(w: WithdrawalChange): string {
+  const what = w.change === 'withdrawn' ? 'withdrawn' : w.change === 'restored' ? 'restored' : 'no longer from this source';
+  return `story ${JSON.stringify(w.title)} (${w.id}) ${what}: ${w.reason}`;
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  return stat(dir).then((s) => s.isDirectory(), () => false);
+}
+
+/**
+ * Bulletin files that were read before and are gone from the drop folder: noted missing at once, a deletion once
+ * missing for `graceMs` (a file being replaced by a non-atomic copy disappears for a moment). A deletion withdraws
+ * the file's bulletin-only stories like an edit that removed every item, and forgets the source.
+ */
+function deletedBulletins(data: StoreData, present: ReadonlySet<string>, now: Date, graceMs: number, log: Log): { data: StoreData; changes: WithdrawalChange[]; missing: { file: string; deletesAt: string }[] } {
+  const changes: WithdrawalChange[] = [];
+  const missing: { file: string; deletesAt: string }[] = [];
+  let out = data;
+  for (const [k, st] of Object.entries(data.sources)) {
+    if (st.kind !== 'bulletin') continue;
+    if (present.has(st.key)) {
+      // Back within its grace period (a replacement, not a deletion).
+      if (st.missingSince) {
+        const { missingSince: _m, ...back } = st;
+        out = { ...out, sources: { ...out.sources, [k]: back } };
+      }
+      continue;
+    }
+    const since = st.missingSince ?? now.toISOString();
+    const deletesAt = Date.parse(since) + graceMs;
+    if (deletesAt > now.getTime()) {
+      if (!st.missingSince) {
+        log.warn({ source: k }, `bulletin ${st.key} is gone from the drop folder; its stories are withdrawn at ${new Date(deletesAt).toISOString()} unless it comes back`);
+        out = { ...out, sources: { ...out.sources, [k]: { ...st, missingSince: since } } };
+      }
+      missing.push({ file: st.key, deletesAt: new Date(deletesAt).toISOString() });
+      continue;
+    }
+    const r = reconcileBulletin(out, st.key, new Set(), now, 'deleted');
+    const { [k]: _gone, ...sources } = r.data.sources;
+    out = { ...r.data, sources };
+    changes.push(...r.changes);
+    log.warn({ source: k, withdrawn: r.changes.filter((c) => c.change === 'withdrawn').length }, `bulletin ${st.key} was deleted: forgotten as a source`);
+  }
+  return { data: out, changes, missing };
 }

@@ -8,6 +8,11 @@ type RunFn = (plan: IngestPlan, signal: AbortSignal) => Promise<IngestReport>;
 export interface Scheduler {
   /** Asks for a run; plans that arrive while a run is going are merged into the next one. */
   request(plan: IngestPlan): Promise<void>;
+  /**
+   * Runs `job` between runs, never during one (an operator's write, `ingest --once` through the control channel):
+   * every store write goes through this one queue, so no run commits over a change made beside it.
+   */
+  exclusive<T>(job: (signal: AbortSignal) => Promise<T>): Promise<T>;
   /** Stops the schedule, aborts the run in flight (it then writes nothing) and waits for it to end. */
   stop(): Promise<void>;
 }
@@ -15,7 +20,9 @@ export interface Scheduler {
 function mergePlans(a: IngestPlan | undefined, b: IngestPlan): IngestPlan {
   if (!a) return b;
   const feeds = a.feeds === 'all' || b.feeds === 'all' ? 'all' : [...new Set([...a.feeds, ...b.feeds])];
-  return { bulletins: a.bulletins || b.bulletins, feeds, force: (a.force ?? false) || (b.force ?? false) };
+  // The run honours the settle time when either plan did (0 when neither asked: read every file now).
+  const settleMs = Math.max(a.settleMs ?? 0, b.settleMs ?? 0);
+  return { bulletins: a.bulletins || b.bulletins, feeds, force: (a.force ?? false) || (b.force ?? false), ...(settleMs ? { settleMs } : {}) };
 }
 
 /**
@@ -29,9 +36,16 @@ export function startSchedule(config: Config, run: RunFn, onError: (e: unknown) 
   let running: Promise<void> | undefined;
   let stopped = false;
   const controller = new AbortController();
+  const jobs: (() => Promise<void>)[] = [];
 
   const loop = async () => {
-    while (pending && !stopped) {
+    while ((pending || jobs.length) && !stopped) {
+      const job = jobs.shift();
+      if (job) {
+        await job();
+        continue;
+      }
+      if (!pending) continue;
       const plan = pending;
       const done = waiters;
       pending = undefined;
@@ -45,8 +59,16 @@ export function startSchedule(config: Config, run: RunFn, onError: (e: unknown) 
     }
     for (const w of waiters) w();
     waiters = [];
+    for (const j of jobs.splice(0)) await j();
     running = undefined;
   };
+
+  const exclusive = <T>(job: (signal: AbortSignal) => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (stopped) return reject(new Error('shutting down'));
+      jobs.push(() => (stopped ? Promise.reject(new Error('shutting down')) : job(controller.signal)).then(resolve, reject));
+      running ??= loop();
+    });
 
   const request = (plan: IngestPlan): Promise<void> => {
     if (stopped) return Promise.resolve();
@@ -57,7 +79,9 @@ export function startSchedule(config: Config, run: RunFn, onError: (e: unknown) 
   };
 
   const tasks: ScheduledTask[] = [];
-  tasks.push(cron.schedule(config.bulletinSchedule, () => void request({ bulletins: true, feeds: [] }), { name: 'bulletins', noOverlap: true }));
+  // The fallback scan (a file system without notifications): files still changing are left for the next one.
+  const settle = config.intake?.settleMs ? { settleMs: config.intake.settleMs } : {};
+  tasks.push(cron.schedule(config.bulletinSchedule, () => void request({ bulletins: true, feeds: [], ...settle }), { name: 'bulletins', noOverlap: true }));
   for (const a of config.agencies)
     for (const f of a.feeds)
       tasks.push(
@@ -71,6 +95,7 @@ export function startSchedule(config: Config, run: RunFn, onError: (e: unknown) 
 
   return {
     request,
+    exclusive,
     async stop() {
       stopped = true;
       for (const t of tasks) await t.destroy();

@@ -2,7 +2,7 @@
 // stories, a dropped bulletin appears, a reload under load fails no request, a config typo plus a reload keeps
 // every app serving on the last good config (and says so), a second worker refuses.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorkspace, ROOT, runCli, waitFor } from '../helpers/daemon.js';
 
 const run = promisify(execFile);
+const TOKEN = 'pm2-test-token-0123456789';
 const PM2 = path.join(ROOT, 'node_modules/pm2/bin/pm2');
 
 async function freePort(): Promise<number> {
@@ -56,6 +57,7 @@ describe('running under PM2', () => {
       DATA_DIR: ws.dataDir,
       PRESSROOM_LOG_DIR: path.join(ws.root, 'logs'),
       BULLETIN_SCHEDULE: '* * * * * *',
+      BULLETIN_TOKEN: TOKEN,
     };
     await pm2('start', 'ecosystem.config.js');
   }, 90_000);
@@ -197,6 +199,24 @@ describe('running under PM2', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/locked by process \d+: only one Pressroom worker may write it/);
     expect((await items()).length).toBe(11);
+  });
+
+  it('takes a bulletin over HTTP in a web instance, which the worker ingests; `ingest --once` asks the worker', async () => {
+    const bulletins = path.join(ws.feedsDir, 'bulletins');
+    const before = readdirSync(bulletins).sort();
+    const body = 'Europol and Eurojust launch a joint guide on cryptocurrency seizures\n\nSource: Europol\n\nThe guide helps investigators seize and keep cryptocurrency assets during criminal proceedings.\n';
+    expect((await fetch(`${base}/bulletins`, { method: 'POST', body })).status).toBe(401);
+    const t0 = Date.now();
+    const res = await fetch(`${base}/bulletins?name=posted-guide`, { method: 'POST', body, headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as { file: string }).file).toBe('posted-guide.txt');
+    expect(readdirSync(bulletins).sort()).toEqual([...before, 'posted-guide.txt'].sort());
+    await waitFor(async () => (await items()).some((i) => i.title === 'Europol and Eurojust launch a joint guide on cryptocurrency seizures'), 10_000, 'the posted bulletin');
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    const once = await runCli(['ingest', '--once'], { FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir });
+    expect(once.stderr).toBe('');
+    expect(once.code).toBe(0);
+    expect(once.stdout).toMatch(/^ingest: \d+ new/m);
   });
 
   it('stops cleanly, well within kill_timeout', async () => {

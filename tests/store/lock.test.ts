@@ -109,8 +109,8 @@ describe.skipIf(process.platform !== 'linux')('the store lock', () => {
 
   it('still excludes a second writer while the holder\'s event loop is stalled (it cannot answer)', { timeout: 60_000 }, async () => {
     const dir = tmp();
-    // The holder takes the lock, says so, then blocks its event loop for 8 s: no timer, no socket answer.
-    const script = `const { openStore } = await import(${JSON.stringify(path.join(ROOT, 'dist/store/store.js'))}); const s = await openStore(process.argv[1], { writable: true }); console.log('got ' + process.pid); const t = Date.now() + 8000; while (Date.now() < t); await s.close();`;
+    // The holder takes the lock, says so, then blocks its event loop for 12 s: no timer, no socket answer.
+    const script = `const { openStore } = await import(${JSON.stringify(path.join(ROOT, 'dist/store/store.js'))}); const s = await openStore(process.argv[1], { writable: true }); console.log('got ' + process.pid); const t = Date.now() + 12000; while (Date.now() < t); await s.close();`;
     const holder = spawn(process.execPath, ['--input-type=module', '-e', script, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(holder);
     let out = '';

@@ -116,18 +116,6 @@ describe('ingesting the agencies’ feeds', () => {
     }
   });
 
-  it('drops the status of a deleted bulletin file (its stories stay)', async () => {
-    await ingest();
-    const key = `bulletin:${path.basename(SEED)}`;
-    expect(store.data.sources[key]).toBeDefined();
-    const stories = store.data.stories.length;
-    rmSync(path.join(root, 'feeds', 'bulletins', path.basename(SEED)));
-    const r = await ingest({ bulletins: true, feeds: [], force: true }, new Date('2024-10-10T09:00:00Z'));
-    expect(r.wrote).toBe(true);
-    expect(store.data.sources[key]).toBeUndefined();
-    expect(store.data.stories.length).toBe(stories);
-  });
-
   it('re-polls with conditional requests only, across a restart, and a 304 changes nothing', async () => {
     await ingest();
     const before = visible(store.data);
