@@ -26,6 +26,10 @@ function classify(url: string): string {
   if (path.startsWith('/feeds/')) return url.includes('?') ? 'feed-query' : 'feed';
   if (path.startsWith('/stories/')) return 'story';
   if (path === '/') return 'front';
+  // The HTML pages (src/web/html-pages.ts).
+  if (path.startsWith('/news/')) return /\/archive(?:\/|$)/.test(path) ? 'archive-page' : /[?&](?:q|category|since)=./.test(url) ? 'search' : 'list';
+  if (path === '/subscribe' || path.startsWith('/subscribe/')) return 'subscribe';
+  if (path.startsWith('/assets/')) return 'asset';
   if (['/feeds.opml', '/status', '/healthz', '/readyz', '/metrics'].includes(path)) return path.slice(1);
   return 'other';
 }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const benches = ['serve-bench.js', 'host-bench.js', 'serve-ingest-bench.js', 'slow-source-bench.js', 'ingest-bench.js', 'store-bench.js', 'linear-bench.js', 'extract-bench.js'];
+const benches = ['serve-bench.js', 'host-bench.js', 'serve-ingest-bench.js', 'slow-source-bench.js', 'ingest-bench.js', 'store-bench.js', 'linear-bench.js', 'extract-bench.js', 'pages-bench.js'];
 let failed = 0;
 console.log(`Pressroom benchmarks on Node ${process.version}, ${new Date().toISOString()}`);
 for (const b of benches) {

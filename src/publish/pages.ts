@@ -1,12 +1,10 @@
 // The front page (every agency, its feeds in each format, its newest stories, autodiscovery links) and the OPML list.
 import type { Story } from '../model.js';
-import { stripXmlInvalid } from '../stories/xml-chars.js';
-import { archiveUrl, monthName } from './archives.js';
-import { feedUrl, storyUrl } from './render-feed.js';
-import { storyDay } from './story-day.js';
-
-/** Text or attribute value for HTML and XML: invalid characters dropped, markup and both quotes escaped. */
-const esc = (s: string) => stripXmlInvalid(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { monthName } from './archives.js';
+import { esc, renderLayout } from './layout.js';
+import { listPath, monthPath, monthsPath, subscribePath } from './page-urls.js';
+import { feedUrl } from './render-feed.js';
+import { searchForm, storyItem, type AgencyLabel } from './story-list.js';
 
 export const FEED_FORMATS = [
   ['atom', 'Atom', 'application/atom+xml'],
@@ -31,71 +29,58 @@ export interface FrontPage {
   feeds: readonly FrontPageFeed[];
   /** Stories listed per feed. */
   perFeed?: number;
-  /** Agency id → IANA zone: each story's day is shown in its agency's zone (default UTC). */
-  zones?: Readonly<Record<string, string>>;
-  /** HTML of one line under the header (e.g. "2 sources are failing"), already escaped; none when empty. */
+  /** Names and zones of the agencies, for each story's label and day. */
+  agencies?: Readonly<Record<string, AgencyLabel>>;
+  /** HTML of one line above the agencies (e.g. "2 sources are failing"), already escaped; none when empty. */
   notice?: string;
 }
 
-
 export function renderFrontPage(page: FrontPage): string {
   const { baseUrl } = page;
+  const b = esc(baseUrl);
   const perFeed = page.perFeed ?? 5;
+  const labels = page.agencies ?? Object.fromEntries(page.feeds.map((f) => [f.id, { name: f.name }]));
   const discovery = [
     ...page.feeds.flatMap((f) =>
       FEED_FORMATS.map(([fmt, label, type]) => `<link rel="alternate" type="${type}" title="${esc(`${f.name} (${label})`)}" href="${esc(feedUrl(baseUrl, f.id, fmt))}">`),
     ),
-    `<link rel="alternate" type="application/atom+xml" title="Source status (Atom)" href="${esc(baseUrl)}/feeds/status.atom">`,
-  ].join('\n');
-  const toc = page.feeds.map((f) => `<a href="#${esc(f.id)}">${esc(f.name)}</a>`).join(' · ');
+    `<link rel="alternate" type="application/atom+xml" title="Source status (Atom)" href="${b}/feeds/status.atom">`,
+    `<link rel="outline" type="text/x-opml" title="All feeds (OPML)" href="${b}/feeds.opml">`,
+  ];
+  const toc = page.feeds.map((f) => `<li><a href="#${esc(f.id)}">${esc(f.name)}</a></li>`).join('');
   const sections = page.feeds
     .map((f) => {
-      const links = FEED_FORMATS.map(([fmt, label]) => `<a href="${esc(feedUrl(baseUrl, f.id, fmt))}">${label}</a>`);
-      if (f.newestArchive !== undefined)
-        links.push(`<a href="${esc(archiveUrl(baseUrl, f.id, f.newestArchive))}">archive (${esc(monthName(f.newestArchive))})</a>`);
+      const count = `${f.total} stor${f.total === 1 ? 'y' : 'ies'}`;
+      // The site's feed links lead to the subscribe page, which says what a feed address is for; the feeds
+      // themselves are in the autodiscovery links above, for readers and browser extensions.
+      const links = [
+        `<a href="${esc(baseUrl + listPath(f.id))}">All ${count}</a>`,
+        `<a href="${esc(baseUrl + monthsPath(f.id))}">Archive by month</a>`,
+        ...(f.newestArchive !== undefined ? [`<a href="${esc(baseUrl + monthPath(f.id, f.newestArchive))}">${esc(monthName(f.newestArchive))}</a>`] : []),
+        `<a href="${esc(baseUrl + subscribePath(f.id))}">Subscribe</a>`,
+      ];
       const stories = f.stories.slice(0, perFeed);
       const list = stories.length
-        ? `<ul>\n${stories
-            .map((s) => {
-              const d = storyDay(s, page.zones?.[s.agency]);
-              const date = d === '' ? '' : ` <time datetime="${esc(d)}">${esc(d)}</time>`;
-              return `<li><a href="${esc(storyUrl(baseUrl, s.id))}">${esc(s.title)}</a>${date}</li>`;
-            })
-            .join('\n')}\n</ul>`
+        ? `<ol class="stories">\n${stories.map((s) => storyItem(baseUrl, s, labels, 'h3')).join('\n')}\n</ol>`
         : '<p class="none">No stories yet.</p>';
-      const count = `${f.total} stor${f.total === 1 ? 'y' : 'ies'}`;
-      return `<section id="${esc(f.id)}">\n<h2>${esc(f.name)} <small>${count}</small></h2>\n<p class="feeds">${links.join(' · ')}</p>\n${list}\n</section>`;
+      return `<section id="${esc(f.id)}">\n<h2><a href="${esc(baseUrl + listPath(f.id))}">${esc(f.name)}</a> <small>${count}</small></h2>\n<p class="feeds">${links.join(' · ')}</p>\n${list}\n</section>`;
     })
     .join('\n');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Pressroom: agency press releases</title>
-${discovery}
-<link rel="outline" type="text/x-opml" title="All feeds (OPML)" href="${esc(baseUrl)}/feeds.opml">
-<style>
-body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:44rem;margin:0 auto;padding:1rem;color:#1b1b1b;background:#fff}
-h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.2rem;margin:1.4rem 0 .2rem}h2 small{font-weight:normal;color:#666;font-size:.8rem}
-nav{font-size:.9rem;margin:.5rem 0}.feeds{margin:.2rem 0;font-size:.9rem}ul{padding-left:1.2rem}li{margin:.35rem 0;overflow-wrap:anywhere}
-time{color:#666;font-size:.85rem;white-space:nowrap}a{color:#0b57d0}.none{color:#666}
-</style>
-</head>
-<body>
-<header>
-<h1>Pressroom</h1>
-<p>Press releases of security and law-enforcement agencies, one story per release, as Atom, RSS and JSON Feed.
-<a href="${esc(baseUrl)}/feeds.opml">All feeds as OPML</a> · <a href="${esc(baseUrl)}/feeds/status.atom">Source status feed</a> · <a href="${esc(baseUrl)}/status.html">Source status</a></p>
-<nav>${toc}</nav>
+  const main = `<h1>Agency press releases</h1>
+<p>Press releases of security and law-enforcement agencies, one story per release, to read here or to follow in a feed reader (<a href="${b}/subscribe">subscribe</a>).</p>
 ${page.notice ?? ''}
-</header>
-<main>
-${sections}
-</main>
-</body>
-</html>
-`;
+${searchForm(baseUrl, 'all', 'All agencies')}
+<nav class="agencies" aria-label="Agencies"><ul>${toc}</ul></nav>
+${sections}`;
+  return renderLayout({
+    baseUrl,
+    title: 'Pressroom: agency press releases',
+    exactTitle: true,
+    description: 'Press releases of NATO, Europol, Eurojust and other agencies, merged into one story per release: read, search and subscribe (Atom, RSS, JSON Feed).',
+    head: discovery,
+    main,
+    current: 'home',
+  });
 }
 
 /**

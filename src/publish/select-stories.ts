@@ -30,11 +30,14 @@ function mentions(story: Story, q: string): boolean {
   return fold(story.title).includes(q) || fold(story.summary).includes(q);
 }
 
-export function selectStories(
-  sorted: readonly Story[],
-  query: StoryQuery,
+/**
+ * The test a story must pass to be in a query's view (`q`, `category`, `since`; `limit` is the caller's): the one
+ * matcher of the feeds' variants and the HTML lists and searches (src/publish/list-window.ts), so both agree.
+ */
+export function storyMatcher(
+  query: Omit<StoryQuery, 'limit'>,
   agencies: Readonly<Record<string, { id: string; name: string }>>,
-): Story[] {
+): (story: Story) => boolean {
   const q = query.q === undefined ? undefined : foldText(query.q.trim());
   const category = query.category === undefined ? undefined : foldText(query.category.trim());
   // An agency named like the category: its stories match whatever their own categories say.
@@ -43,13 +46,24 @@ export function selectStories(
     for (const a of Object.values(agencies)) if (foldText(a.id) === category || foldText(a.name) === category) agencyIds.add(a.id);
   }
   const since = query.since?.getTime();
+  return (story) => {
+    if (since !== undefined && !(Date.parse(story.updated) >= since || Date.parse(story.published) >= since)) return false;
+    if (category !== undefined && !agencyIds.has(story.agency) && foldText(story.agency) !== category && !story.categories.some((c) => foldText(c.trim()) === category)) return false;
+    if (q !== undefined && !mentions(story, q)) return false;
+    return true;
+  };
+}
+
+export function selectStories(
+  sorted: readonly Story[],
+  query: StoryQuery,
+  agencies: Readonly<Record<string, { id: string; name: string }>>,
+): Story[] {
+  const matches = storyMatcher(query, agencies);
   const out: Story[] = [];
   for (const story of sorted) {
     if (out.length >= query.limit) break;
-    if (since !== undefined && !(Date.parse(story.updated) >= since || Date.parse(story.published) >= since)) continue;
-    if (category !== undefined && !agencyIds.has(story.agency) && foldText(story.agency) !== category && !story.categories.some((c) => foldText(c.trim()) === category)) continue;
-    if (q !== undefined && !mentions(story, q)) continue;
-    out.push(story);
+    if (matches(story)) out.push(story);
   }
   return out;
 }

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { SourceState } from '../model.js';
 import { printableName } from '../text/printable.js';
+import { renderLayout } from './layout.js';
 
 // File names and messages can carry control characters: shown escaped (text/printable.ts), never raw.
 const esc = (s: string) => printableName(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -21,14 +22,13 @@ export interface DegradedLine {
 }
 
 // Below 40rem (a 390 px phone) each row becomes a card and each cell says what it is: no sideways scrolling.
-const STYLE = `body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#222}
-table{border-collapse:collapse;width:100%}th{text-align:left;font-size:.85rem;color:#555;padding:.3rem}td{border-top:1px solid #ddd;padding:.4rem .3rem;vertical-align:top}
+const STYLE = `table{border-collapse:collapse;width:100%}th{text-align:left;font-size:.85rem;color:#555;padding:.3rem}td{border-top:1px solid #ddd;padding:.4rem .3rem;vertical-align:top}
 code{font-size:.8rem;word-break:break-all}.bad{color:#b00}.ok{color:#070}.small{font-size:.8rem;color:#555}time{white-space:nowrap}
 .degraded{border:2px solid #b00;padding:.5rem .8rem;margin:1rem 0}.degraded p{margin:.3rem 0;overflow-wrap:anywhere}
 @media (max-width:40rem){thead{display:none}table,tbody,tr,td{display:block;width:auto}tr{border-top:1px solid #bbb;padding:.4rem 0}td{border:0;padding:.15rem 0}td::before{content:attr(data-label) ": ";font-size:.8rem;color:#555}}`;
 
-/** The policy for this page: nothing but its own inline style (by hash), no script at all. */
-export const STATUS_PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
+/** The policy for this page: the site's stylesheet and script, and its own inline style by hash; nothing inline else. */
+export const STATUS_PAGE_CSP = `default-src 'none'; style-src 'self' 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; script-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
 
 function stateCell(s: SourceRow): string {
   if (!s.errorCode) return '<span class="ok">ok</span>';
@@ -59,28 +59,24 @@ export function renderStatusPage(baseUrl: string, stories: number, sources: read
   const banner = parts.length
     ? `<div class="degraded" role="alert"><p><strong>Degraded:</strong> the service runs, with less.</p>\n${parts.map(([part, d]) => `<p><strong>${esc(part)}</strong> (since ${when(d.since)}): ${esc(d.message)}</p>`).join('\n')}</div>`
     : '';
-  const html = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Pressroom: source status</title>
-<link rel="alternate" type="application/atom+xml" title="Source status (Atom)" href="${esc(baseUrl)}/feeds/status.atom">
-<style>${STYLE}</style>
-</head>
-<body>
-<p><a href="${esc(baseUrl)}/">Pressroom</a></p>
-<h1>Source status</h1>
+  const main = `<h1>Source status</h1>
 ${banner}
 <p>${stories} stories stored. Also as <a href="${esc(baseUrl)}/status">JSON</a> and as an <a href="${esc(baseUrl)}/feeds/status.atom">Atom feed</a> of incidents.</p>
-<table>
+<table class="sources">
 <thead><tr><th scope="col">Source</th><th scope="col">State</th><th scope="col">Next attempt</th><th scope="col">Last success</th><th scope="col">Last fetch</th></tr></thead>
 <tbody>
 ${rows || '<tr><td colspan="5">No source has been read yet.</td></tr>'}
 </tbody>
-</table>
-</body>
-</html>
-`;
+</table>`;
+  const html = renderLayout({
+    baseUrl,
+    title: 'Pressroom: source status',
+    exactTitle: true,
+    description: 'Whether each agency feed and bulletin Pressroom reads is working, failing or moved.',
+    // The table's own layout (cards under 40rem): one inline style, allowed by its hash in STATUS_PAGE_CSP.
+    head: [`<link rel="alternate" type="application/atom+xml" title="Source status (Atom)" href="${esc(baseUrl)}/feeds/status.atom">`, `<style>${STYLE}</style>`],
+    main,
+    current: 'status',
+  });
   return { html, csp: STATUS_PAGE_CSP };
 }

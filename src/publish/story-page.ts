@@ -2,25 +2,13 @@
 
 import type { DateBasis, Story, StorySource } from '../model.js';
 import { stripXmlInvalid } from '../stories/xml-chars.js';
+import { renderLayout } from './layout.js';
+import { listPath, subscribePath } from './page-urls.js';
 import { feedUrl, httpUrl, storyUrl } from './render-feed.js';
+import { firstLine } from './story-list.js';
 import { isDayOnly, storyDay } from './story-day.js';
 import { printableName } from '../text/printable.js';
 import { redactSecrets } from '../text/redact-secrets.js';
-
-const CSS = `
-body{font:1.05rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:40rem;padding:1rem;color:#1b1b1b;background:#fff}
-h1{font-size:1.45rem;line-height:1.25;margin:.5rem 0}
-nav{font-size:.9rem;margin:0 0 .5rem}
-.meta{color:#555;font-size:.9rem;margin:0 0 1rem}
-.provenance{color:#555;font-size:.85rem;margin:-.75rem 0 1rem}
-.teaser{background:#fff7e0;border-left:3px solid #e0a800;padding:.4rem .7rem;font-size:.9rem}
-article{overflow-wrap:anywhere}
-article img{max-width:100%;height:auto}
-footer{border-top:1px solid #ddd;margin-top:2rem;padding-top:.5rem;font-size:.85rem;color:#555}
-footer ul{padding-left:1.2rem}
-code{overflow-wrap:anywhere}
-a{color:#0b57d0}
-`.trim();
 
 export function renderStoryPage(story: Story, agencyName: string, baseUrl: string, timeZone?: string): string {
   const title = text(story.title);
@@ -34,19 +22,7 @@ export function renderStoryPage(story: Story, agencyName: string, baseUrl: strin
     updated !== undefined && published !== undefined && Date.parse(updated) - Date.parse(published) >= (dateOnly ? DAY_MS : 60_000);
   const upstream = httpUrl(story.link);
   const lines = [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${title} — ${text(agencyName)}</title>`,
-    `<link rel="canonical" href="${attr(storyUrl(baseUrl, story.id))}">`,
-    `<link rel="alternate" type="application/atom+xml" title="${attr(agencyName)} (Atom)" href="${attr(feedUrl(baseUrl, story.agency, 'atom'))}">`,
-    `<style>${CSS}</style>`,
-    '</head>',
-    '<body>',
-    `<nav><a href="${attr(baseUrl)}/">Pressroom</a> › <a href="${attr(`${baseUrl}/#${story.agency}`)}">${text(agencyName)}</a></nav>`,
-    '<main>',
+    `<p class="crumbs"><a href="${attr(baseUrl)}/">Agencies</a> › <a href="${attr(`${baseUrl}/#${story.agency}`)}">${text(agencyName)}</a> · <a href="${attr(baseUrl + listPath(story.agency))}">all its stories</a> · <a href="${attr(baseUrl + subscribePath(story.agency))}">subscribe</a></p>`,
     `<h1>${title}</h1>`,
     `<p class="meta">${text(agencyName)}${
       published === undefined
@@ -57,19 +33,26 @@ export function renderStoryPage(story: Story, agencyName: string, baseUrl: strin
     }${showUpdated ? ` · updated <time datetime="${attr(updated)}">${text(humanDate(updated))}</time>` : ''}</p>`,
     `<p class="provenance">${dateProvenance(story)}</p>`,
     story.teaser
-      ? '<p class="teaser">Only the start of this press release was published; the full text is at the source.</p>'
+      ? '<p class="teaser-note">Only the start of this press release was published; the full text is at the source.</p>'
       : '',
     // Sanitised upstream (normalise); inserted as is.
     `<article>${stripXmlInvalid(story.contentHtml)}</article>`,
     upstream === undefined ? '' : `<p><a href="${attr(upstream)}" rel="noopener">Read the original press release</a></p>`,
-    '</main>',
     ...(story.sources.length === 0
       ? []
-      : ['<footer>', '<p>Sources</p>', '<ul>', ...story.sources.map((s) => `<li>${sourceHtml(s)}</li>`), '</ul>', '</footer>']),
-    '</body>',
-    '</html>',
+      : ['<footer class="sources">', '<p>Sources</p>', '<ul>', ...story.sources.map((s) => `<li>${sourceHtml(s)}</li>`), '</ul>', '</footer>']),
   ];
-  return `${lines.filter((l) => l !== '').join('\n')}\n`;
+  const summary = firstLine(story.summary);
+  return renderLayout({
+    baseUrl,
+    title: `${stripXmlInvalid(story.title)} — ${stripXmlInvalid(agencyName)}`,
+    description: summary === '' ? `A press release of ${agencyName}.` : summary,
+    head: [
+      `<link rel="canonical" href="${attr(storyUrl(baseUrl, story.id))}">`,
+      `<link rel="alternate" type="application/atom+xml" title="${attr(agencyName)} (Atom)" href="${attr(feedUrl(baseUrl, story.agency, 'atom'))}">`,
+    ],
+    main: lines.filter((l) => l !== '').join('\n'),
+  });
 }
 
 function sourceHtml(source: StorySource): string {

@@ -9,6 +9,7 @@ import { CpuBudget } from './cpu-budget.js';
 import { parseFeedQuery } from './feed-query.js';
 import { checkHost } from './host.js';
 import { Lru } from './lru.js';
+import { isPagePath, resolvePage } from './html-pages.js';
 import { forOrigin, placeholderOrigin, templateOf, type Template } from './origin-splice.js';
 import { sendPrepared, type Prepared } from './prepared.js';
 import { compileTrust, type TrustProxy } from './trust-proxy.js';
@@ -77,6 +78,12 @@ const HOST_MEMO = 1024;
 const VARIANT_CACHE_BYTES = 16 * 1024 * 1024;
 const STORY_PAGE_CACHE = 500;
 const STORY_PAGE_BYTES = 4 * 1024 * 1024;
+/**
+ * HTML lists, searches, month and subscribe pages (~30 KB each, under a millisecond to render but a search's scan):
+ * their own cache, so a crawler walking every page does not evict the feed variants readers poll.
+ */
+const HTML_PAGE_CACHE = 500;
+const HTML_PAGE_BYTES = 8 * 1024 * 1024;
 const ALLOW = 'GET, HEAD, OPTIONS';
 
 class HttpError extends Error {
@@ -149,6 +156,7 @@ export function createApp(deps: WebDeps): Web {
   // empties them.
   const variants = new Lru<string, Prepared>(variantCacheSize, VARIANT_CACHE_BYTES, (p) => p.body.length);
   const storyPages = new Lru<string, Prepared>(STORY_PAGE_CACHE, STORY_PAGE_BYTES, (p) => p.body.length);
+  const htmlPages = new Lru<string, Prepared>(HTML_PAGE_CACHE, HTML_PAGE_BYTES, (p) => p.body.length);
   let cachedVersion: number | undefined;
 
   const forOrigins = new Lru<string, ForOrigin>(ORIGIN_DOCS, ORIGIN_DOC_BYTES, (d) => 2 * d.doc.body.length); // identity + codings, which are smaller
@@ -160,6 +168,7 @@ export function createApp(deps: WebDeps): Web {
     if (version !== cachedVersion) {
       variants.clear();
       storyPages.clear();
+      htmlPages.clear();
       forOrigins.clear();
       cachedVersion = version;
     }
@@ -168,6 +177,7 @@ export function createApp(deps: WebDeps): Web {
     if (current && current.pub.month !== currentMonth(now)) {
       variants.clear();
       storyPages.clear();
+      htmlPages.clear();
       forOrigins.clear();
     }
     if (!current || current.version !== version || current.pub.month !== currentMonth(now)) {
@@ -301,11 +311,31 @@ export function createApp(deps: WebDeps): Web {
     send(req, res, doc, origin, cacheKey);
   };
 
+  /** The HTML lists, searches, month pages and subscribe pages (./html-pages.ts), cached like feed variants. */
+  const servePage = (req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string): void => {
+    const origin = baseUrlOf(req);
+    const e = entry();
+    const r = resolvePage(e.pub, path, rawQuery);
+    if (r.kind === 'asset') return sendPrepared(req, res, r.doc);
+    if (r.kind === 'not-found') throw notFound(r.message);
+    if (r.kind === 'bad-request') throw badRequest(r.message);
+    let doc = htmlPages.get(r.key);
+    if (!doc) {
+      doc = r.render();
+      htmlPages.set(r.key, doc);
+    }
+    send(req, res, doc, origin, r.key);
+  };
+
   /** The prepared paths: the front page, the OPML and everything under /feeds/. Returns false for the rest. */
   const fastPath = (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? '/';
     const qi = url.indexOf('?');
     const path = qi < 0 ? url : url.slice(0, qi);
+    if (isPagePath(path)) {
+      servePage(req, res, path, qi < 0 ? '' : url.slice(qi + 1));
+      return true;
+    }
     if (path !== '/' && path !== '/feeds.opml' && !path.startsWith('/feeds/')) return false;
     const origin = baseUrlOf(req);
     const e = entry();

@@ -16,7 +16,7 @@ export interface AgencyInfo {
   id: string;
   name: string;
   homepage?: string;
-  /** IANA zone: a day-only story's day is read and published in it (publish/story-day.ts). Default UTC. */
+  /** IANA zone: a day-only story's day is read and published in it (publish/story-day.ts), and lists show days in it. Default UTC. */
   timezone?: string;
 }
 
@@ -35,12 +35,18 @@ export interface PublishOptions {
 
 export const FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
 
-/** HTML pages show sanitised upstream HTML: no script, no plugin, no form may run from it even if one slipped by. */
-const HTML_HEADERS = {
-  'Content-Security-Policy': "default-src 'none'; img-src http: https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+/**
+ * HTML pages show sanitised upstream HTML: no inline script, no plugin, no foreign form may run from it even if
+ * one slipped by. The site's own stylesheet and copy script are files on this origin (/assets/), and its search
+ * forms submit here (`form-action 'self'`).
+ */
+export const PAGE_CSP =
+  "default-src 'none'; img-src http: https: data:; style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const HTML_HEADERS = {
+  'Content-Security-Policy': PAGE_CSP,
   'Referrer-Policy': 'strict-origin-when-cross-origin',
 };
-const HTML = 'text/html; charset=utf-8';
+export const HTML = 'text/html; charset=utf-8';
 
 const ID_AGENCY = /^tag:[^,]*,[^:]*:([^/]+)\//;
 
@@ -264,7 +270,7 @@ export function buildPublication(
       renderFrontPage({
         baseUrl,
         notice: failingSourcesLine(shown, baseUrl),
-        zones: Object.fromEntries(agencies.flatMap((a) => (a.timezone ? [[a.id, a.timezone]] : []))),
+        agencies: agencyById,
         feeds: feeds.map((f) => {
           const list = lists.get(f.id) ?? [];
           const m = months.get(f.id);

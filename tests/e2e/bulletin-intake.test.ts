@@ -100,7 +100,9 @@ describe('bulletin intake, end to end', () => {
     expect(atom).not.toContain('2024-10-08');
 
     const front = await (await fetch(`${daemon.url}/`)).text();
-    expect(front).toContain('<time datetime="2024-10-09">2024-10-09</time>');
+    // The front page's items write the day out (issue 19's list items); the datetime is the same day.
+    expect(front).toContain('<time datetime="2024-10-09">9 October 2024</time>');
+    expect(front).not.toContain('8 October 2024');
     expect(front).not.toContain('2024-10-08');
     const page = await (await fetch(`${daemon.url}/stories/${encodeURIComponent(nato.items[0]!.id)}`)).text();
     expect(page).toContain('9 October 2024');

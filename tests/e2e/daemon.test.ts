@@ -175,6 +175,16 @@ describe('the daemon serves the seed bulletin', () => {
     expect((await get(`${daemon.url}/`)).body).toContain(`href="${daemon.url}/status.html"`);
   });
 
+  it('lists the stored stories on the compiled daemon’s HTML list, as the merged feed has them, with its stylesheet', async () => {
+    const html = (await get(`${daemon.url}/news/all`)).body;
+    const listed = [...html.matchAll(/<li><h2><a href="[^"]*\/stories\/([^"]+)">/g)].map((m) => decodeURIComponent(m[1]!.replace(/&#38;/g, '&')));
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed).toEqual(idsOf('json', bodies.get('all.json')!).slice(0, 50));
+    const css = (await get(/<link rel="stylesheet" href="([^"]+)">/.exec(html)![1]!.replace(/&#38;/g, '&')));
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+  });
+
   it('stops cleanly on SIGTERM and serves the same ids and bytes after a restart', async () => {
     expect(await daemon.stop('SIGTERM')).toBe(0);
     daemon = await startDaemon({ FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir });

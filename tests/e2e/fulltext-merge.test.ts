@@ -91,9 +91,12 @@ describe('the daemon takes full text only from the right release and says why co
   });
 
   it('merges the bulletin’s item into the feed copy whose text it opens, and JSON Feed names the rule', async () => {
-    const nato = (await json('/feeds/nato.json')).items.filter((i) => /Azerbaijan|Baku/.test(i.title));
+    // The bulletin and the feed may arrive in separate runs (the folder watcher): wait for the one that merges them.
+    const natoItems = async () => (await json('/feeds/nato.json')).items.filter((i) => /Azerbaijan|Baku/.test(i.title));
+    await waitFor(async () => (await natoItems()).some((i) => i._pressroom.sources.length === 2), 20_000, 'the bulletin item and the feed copy to merge');
+    const nato = await natoItems();
     expect(nato).toHaveLength(1);
     expect(nato[0]!.title).toBe('DGIMS visit to Baku');
-    expect(nato[0]!._pressroom.merged_by).toEqual([{ rule: 'opening-text', source: { kind: 'bulletin', file: '2024-10-07.txt', line: 1 } }]);
+    expect(nato[0]!._pressroom.merged_by, JSON.stringify(nato[0]!._pressroom)).toEqual([{ rule: 'opening-text', source: { kind: 'bulletin', file: '2024-10-07.txt', line: 1 } }]);
   });
 });

@@ -211,7 +211,11 @@ function renderedHtml(doc: string, body: string): string {
     const f = JSON.parse(body) as { items: Record<string, unknown>[] };
     return f.items.flatMap((i) => [i.content_html, i.summary, i.url, i.external_url, i.image, i.content_text].filter((x) => typeof x === 'string')).join('\n');
   }
-  return body; // HTML pages and OPML: as served
+  // HTML pages and OPML: as served, less the site's own search form and copy script (issue 19 put them there;
+  // they are the only form and the only script a page may have, and no upstream text can write them).
+  return body
+    .replace(/<form class="search" role="search" method="get" action="[^"]*\/news\/[^"/]*">[\s\S]*?<\/form>/g, '')
+    .replace(/<script src="[^"]*\/assets\/copy\.js\?v=[\w-]+" defer><\/script>/g, '');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -402,7 +406,16 @@ describe('bad input', () => {
   /** Every document a reader can get: front page, OPML, status feed, every feed in every format, every story page. */
   const documents = async (): Promise<{ doc: string; body: string }[]> => {
     const agencies = [...GOOD, ...Object.keys(hostileFeeds), 'all'];
-    const paths = ['/', '/feeds.opml', '/feeds/status.atom', ...agencies.flatMap((a) => ['rss', 'atom', 'json'].map((f) => `/feeds/${a}.${f}`))];
+    const paths = [
+      '/',
+      '/feeds.opml',
+      '/feeds/status.atom',
+      ...agencies.flatMap((a) => ['rss', 'atom', 'json'].map((f) => `/feeds/${a}.${f}`)),
+      // The HTML lists show upstream titles and summaries too.
+      ...agencies.map((a) => `/news/${a}`),
+      '/news/all?q=a',
+      '/subscribe',
+    ];
     const out: { doc: string; body: string }[] = [];
     const ids = new Set<string>();
     for (const d of paths) {

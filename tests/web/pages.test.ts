@@ -59,12 +59,19 @@ describe('GET /', () => {
     }
   });
 
-  it('lists every agency with its feed links, archive and newest stories, escaped', async () => {
+  // Issue 19: the site's own feed links lead to a subscribe page that says what a feed address is for (a feed
+  // opened in a browser is raw XML); the feeds stay in the autodiscovery links, and the archive link is the HTML
+  // month page that mirrors the Atom archive.
+  it('lists every agency with its list, archive, subscribe page and newest stories, escaped', async () => {
     const html = (await rawRequest(s.url, '/')).body;
+    const body = html.slice(html.indexOf('<body>'));
     for (const id of ['all', 'nato', 'europol', 'eurojust', 'frontex']) {
       expect(html).toContain(`<section id="${id}">`);
-      for (const f of ['atom', 'rss', 'json']) expect(html).toContain(`href="${s.url}/feeds/${id}.${f}"`);
-      expect(html).toContain(`href="${s.url}/feeds/${id}/archive/2024-10.atom"`);
+      for (const f of ['atom', 'rss', 'json']) expect(html).toContain(`<link rel="alternate" type="${f === 'json' ? 'application/feed+json' : `application/${f}+xml`}" title="`);
+      expect(body).not.toContain(`href="${s.url}/feeds/${id}.atom"`);
+      expect(body).toContain(`href="${s.url}/subscribe/${id}"`);
+      expect(body).toContain(`href="${s.url}/news/${id}"`);
+      expect(html).toContain(`href="${s.url}/news/${id}/archive/2024-10"`);
     }
     expect(html).toContain('Europol &#60;b&#62;raids&#60;/b&#62; &#38; “arrests”');
     expect(html).not.toContain('<b>raids</b>');
