@@ -48,7 +48,7 @@ describe.skipIf(!haveChromium)('the status page in headless Chromium at 390 px',
     });
     const res = await page.goto(`${s.url}/status.html`);
     expect(res?.status()).toBe(200);
-    expect(res?.headers()['content-security-policy']).toMatch(/style-src 'sha256-/);
+    expect(res?.headers()['content-security-policy']).toMatch(/style-src 'self' 'sha256-/);
     expect(res?.headers()['x-content-type-options']).toBe('nosniff');
 
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
