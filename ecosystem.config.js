@@ -10,7 +10,7 @@ const shared = {
   DATA_DIR: env('DATA_DIR', './data'),
   LOG_LEVEL: env('LOG_LEVEL', 'info'),
   ...Object.fromEntries(
-    ['HOST', 'PUBLIC_URL', 'BULLETIN_SCHEDULE', 'FETCH_TIMEOUT_MS', 'FETCH_MAX_BYTES', 'FETCH_MAX_REDIRECTS', 'FETCH_CONCURRENCY']
+    ['HOST', 'PUBLIC_URL', 'BULLETIN_SCHEDULE', 'FETCH_TIMEOUT_MS', 'FETCH_MAX_BYTES', 'FETCH_MAX_REDIRECTS', 'FETCH_CONCURRENCY', 'OPERATOR_PORT', 'OPERATOR_HOST', 'OPERATOR_TOKEN']
       .filter((k) => process.env[k] !== undefined)
       .map((k) => [k, process.env[k]]),
   ),

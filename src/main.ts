@@ -3,11 +3,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import cron from 'node-cron';
 import { pino } from 'pino';
-import { ConfigError, HTTP_DEFAULTS, loadConfig, type Config } from './config.js';
+import { ConfigError, configEnv, HTTP_DEFAULTS, loadConfig, type Config } from './config.js';
 import { describeLoss, openStore, StoreError, type Store } from './store/store.js';
 import { askHolder } from './store/lock.js';
 import { createApp } from './web/app.js';
@@ -29,8 +29,13 @@ import { spoolDir } from './push/spool.js';
 import { hubUrl } from './push/topics.js';
 import { compileTrust } from './web/trust-proxy.js';
 import { createWebsubEndpoint } from './web/websub-endpoint.js';
-import type { IncomingMessage } from 'node:http';
 import { createHealth } from './health.js';
+import type { SourceState } from './model.js';
+import { loadConfigOrLastGood, readLastGood } from './last-good-config.js';
+import { redactLogArguments } from './log-redaction.js';
+import { redactSecrets } from './text/redact-secrets.js';
+import { bearerMatches, isOperatorPath } from './web/operator.js';
+import { nextScheduledAttempt } from './worker/next-attempt.js';
 import { writeRegular } from './store/safe-fs.js';
 import { readTextSync } from './store/read-text.js';
 import { commitReporter, watchStoreHealth } from './health-store.js';
@@ -58,7 +63,7 @@ Commands:
   agencies restore <id>   undo a forget
   fulltext [--backfill]  fetch the pages of teaser stories now (--backfill: older ones too), print a line per page
   fulltext --explain URL [--teaser TEXT]  what would be extracted from that page and why accepted or refused; writes nothing
-  check-config    validate feeds/ and print what was found (exit 1 with the reason otherwise)
+  check-config    validate feeds/ and print what was found (exit 1 with the reason otherwise); writes nothing
   status          print each source's state from the store
   check-bulletin [--json] FILE…  print what the daemon would make of each bulletin, touching nothing
                   (exit 1 when a file has errors: an item skipped, nothing readable)
@@ -67,9 +72,9 @@ Environment: PORT, HOST, FEEDS_DIR, DATA_DIR, PUBLIC_URL, LOG_LEVEL, BULLETIN_SC
   FETCH_TIMEOUT_MS, FETCH_MAX_BYTES, FETCH_MAX_REDIRECTS, FETCH_CONCURRENCY, FETCH_ALLOW_HOSTS, TRUST_PROXY,
   HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_IDLE_TIMEOUT_MS,
   PARSE_BUDGET_MS, PARSE_THREADS, FULLTEXT_MAX_PER_RUN, FULLTEXT_MIN_CHARS, FULLTEXT_MAX_AGE_DAYS, FULLTEXT_MAX_BYTES,
-  BULLETIN_SETTLE_MS, BULLETIN_DELETE_GRACE_MS, BULLETIN_TOKEN, BULLETIN_MAX_BYTES,
-  WEBSUB_LEASE_SECONDS, WEBSUB_LEASE_MIN_SECONDS, WEBSUB_LEASE_MAX_SECONDS, WEBSUB_MAX_SUBSCRIPTIONS, WEBSUB_RATE_PER_MINUTE,
-  WEBSUB_PING_HUBS, PUSH_TIMEOUT_MS, PUSH_HOST_CONCURRENCY, PUSH_CONCURRENCY, PUSH_RETRY_BASE_MS
+  BULLETIN_SETTLE_MS, BULLETIN_DELETE_GRACE_MS, BULLETIN_TOKEN, BULLETIN_MAX_BYTES, OPERATOR_PORT, OPERATOR_HOST,
+  OPERATOR_TOKEN, WEBSUB_LEASE_SECONDS, WEBSUB_LEASE_MIN_SECONDS, WEBSUB_LEASE_MAX_SECONDS, WEBSUB_MAX_SUBSCRIPTIONS,
+  WEBSUB_RATE_PER_MINUTE, WEBSUB_PING_HUBS, PUSH_TIMEOUT_MS, PUSH_HOST_CONCURRENCY, PUSH_CONCURRENCY, PUSH_RETRY_BASE_MS
   (see README).
 `;
 
@@ -106,10 +111,35 @@ function userAgent(config: Config): string {
 
 function configOrExit(): Config {
   try {
-    return loadConfig();
+    return loadConfig(configEnv());
   } catch (e) {
     if (e instanceof ConfigError) {
-      process.stderr.write(`pressroom: config error: ${e.message}\n`);
+      process.stderr.write(`pressroom: config error: ${redactSecrets(e.message)}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+/**
+ * A serving process's config: the current one when it validates (then kept as the last good one in DATA_DIR),
+ * else the last good one, said loudly (stderr, the log, /status, /readyz, the status feed). Only a first start
+ * with no good config exits 1. The web tier needs, and checks, only part of it (config.ts, scope 'web').
+ */
+function serviceConfigOrExit(scope: 'all' | 'web', save = true): { config: Config; announce: (log: Log) => void } {
+  try {
+    const { config, degraded } = loadConfigOrLastGood(configEnv(), process.cwd(), { save, scope, log: (m) => process.stderr.write(`pressroom: ${redactSecrets(m)}\n`) });
+    if (degraded === undefined) return { config, announce: () => {} };
+    process.stderr.write(`pressroom: ${redactSecrets(degraded.message)}\n`);
+    health.setDegraded('config', degraded.message, { file: degraded.error.where, key: degraded.error.key, problem: degraded.error.problem });
+    return {
+      config,
+      announce: (log) => log.error({ degraded: 'config', file: degraded.error.where, key: degraded.error.key, problem: degraded.error.problem }, degraded.message),
+    };
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      // A first start: no last good config in DATA_DIR to run on.
+      process.stderr.write(`pressroom: config error: ${redactSecrets(e.message)}\n`);
       process.exit(1);
     }
     throw e;
@@ -122,8 +152,15 @@ function parsePool(config: Config): ParseRunner {
 }
 
 function makeLog(config: Config) {
-  return pino({ level: config.logLevel, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({
+    level: config.logLevel,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // A feed URL may carry credentials (user info, ?token=): every string of every log line is redacted.
+    hooks: { logMethod: redactLogArguments },
+  });
 }
+
 
 async function openOrExit(config: Config, writable: boolean, log: ReturnType<typeof makeLog>): Promise<Store> {
   try {
@@ -137,7 +174,7 @@ async function openOrExit(config: Config, writable: boolean, log: ReturnType<typ
     return store;
   } catch (e) {
     if (e instanceof StoreError) {
-      process.stderr.write(`pressroom: store error: ${e.message}\n`);
+      process.stderr.write(`pressroom: store error: ${redactSecrets(e.message)}\n`);
       process.exit(1);
     }
     throw e;
@@ -147,7 +184,7 @@ async function openOrExit(config: Config, writable: boolean, log: ReturnType<typ
 function printReport(r: IngestReport): void {
   for (const s of r.sources) {
     const what = s.outcome === 'failed' ? `failed: ${s.message}` : s.outcome === 'backing-off' ? `skipped, ${s.message}` : s.outcome;
-    process.stdout.write(`${s.kind} ${printableName(s.key)}: ${printableName(what)}; ${s.items} items, ${s.created} new, ${s.updated} updated\n`);
+    process.stdout.write(redactSecrets(`${s.kind} ${printableName(s.key)}: ${printableName(what)}; ${s.items} items, ${s.created} new, ${s.updated} updated\n`));
   }
   for (const p of r.pages ?? []) process.stdout.write(`page ${p.url} (${p.agency}): ${p.outcome}${p.reason ? ` (${p.reason})` : ''}\n`);
   for (const w of r.withdrawals ?? []) process.stdout.write(`story ${w.change}: ${w.id}: ${w.reason}\n`);
@@ -247,19 +284,36 @@ async function listAgencies(): Promise<number> {
   }
 }
 
+/** Validates feeds/ and the environment; writes nothing (not even the last good config). */
 async function checkConfig(): Promise<number> {
-  const config = configOrExit();
+  let config: Config;
+  try {
+    config = loadConfig(configEnv());
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`pressroom: config error: ${redactSecrets(e.message)}\n`);
+    const dataDir = path.resolve(process.cwd(), configEnv().DATA_DIR || './data');
+    const last = readLastGood(dataDir);
+    // stderr keeps the one line naming the file, key and problem; what a restart would do goes to stdout.
+    process.stdout.write(
+      last
+        ? `pressroom: a restart or reload now would keep running on the last good config (validated ${last.savedAt}) and report this error; fix it first\n`
+        : 'pressroom: there is no last good config in DATA_DIR: a start now would refuse to start\n',
+    );
+    return 1;
+  }
   process.stdout.write(`feeds: ${config.feedsDir}\ndata: ${config.dataDir}\n`);
   for (const a of config.agencies) {
     process.stdout.write(`agency ${a.id} (${a.name}), time zone ${a.timezone}, ${a.feeds.length} feed(s)\n`);
-    for (const f of a.feeds) process.stdout.write(`  ${f.url} [${f.schedule}]\n`);
+    for (const f of a.feeds) process.stdout.write(`  ${redactSecrets(f.url)} [${f.schedule}]${f.headers ? ` headers: ${Object.keys(f.headers).join(', ')}` : ''}\n`);
   }
   process.stdout.write(`config ok: ${config.agencies.length} agencies\n`);
   return 0;
 }
 
 async function status(): Promise<number> {
-  const config = configOrExit();
+  // Reads the store only: a typo in an agency file must not hide it (nothing is written).
+  const config = serviceConfigOrExit('web', false).config;
   const log = makeLog({ ...config, logLevel: 'warn' });
   const store = await openOrExit(config, false, log);
   const d = store.data;
@@ -267,10 +321,10 @@ async function status(): Promise<number> {
   process.stdout.write(`${d.stories.length - withdrawn} stories${withdrawn ? ` (and ${withdrawn} withdrawn, listed last)` : ''}\n`);
   for (const s of Object.values(d.sources)) {
     const state = s.errorCode ? `failing (${s.errorCode}: ${s.errorMessage}) x${s.consecutiveFailures}, next ${s.nextAttempt ?? '?'}` : 'ok';
-    process.stdout.write(`${s.kind} ${printableName(s.key)}: ${printableName(state)}; last success ${s.lastSuccess ?? 'never'}\n`);
+    process.stdout.write(redactSecrets(`${s.kind} ${printableName(s.key)}: ${printableName(state)}; last success ${s.lastSuccess ?? 'never'}\n`));
     // Operator-only detail (redirect chain, refused address): the public /status never shows it.
-    if (s.errorCode && s.errorDetail) process.stdout.write(`  detail: ${printableName(s.errorDetail)}\n`);
-    for (const w of s.warnings ?? []) process.stdout.write(`  warning: ${printableName(w)}\n`);
+    if (s.errorCode && s.errorDetail) process.stdout.write(redactSecrets(`  detail: ${printableName(s.errorDetail)}\n`));
+    for (const w of s.warnings ?? []) process.stdout.write(redactSecrets(`  warning: ${printableName(w)}\n`));
   }
   // The store's own state: its damaged files, and what the writer says of its commits.
   for (const l of await store.damage()) process.stdout.write(`store: damaged ${describeLoss(l)}\n`);
@@ -417,6 +471,33 @@ function fileSize(file: string): number | undefined {
   }
 }
 
+/** Which stored sources the config still lists, and when the worker really tries each next (/status, the status feed, `/`). */
+function sourceView(config: Config) {
+  const schedules = new Map(config.agencies.flatMap((a) => a.feeds.map((f) => [f.url, f.schedule] as const)));
+  return {
+    isConfigured: (s: SourceState) => s.kind === 'bulletin' || schedules.has(s.key),
+    nextAttempt: (s: SourceState) => {
+      const schedule = s.kind === 'bulletin' ? config.bulletinSchedule : schedules.get(s.key);
+      if (schedule === undefined) return s.nextAttempt;
+      return nextScheduledAttempt(schedule, s.nextAttempt ? new Date(s.nextAttempt) : undefined)?.toISOString() ?? s.nextAttempt;
+    },
+  };
+}
+
+/** Listens and resolves once listening; a port in use rejects. */
+function listen(server: Server, port: number, host: string | undefined): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    // The error names which listener failed (the public or the operator one) for listenOrExit's one line.
+    const fail = (e: Error) => reject(Object.assign(e, { listenPort: port, listenHost: host }));
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
 const FEED_LIMIT = 50;
 
 /** Push settings: the configured ones, or none at all for a hand-built Config. */
@@ -437,13 +518,23 @@ function makeApp(config: Config, store: Store, log: Log, push?: { onSpooled?: ()
     return last ?? peer;
   };
   const pc = pushConfig(config);
+  const view = sourceView(config);
   return createApp({
+    sources: view,
     snapshot: versionOf(store),
     health: () => health.snapshot(),
-    agencies: config.agencies,
+    // An agency's homepage is published as its feeds' link: a credential in it is redacted like a feed URL's.
+    agencies: config.agencies.map((a) => (a.homepage ? { ...a, homepage: redactSecrets(a.homepage) } : a)),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
-    publish: { limit: FEED_LIMIT, maxAgeSeconds: shortestInterval(config), health: () => health.snapshot(), ...(config.publicUrl ? { hub: hubUrl(config.publicUrl) } : {}) },
+    publish: {
+      limit: FEED_LIMIT,
+      maxAgeSeconds: shortestInterval(config),
+      isConfigured: view.isConfigured,
+      nextAttempt: view.nextAttempt,
+      health: () => health.snapshot(),
+      ...(config.publicUrl ? { hub: hubUrl(config.publicUrl) } : {}),
+    },
     log,
     onPublish: (p) => log.debug({ baseUrl: p.baseUrl, version: p.version, documents: p.documents, ms: Math.round(p.ms) }, 'rendered the default documents'),
     ...(config.intake?.token ? { intake: bulletinIntake(config, store, log) } : {}),
@@ -492,7 +583,7 @@ async function startWeb(
   metrics: Metrics,
   withWorkerMetrics = false,
   push?: { onSpooled?: () => void; status: () => unknown },
-): Promise<{ server: Server; prerender: () => void; web: ReturnType<typeof createApp> }> {
+): Promise<{ server: Server; prerender: () => void; web: ReturnType<typeof createApp>; operatorServer?: Server }> {
   const web = makeApp(config, store, log, push);
   // The documents are rendered once right after each store change (for every Host at once), never by a request.
   const prerender = () => {
@@ -510,18 +601,26 @@ async function startWeb(
     // bound by up to 30 s); the check walks the open connections, cheap once a second.
     connectionsCheckingInterval: Math.min(1000, t.headersTimeoutMs),
   };
+  const serveMetrics = (req: IncomingMessage, res: ServerResponse) => {
+    metrics.observeStore(store.data);
+    const worker = withWorkerMetrics ? Promise.resolve().then(() => readTextSync(workerMetricsFile(config))).catch(() => '') : Promise.resolve('');
+    void Promise.all([metrics.render(), worker]).then(
+      ([m, w]) => res.writeHead(200, { 'Content-Type': m.contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' }).end(req.method === 'HEAD' ? undefined : redactSecrets(w ? `${m.body}\n${w}` : m.body)),
+      (e: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`metrics failed: ${(e as Error).message}\n`),
+    );
+  };
+  /** /metrics, /status/detail, /healthz, /readyz: the operator listener, or a public request bearing OPERATOR_TOKEN. */
+  const serveOperator = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) serveMetrics(req, res);
+    else web.handleOperator(req, res);
+    metrics.observeRequest(req, res);
+  };
+  const token = config.operator?.token;
   const server: Server = createServer(limits, (req, res) => {
     if (draining.has(server)) res.setHeader('Connection', 'close');
-    if (req.method === 'GET' && req.url === '/metrics') {
-      metrics.observeRequest(req, res);
-      metrics.observeStore(store.data);
-      const worker = withWorkerMetrics ? Promise.resolve().then(() => readTextSync(workerMetricsFile(config))).catch(() => '') : Promise.resolve('');
-      void Promise.all([metrics.render(), worker]).then(
-        ([m, w]) => res.writeHead(200, { 'Content-Type': m.contentType, 'Cache-Control': 'no-store' }).end(w ? `${m.body}\n${w}` : m.body),
-        (e: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`metrics failed: ${(e as Error).message}\n`),
-      );
-      return;
-    }
+    // Without the token an operator path is what it is on the public app: a 404, as for any path not there.
+    if (token !== undefined && isOperatorPath(req.url) && bearerMatches(req, token)) return serveOperator(req, res);
     web.handle(req, res);
     metrics.observeRequest(req, res);
   });
@@ -535,15 +634,25 @@ async function startWeb(
   server.maxHeadersCount = 100;
   // maxRequestsPerSocket stays unlimited: past it Node answers 503 to pipelined requests, and keepAliveTimeout
   // already bounds how long one client holds a socket between requests.
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const port = await listen(server, config.port, config.host);
   log.info({ port, host: config.host ?? '(all interfaces)', feeds: config.feedsDir, data: config.dataDir }, `pressroom listening on http://${config.host ?? 'localhost'}:${port}`);
-  return { server, prerender, web };
+  let operatorServer: Server | undefined;
+  const op = config.operator;
+  if (op?.port !== undefined) {
+    operatorServer = createServer(limits, (req, res) => {
+      if (draining.has(operatorServer!)) res.setHeader('Connection', 'close');
+      serveOperator(req, res);
+    });
+    operatorServer.keepAliveTimeout = t.keepAliveTimeoutMs;
+    const opPort = await listen(operatorServer, op.port, op.host);
+    if (!/^(127\.|::1$|localhost$)/.test(op.host)) log.warn({ host: op.host }, 'OPERATOR_HOST is not a loopback address: /metrics and /status/detail are reachable from the network on the operator port');
+    log.info({ port: opPort, host: op.host }, `operator endpoints (/metrics, /status/detail) on http://${op.host.includes(':') ? `[${op.host}]` : op.host}:${opPort}`);
+  } else if (token === undefined) {
+    log.warn({}, 'operator endpoints (/metrics, /status/detail) are off: set OPERATOR_PORT (a loopback listener) or OPERATOR_TOKEN (a bearer token on the public port)');
+  }
+  return { server, prerender, web, ...(operatorServer ? { operatorServer } : {}) };
 }
+
 
 /** `POST /bulletins`: the web process only drops the body into the folder; the worker's watcher ingests it. */
 function bulletinIntake(config: Config, store: Store, log: Log) {
@@ -568,13 +677,14 @@ async function listenOrExit<T>(config: Config, store: Store, listen: () => Promi
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw e;
     await store.close().catch(() => undefined);
-    const on = config.host ? ` on ${config.host}` : '';
+    const { listenPort = config.port, listenHost = config.host } = e as { listenPort?: number; listenHost?: string };
+    const on = listenHost ? ` on ${listenHost}` : '';
     process.stderr.write(
       code === 'EADDRINUSE'
-        ? `pressroom: port ${config.port} is in use${on}\n`
+        ? `pressroom: port ${listenPort} is in use${on}\n`
         : code === 'EACCES'
-          ? `pressroom: port ${config.port}${on} needs privileges this process does not have\n`
-          : `pressroom: ${config.host} is not an address of this machine\n`,
+          ? `pressroom: port ${listenPort}${on} needs privileges this process does not have\n`
+          : `pressroom: ${listenHost} is not an address of this machine\n`,
     );
     process.exit(1);
   }
@@ -621,14 +731,15 @@ function onSignals(log: Log, stop: () => Promise<void>): void {
 
 /** `start`: worker and web in one process. */
 async function start(): Promise<void> {
-  const config = configOrExit();
+  const { config, announce } = serviceConfigOrExit('all');
   const log = makeLog(config);
+  announce(log);
   const store = await openOrExit(config, true, log);
   const metrics = createMetrics('all');
   onCommitFailure = () => metrics.observeCommitFailure();
   watchStoreHealth(store, health, { dataDir: config.dataDir, writer: true, log });
   let push: PushService | undefined;
-  const { server, prerender, web } = await listenOrExit(config, store, () =>
+  const { server, prerender, web, operatorServer } = await listenOrExit(config, store, () =>
     startWeb(config, store, log, metrics, false, { onSpooled: () => push?.kick(), status: () => push?.status() }),
   );
   // The status file too: a `web` process beside this one (on the same DATA_DIR) shows the same push state.
@@ -641,7 +752,7 @@ async function start(): Promise<void> {
     push?.changed();
   });
   onSignals(log, async () => {
-    const closing = closeServer(server);
+    const closing = Promise.all([closeServer(server), operatorServer && closeServer(operatorServer)]);
     // The run in flight is aborted; a source on a parse thread is ended there, not waited for.
     await Promise.all([scheduler.stop(), parser.close(), push?.close()]);
     await closing;
@@ -651,8 +762,9 @@ async function start(): Promise<void> {
 
 /** `worker`: the one process that fetches and writes (PM2 fork mode, one instance). */
 async function worker(): Promise<void> {
-  const config = configOrExit();
+  const { config, announce } = serviceConfigOrExit('all');
   const log = makeLog(config);
+  announce(log);
   const store = await openOrExit(config, true, log);
   const metrics = createMetrics('worker');
   onCommitFailure = () => metrics.observeCommitFailure();
@@ -676,8 +788,9 @@ const RELOAD_MS = 1000;
 /** `web`: read-only; serves what the worker last wrote, picked up within a second or two, no restart. */
 async function webOnly(): Promise<void> {
   tuneHeapForWebTier();
-  const config = configOrExit();
+  const { config, announce } = serviceConfigOrExit('web');
   const log = makeLog(config);
+  announce(log);
   const store = await openOrExit(config, false, log);
   const metrics = createMetrics('web');
   watchStoreHealth(store, health, { dataDir: config.dataDir, writer: false, log });
@@ -699,7 +812,7 @@ async function webOnly(): Promise<void> {
   process.send?.('ready');
   onSignals(log, async () => {
     clearInterval(timer);
-    await closeServer(server);
+    await Promise.all([closeServer(server), web.operatorServer && closeServer(web.operatorServer)]);
     await store.close();
   });
 }
@@ -785,6 +898,6 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((e: unknown) => {
   // A store error (a commit of `ingest --once` on a full disk) is one line; anything else is a bug: its stack.
-  process.stderr.write(`pressroom: ${e instanceof StoreError ? e.message : ((e as Error).stack ?? String(e))}\n`);
+  process.stderr.write(`pressroom: ${redactSecrets(e instanceof StoreError ? e.message : ((e as Error).stack ?? String(e)))}\n`);
   process.exit(1);
 });

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { StoreData } from './model.js';
 import type { IngestReport } from './worker/ingest.js';
+import { redactSecrets } from './text/redact-secrets.js';
 
 /** Low-cardinality route names: a label per URL would grow without bound. */
 const routes = new Map<string, string>();
@@ -139,8 +140,10 @@ export function createMetrics(role: MetricsRole): Metrics {
         for (const [agency, n] of counts) stories.set({ agency }, n);
       }
       for (const [key, s] of Object.entries(data.sources)) {
-        if (s.lastSuccess) lastSuccess.set({ source: key }, Date.parse(s.lastSuccess) / 1000);
-        failures.set({ source: key }, s.consecutiveFailures);
+        // A feed URL may carry the operator's credentials: a label shows it redacted.
+        const source = redactSecrets(key);
+        if (s.lastSuccess) lastSuccess.set({ source }, Date.parse(s.lastSuccess) / 1000);
+        failures.set({ source }, s.consecutiveFailures);
       }
       if (sizeBytes !== undefined) storeSize.set(sizeBytes);
     },

@@ -5,6 +5,11 @@ export interface FeedConfig {
   url: string;
   /** node-cron expression; default every 15 minutes. */
   schedule: string;
+  /**
+   * Request headers sent to the feed's own origin (never to another host a redirect leads to), resolved from
+   * `"env:NAME"` references at start-up: credentials kept out of the URL. Secret: never logged or shown.
+   */
+  headers?: Record<string, string>;
 }
 
 export interface Agency {

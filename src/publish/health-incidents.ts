@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { HealthPart, HealthSnapshot } from '../health.js';
 import type { SourceState } from '../model.js';
 import type { Incident } from './status-feed.js';
+import { redactSecrets } from '../text/redact-secrets.js';
 
 const TITLES: Record<HealthPart, string> = {
   store: 'Pressroom set damaged store files aside',
@@ -32,7 +33,8 @@ export function healthIncidents(h: HealthSnapshot | undefined): Incident[] {
       since,
       updated: since,
       title: `${TITLES[part]} since ${since.slice(0, 10)} ${since.slice(11, 16)} UTC`,
-      text: d.message,
+      // A config error may quote a feed URL: its credentials are blanked (text/redact-secrets.ts).
+      text: redactSecrets(d.message),
     });
   }
   return out;

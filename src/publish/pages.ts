@@ -31,6 +31,8 @@ export interface FrontPage {
   perFeed?: number;
   /** Names and zones of the agencies, for each story's label and day. */
   agencies?: Readonly<Record<string, AgencyLabel>>;
+  /** HTML of one line above the agencies (e.g. "2 sources are failing"), already escaped; none when empty. */
+  notice?: string;
 }
 
 export function renderFrontPage(page: FrontPage): string {
@@ -66,6 +68,7 @@ export function renderFrontPage(page: FrontPage): string {
     .join('\n');
   const main = `<h1>Agency press releases</h1>
 <p>Press releases of security and law-enforcement agencies, one story per release, to read here or to follow in a feed reader (<a href="${b}/subscribe">subscribe</a>).</p>
+${page.notice ?? ''}
 ${searchForm(baseUrl, 'all', 'All agencies')}
 <nav class="agencies" aria-label="Agencies"><ul>${toc}</ul></nav>
 ${sections}`;

@@ -6,6 +6,7 @@ import { sourceKey } from '../stories/source-key.js';
 import { stripXmlInvalid } from '../stories/xml-chars.js';
 import { el, writeXmlDocument, type XmlElement } from './xml.js';
 import { publicationDates } from './story-day.js';
+import { redactSecrets } from '../text/redact-secrets.js';
 
 export interface FeedMeta {
   /** 'all' or an agency id */
@@ -494,7 +495,8 @@ function mergedByOf(story: Story): { merged_by?: { rule: string; source: StorySo
 function cleanSource(source: StorySource): StorySource {
   if (source.kind === 'bulletin') return { kind: 'bulletin', file: clean(source.file), line: source.line };
   if (source.kind === 'page') return { kind: 'page', url: clean(source.url), fetchedAt: source.fetchedAt };
+  // A feed URL is the operator's configuration and may carry credentials (user info, ?token=).
   return source.guid === undefined
-    ? { kind: 'feed', url: clean(source.url) }
-    : { kind: 'feed', url: clean(source.url), guid: clean(source.guid) };
+    ? { kind: 'feed', url: clean(redactSecrets(source.url)) }
+    : { kind: 'feed', url: clean(redactSecrets(source.url)), guid: clean(source.guid) };
 }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { DiscoveredAgency, SourceState } from '../model.js';
 import { printableName } from '../text/printable.js';
 import { httpUrl } from './render-feed.js';
+import { redactSecrets } from '../text/redact-secrets.js';
 import { el, writeXmlDocument, type XmlElement } from './xml.js';
 
 export type IncidentKind = 'failing' | 'recovered' | 'moved' | 'new-agency';
@@ -16,9 +17,10 @@ export interface Incident {
    */
   id: string;
   kind: IncidentKind;
-  /** `feed:<url>` or `bulletin:<file>`, as in the store. */
+  /** `feed:<url>` or `bulletin:<file>`, as in the store; `process:<part>` for a degraded part of the process. */
   sourceKey: string;
-  state: SourceState;
+  /** The source's state; absent for a degraded part of the process (its config, its store). */
+  state?: SourceState;
   /** ISO 8601: when the incident began. */
   since: string;
   /** ISO 8601: the entry's `updated`. */
@@ -47,12 +49,13 @@ function when(isoDate: string | undefined): string {
 
 function sourceName(state: SourceState, agencyNames: Readonly<Record<string, string>>): string {
   const agency = state.agency === undefined ? undefined : (agencyNames[state.agency] ?? state.agency);
-  return state.kind === 'bulletin' ? `Bulletin ${printableName(state.key)}` : `${agency ?? 'Agency'} feed ${state.key}`;
+  // A feed URL may carry the operator's credentials (user info, ?token=): this feed is public.
+  return state.kind === 'bulletin' ? `Bulletin ${printableName(state.key)}` : `${agency ?? 'Agency'} feed ${redactSecrets(state.key)}`;
 }
 
 function errorLine(code: string | undefined, message: string | undefined): string {
   if (code === undefined && message === undefined) return 'no error recorded';
-  return [code, message].filter((x) => x !== undefined && x !== '').join(': ');
+  return redactSecrets([code, message].filter((x) => x !== undefined && x !== '').join(': '));
 }
 
 /**
@@ -106,6 +109,7 @@ export function sourceIncidents(sources: Readonly<Record<string, SourceState>>, 
       });
     }
     if (state.movedTo !== undefined) {
+      const movedTo = redactSecrets(state.movedTo);
       const since = iso(state.movedSince) ?? EPOCH;
       out.push({
         id: incidentId('moved', sourceKey, state.movedTo),
@@ -114,8 +118,8 @@ export function sourceIncidents(sources: Readonly<Record<string, SourceState>>, 
         state,
         since,
         updated: since,
-        title: `${name} has moved to ${state.movedTo}`,
-        text: `${name} answers with a permanent redirect to ${state.movedTo}${state.movedSince ? ` (first seen ${when(iso(state.movedSince))})` : ''}. Update its URL in feeds/agencies/${state.agency ?? '<agency>'}.json.`,
+        title: `${name} has moved to ${movedTo}`,
+        text: `${name} answers with a permanent redirect to ${movedTo}${state.movedSince ? ` (first seen ${when(iso(state.movedSince))})` : ''}. Update its URL in feeds/agencies/${state.agency ?? '<agency>'}.json.`,
       });
     }
   }
@@ -177,8 +181,8 @@ export function renderStatusFeed(incidents: readonly Incident[], baseUrl: string
 }
 
 function statusEntry(incident: Incident, statusUrl: string): XmlElement {
-  const feed = incident.state.kind === 'feed' ? httpUrl(incident.state.key) : undefined;
-  const moved = httpUrl(incident.state.movedTo);
+  const feed = incident.state?.kind === 'feed' ? httpUrl(redactSecrets(incident.state.key)) : undefined;
+  const moved = incident.state?.movedTo === undefined ? undefined : httpUrl(redactSecrets(incident.state.movedTo));
   return el(
     'entry',
     {},
@@ -191,7 +195,7 @@ function statusEntry(incident: Incident, statusUrl: string): XmlElement {
     feed !== undefined && el('link', { rel: 'related', href: feed }),
     incident.kind === 'moved' && moved !== undefined && el('link', { rel: 'related', href: moved }),
     el('category', { term: incident.kind }),
-    incident.state.agency !== undefined && el('category', { term: incident.state.agency }),
+    incident.state?.agency !== undefined && el('category', { term: incident.state.agency }),
     el('content', { type: 'text' }, incident.text),
   );
 }

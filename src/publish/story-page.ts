@@ -8,6 +8,7 @@ import { feedUrl, httpUrl, storyUrl } from './render-feed.js';
 import { firstLine } from './story-list.js';
 import { isDayOnly, storyDay } from './story-day.js';
 import { printableName } from '../text/printable.js';
+import { redactSecrets } from '../text/redact-secrets.js';
 
 export function renderStoryPage(story: Story, agencyName: string, baseUrl: string, timeZone?: string): string {
   const title = text(story.title);
@@ -63,7 +64,9 @@ function sourceHtml(source: StorySource): string {
     const page = url === undefined ? `<code>${text(source.url)}</code>` : `<a href="${attr(url)}">${text(source.url)}</a>`;
     return `Full text from the page ${page}, fetched ${text(source.fetchedAt)}`;
   }
-  const feed = url === undefined ? `<code>${text(source.url)}</code>` : `<a href="${attr(url)}">${text(source.url)}</a>`;
+  // The feed's URL is the operator's configuration and may carry credentials: shown redacted, and not linked then.
+  const shown = redactSecrets(source.url);
+  const feed = url === undefined || shown !== source.url ? `<code>${text(shown)}</code>` : `<a href="${attr(url)}">${text(source.url)}</a>`;
   return source.guid === undefined ? `Feed ${feed}` : `Feed ${feed}, guid <code>${text(source.guid)}</code>`;
 }
 

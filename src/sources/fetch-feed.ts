@@ -21,6 +21,11 @@ export interface FetchOptions {
   /** Cancels the request from outside (shutdown). */
   signal?: AbortSignal;
   /**
+   * Extra request headers from the feed's config (`Authorization` from the environment…), sent to the configured
+   * URL's own origin only: a redirect to another origin never carries them (as browsers drop Authorization).
+   */
+  requestHeaders?: Readonly<Record<string, string>>;
+  /**
    * Hosts that may be reached in non-public address space (FETCH_ALLOW_HOSTS): host names, IP addresses or
    * CIDR ranges. The configured URL's own host is allowed too when it is written as a private address.
    */
@@ -169,6 +174,7 @@ export async function fetchText(url: string, validators: Validators, opts: Fetch
   if (validators.lastModified) headers['If-Modified-Since'] = validators.lastModified;
 
   const configuredHost = new URL(url).hostname;
+  const configuredOrigin = new URL(url).origin;
   const allow = connectPolicy(configuredHost, opts, kind.operatorUrl);
   let current = url;
   let movedTo: string | undefined;
@@ -181,7 +187,8 @@ export async function fetchText(url: string, validators: Validators, opts: Fetch
   let hop: { request: ClientRequest; response: IncomingMessage } | undefined;
   try {
     for (let n = 0; ; n++) {
-      hop = await guardedGet(new URL(current), { headers, signal, resolve: opts.resolve ?? systemResolve, allow });
+      const sameOrigin = opts.requestHeaders !== undefined && new URL(current).origin === configuredOrigin;
+      hop = await guardedGet(new URL(current), { headers: sameOrigin ? { ...opts.requestHeaders, ...headers } : headers, signal, resolve: opts.resolve ?? systemResolve, allow });
       const res = hop.response;
       const status = res.statusCode ?? 0;
       const header = (name: string): string | undefined => {

@@ -15,6 +15,9 @@ import { sendPrepared, type Prepared } from './prepared.js';
 import { compileTrust, type TrustProxy } from './trust-proxy.js';
 import { renderStatusPage } from '../publish/status-page.js';
 import type { WebsubHandler } from './websub-endpoint.js';
+import { redactSecrets } from '../text/redact-secrets.js';
+import { withHtmlSafety } from './html-headers.js';
+import { publicSources, type SourceViewDeps } from './source-status.js';
 import { goneLine, publicView, type PublicView } from './public-view.js';
 import { readiness, type HealthSnapshot } from '../health.js';
 import {
@@ -43,6 +46,8 @@ export interface WebDeps {
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** The process's health (src/health.ts): /readyz and /status report it. Default: loaded, nothing degraded. */
   health?: () => HealthSnapshot;
+  /** Which stored sources still exist and when each is really tried next (/status, /status.html). */
+  sources?: SourceViewDeps;
   /** Told after each render of the default documents (tests count them; main may log the time). */
   onPublish?: (info: { baseUrl: string; version: number; documents: number; ms: number }) => void;
   /** Query variants and archives kept per base URL and store version (default 200). */
@@ -131,6 +136,11 @@ export interface Web {
    * rendered for PUBLIC_URL: what the WebSub hub delivers. Undefined when there is no such feed.
    */
   feedDocument(path: string, query: string): Prepared | undefined;
+  /**
+   * The operator's routes (`/status/detail`, `/healthz`, `/readyz`), for the operator listener or a request that
+   * carried the operator token; 404 for anything else. The public `handle` never serves them.
+   */
+  handleOperator(req: IncomingMessage, res: ServerResponse): void;
 }
 
 interface Entry {
@@ -261,14 +271,8 @@ export function createApp(deps: WebDeps): Web {
       throw badRequest(`malformed percent-encoding in the path ${quote(rawPath)}`);
     }
     const rest = path.slice('/feeds/'.length);
-    const noQuery = () => {
-      if (rawQuery === undefined || rawQuery === '') return;
-      const first = new URLSearchParams(rawQuery).keys().next();
-      throw badRequest(`unknown parameter ${quote(first.done ? rawQuery : first.value)}: ${path} takes no parameters`);
-    };
 
     if (rest === 'status.atom') {
-      noQuery();
       return send(req, res, e.pub.docs.get('/feeds/status.atom')!, origin, '/feeds/status.atom');
     }
     const archive = /^([^/]+)\/archive\/([^/]*)$/.exec(rest);
@@ -280,7 +284,6 @@ export function createApp(deps: WebDeps): Web {
       if (!e.pub.lists.has(key)) throw notFound(`no agency ${quote(key)}`);
       if (!file || !MONTH_RE.test(file[1]!)) throw notFound(`archives are named YYYY-MM.atom, e.g. /feeds/${key}/archive/2024-10.atom`);
       if (file[2] !== 'atom') throw notFound(`archives are Atom documents: /feeds/${key}/archive/${file[1]}.atom`);
-      noQuery();
       // The current month is no archive: it still grows, and RFC 5005 §4 lets a reader fetch an archive once and
       // never again. Its URL answers 404 (not cached) until the month closes, then the archive itself; its
       // stories are in the subscription feed meanwhile. A non-archive document under an archive's URL would be
@@ -354,6 +357,9 @@ export function createApp(deps: WebDeps): Web {
   };
 
   const app = express();
+  // One spelling per path: `/status/detail/` or `/STATUS/DETAIL` must not reach what `/status/detail` would.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
@@ -375,28 +381,10 @@ export function createApp(deps: WebDeps): Web {
     send(req, res, p, origin, `story ${id}`);
   });
 
-  // Stories per source, counted once per store version rather than on every /status request.
-  const storyCounts = new WeakMap<readonly Story[], Map<string, number>>();
-  const countsOf = (stories: readonly Story[]) => {
-    let counts = storyCounts.get(stories);
-    if (counts === undefined) {
-      counts = new Map<string, number>();
-      for (const s of stories)
-        for (const src of s.sources) {
-          if (src.kind === 'page') continue;
-          const k = src.kind === 'bulletin' ? `bulletin:${src.file}` : `feed:${src.url}`;
-          counts.set(k, (counts.get(k) ?? 0) + 1);
-        }
-      storyCounts.set(stories, counts);
-    }
-    return counts;
-  };
   const statusOf = () => {
     const view = publicView(deps.snapshot().data);
     const data = view.data;
-    const counts = countsOf(data.stories);
-    // errorDetail is the operator's (it can name internal hosts a redirect pointed at): never in public outputs.
-    const sources = Object.entries(data.sources).map(([k, { errorDetail: _d, ...s }]) => ({ ...s, storiesStored: counts.get(k) ?? 0, validatorsHeld: !!(s.etag || s.lastModified) }));
+    const sources = publicSources(data.sources, data.stories, deps.sources);
     // Story pages fetched for their full text, per agency: fetches, accepted, refused, failed, blocked
     // (worker/fulltext.ts); and the hosts that answer with a bot challenge, waiting out their back-off.
     // Every story taken out of the feeds, newest withdrawal first (stories/withdraw.ts): nothing leaves silently.
@@ -412,31 +400,52 @@ export function createApp(deps: WebDeps): Web {
       fulltextBlockedHosts: data.fulltext?.blockedHosts ?? {},
       withdrawnStories: view.withdrawn.length,
       withdrawn,
-      ...(health ? { degraded: health.degraded } : {}),
+      ...(health ? { degraded: redactDegraded(health.degraded) } : {}),
       ...(push !== undefined ? { push } : {}),
     };
   };
   app.get('/status', (_req, res) => {
     res.set('Cache-Control', 'no-store').json(statusOf());
   });
-  // Operator-only, like /metrics (docs/nginx.conf restricts both): each failing source's detail.
-  app.get('/status/detail', (_req, res) => {
+  app.get('/status.html', (req, res) => {
+    const s = statusOf();
+    const page = renderStatusPage(baseUrlOf(req), s.stories, s.sources, s.degraded);
+    res.set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': page.csp }).type('text/html; charset=utf-8').send(page.html);
+  });
+
+  const health = (_req: Request, res: Response) => void res.set('Cache-Control', 'no-store').type('text/plain').send('ok\n');
+  const ready = (_req: Request, res: Response) => {
+    const r = readiness(deps.health?.() ?? { storeLoaded: true, degraded: {} });
+    // The body names a degraded config or store, whose messages may quote a feed URL.
+    res.status(r.status).set('Cache-Control', 'no-store').type('text/plain').send(redactSecrets(r.body));
+  };
+  app.get('/healthz', health);
+  app.get('/readyz', ready);
+
+  // The operator's routes: only on OPERATOR_PORT or with OPERATOR_TOKEN (main.ts decides), never on the public app.
+  const operatorApp = express();
+  operatorApp.set('case sensitive routing', true);
+  operatorApp.set('strict routing', true);
+  operatorApp.disable('x-powered-by');
+  operatorApp.set('etag', false);
+  // Each failing source's detail: the redirect chain, a refused address, the real error (credentials still blanked).
+  operatorApp.get('/status/detail', (_req, res) => {
     const { data } = deps.snapshot();
     const failing = Object.values(data.sources)
       .filter((s) => s.errorCode !== undefined)
-      .map((s) => ({ key: s.key, kind: s.kind, errorCode: s.errorCode, errorMessage: s.errorMessage, errorDetail: s.errorDetail, lastStatus: s.lastStatus }));
+      .map((s) => ({
+        key: redactSecrets(s.key),
+        kind: s.kind,
+        errorCode: s.errorCode,
+        errorMessage: s.errorMessage === undefined ? undefined : redactSecrets(s.errorMessage),
+        errorDetail: s.errorDetail === undefined ? undefined : redactSecrets(s.errorDetail),
+        lastStatus: s.lastStatus,
+      }));
     res.set('Cache-Control', 'no-store').json({ failing });
   });
-  app.get('/status.html', (req, res) => {
-    const s = statusOf();
-    res.set('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(renderStatusPage(baseUrlOf(req), s.stories, s.sources));
-  });
-
-  app.get('/healthz', (_req, res) => void res.set('Cache-Control', 'no-store').type('text/plain').send('ok\n'));
-  app.get('/readyz', (_req, res) => {
-    const r = readiness(deps.health?.() ?? { storeLoaded: true, degraded: {} });
-    res.status(r.status).set('Cache-Control', 'no-store').type('text/plain').send(r.body);
-  });
+  operatorApp.get('/healthz', health);
+  operatorApp.get('/readyz', ready);
+  operatorApp.use((req: Request, res: Response) => text(res, 404, `not found: ${quote(req.path)}`));
 
   app.use((req: Request, res: Response) => text(res, 404, `not found: ${quote(req.path)}`));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -475,7 +484,14 @@ export function createApp(deps: WebDeps): Web {
         else res.destroy();
         return;
       }
+      withHtmlSafety(res);
       app(req as Request, res as Response);
+    },
+    handleOperator(req, res) {
+      const method = req.method ?? 'GET';
+      if (method !== 'GET' && method !== 'HEAD') return text(res, 405, `method not allowed: ${method}`, { Allow: 'GET, HEAD' });
+      withHtmlSafety(res);
+      operatorApp(req as Request, res as Response);
     },
     publication: () => entry().pub,
     document: (origin, path) => {
@@ -506,4 +522,11 @@ function firstValue(v: string | string[] | undefined): string | undefined {
   if (s === undefined) return undefined;
   const first = s.split(',', 1)[0]!.trim();
   return first === '' ? undefined : first;
+}
+
+/** Degraded parts as /status shows them: their messages may quote a feed URL, whose credentials are blanked. */
+function redactDegraded<T extends { message: string }>(degraded: Partial<Record<string, T>>): Partial<Record<string, T>> {
+  const out: Partial<Record<string, T>> = {};
+  for (const [part, d] of Object.entries(degraded)) if (d) out[part] = { ...d, message: redactSecrets(d.message) };
+  return out;
 }

@@ -43,14 +43,18 @@ export function parseIsoInstant(raw: string): Date | undefined {
   return Number.isFinite(t) ? new Date(t) : undefined;
 }
 
-/** Parses the raw query string (without `?`); every parameter is checked, unknown and repeated ones refused. */
+/**
+ * Parses the raw query string (without `?`). Known parameters are checked (a bad value or a repeat is refused,
+ * naming it); unknown ones (`utm_source`, `fbclid`, a reader's cache-buster) are ignored: trackers and readers
+ * append them to subscribed URLs, and they are left out of the canonical form, so out of the self link and the
+ * cache key too.
+ */
 export function parseFeedQuery(raw: string, defaultLimit: number): FeedQueryResult {
   const params = new URLSearchParams(raw);
   const seen = new Set<string>();
   const query: StoryQuery = { limit: defaultLimit };
   for (const [name, value] of params) {
-    if (!(QUERY_PARAMETERS as readonly string[]).includes(name))
-      return { ok: false, param: name, message: `unknown parameter ${shown(name)} (use ${QUERY_PARAMETERS.join(', ')})` };
+    if (!(QUERY_PARAMETERS as readonly string[]).includes(name)) continue;
     if (seen.has(name)) return { ok: false, param: name, message: `${name} is given more than once` };
     seen.add(name);
     switch (name) {

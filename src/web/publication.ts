@@ -1,6 +1,7 @@
 // Every default document for one base URL, rendered once per store change: the table the web tier serves from,
 // plus the indexes that query variants, archives and story pages are rendered from on demand.
-import type { StoreData, Story } from '../model.js';
+import type { SourceState, StoreData, Story } from '../model.js';
+import { failingSourcesLine } from '../publish/failing-line.js';
 import { archiveHistory, archiveUrl, closedMonths, currentMonth, indexMonthsByFeed, monthName, subscriptionHistory, unarchivedCount, type MonthIndex } from '../publish/archives.js';
 import { renderFrontPage, renderOpml } from '../publish/pages.js';
 import { CONTENT_TYPES, feedUrl, prepareItems, renderItems, selfUrlOf, type FeedFormat, type FeedMeta, type PreparedItem } from '../publish/render-feed.js';
@@ -27,6 +28,10 @@ export interface PublishOptions {
   maxAgeSeconds: number;
   /** The WebSub hub (only with PUBLIC_URL): subscription feeds and their variants advertise it (src/push/). */
   hub?: string;
+  /** False for a stored source the config no longer lists: it leaves the status feed and the front page's count. */
+  isConfigured?: (state: SourceState) => boolean;
+  /** When a source is really tried next (the first cron tick after its back-off): the status feed's "Next attempt". */
+  nextAttempt?: (state: SourceState) => string | undefined;
   /** The process's health: its degraded parts are incidents of the status feed (publish/health-incidents.ts). */
   health?: () => HealthSnapshot;
 }
@@ -239,14 +244,20 @@ export function buildPublication(
   }
 
   const names = Object.fromEntries(agencies.map((a) => [a.id, a.name]));
+  const shown: Record<string, SourceState> = {};
+  for (const [k, s] of Object.entries(data.sources)) {
+    if (opts.isConfigured && !opts.isConfigured(s)) continue;
+    const next = s.errorCode !== undefined ? opts.nextAttempt?.(s) : undefined;
+    shown[k] = next === undefined ? s : { ...s, nextAttempt: next };
+  }
   const configuredIds = new Set(configured.map((a) => a.id));
-  const incidents = [...healthIncidents(opts.health?.()), ...sourceIncidents(data.sources, names), ...agencyIncidents(data.discoveredAgencies, configuredIds)].sort((a, b) =>
+  const incidents = [...healthIncidents(opts.health?.()), ...sourceIncidents(shown, names), ...agencyIncidents(data.discoveredAgencies, configuredIds)].sort((a, b) =>
     a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );
   // The status entries change at each attempt of a failing source (failure count, last error), so the document
   // last changed at the newest of the incidents' dates and those attempts.
   let statusChanged = incidents.reduce((m, i) => Math.max(m, Date.parse(i.updated)), -Infinity);
-  for (const i of incidents) if (i.kind === 'failing' && i.state.lastAttempt) statusChanged = Math.max(statusChanged, Date.parse(i.state.lastAttempt));
+  for (const i of incidents) if (i.kind === 'failing' && i.state?.lastAttempt) statusChanged = Math.max(statusChanged, Date.parse(i.state.lastAttempt));
   docs.set(
     '/feeds/status.atom',
     prepare(renderStatusFeed(incidents, baseUrl, changed.toISOString()), CONTENT_TYPES.atom, {
@@ -263,6 +274,7 @@ export function buildPublication(
     prepare(
       renderFrontPage({
         baseUrl,
+        notice: failingSourcesLine(shown, baseUrl),
         agencies: agencyById,
         feeds: feeds.map((f) => {
           const list = lists.get(f.id) ?? [];

@@ -229,7 +229,8 @@ async function collectFeed(deps: IngestDeps, agency: Agency, url: string, data: 
     ...(prev.lastModified ? { lastModified: prev.lastModified } : {}),
     ...(prev.contentHash ? { contentHash: prev.contentHash } : {}),
   };
-  const r = await fetchFeed(url, validators, { ...deps.config.fetch, userAgent: deps.userAgent, ...(deps.signal ? { signal: deps.signal } : {}) });
+  const requestHeaders = agency.feeds.find((f) => f.url === url)?.headers;
+  const r = await fetchFeed(url, validators, { ...deps.config.fetch, userAgent: deps.userAgent, ...(deps.signal ? { signal: deps.signal } : {}), ...(requestHeaders ? { requestHeaders } : {}) });
   const fail = (res: Failure): Collected => {
     deps.log.warn({ source: key, agency: agency.id, code: res.code, status: res.status, detail: res.detail }, `feed ${url}: ${res.message}`);
     return {

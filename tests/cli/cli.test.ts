@@ -1,4 +1,5 @@
 // The operator's CLI, each command run as a user would: the compiled dist/main.js in a child process.
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorkspace, runCli } from '../helpers/daemon.js';
@@ -43,6 +44,8 @@ describe('pressroom CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/agency nato \(NATO\)/);
     expect(r.stdout).toMatch(/config ok: 3 agencies/);
+    // It writes nothing: not the last good config, not even the data folder.
+    expect(existsSync(ws.dataDir)).toBe(false);
   });
 
   it('check-config with a bad file exits 1 with the reason', async () => {

@@ -134,11 +134,11 @@ describe('the daemon serves the seed bulletin', () => {
   it('counts every answer at /metrics by route and status', async () => {
     const value = (text: string, labels: string) => Number(new RegExp(`^pressroom_http_requests_total\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
     const etag = (await get(`${daemon.url}/feeds/nato.atom`)).headers.get('etag')!;
-    const before = (await get(`${daemon.url}/metrics`)).body;
+    const before = (await get(`${daemon.operatorUrl}/metrics`)).body;
     for (let i = 0; i < 3; i++) expect((await get(`${daemon.url}/feeds/nato.atom`, { 'If-None-Match': etag })).status).toBe(304);
     for (let i = 0; i < 2; i++) expect((await get(`${daemon.url}/feeds/nato.xml`)).status).toBe(404);
     expect((await get(`${daemon.url}/feeds/all.atom?limit=2`)).status).toBe(200);
-    const after = (await get(`${daemon.url}/metrics`)).body;
+    const after = (await get(`${daemon.operatorUrl}/metrics`)).body;
     expect(value(after, 'route="feed",status="304"') - value(before, 'route="feed",status="304"')).toBe(3);
     expect(value(after, 'route="feed",status="404"') - value(before, 'route="feed",status="404"')).toBe(2);
     expect(value(after, 'route="feed-query",status="200"') - value(before, 'route="feed-query",status="200"')).toBe(1);
@@ -170,7 +170,7 @@ describe('the daemon serves the seed bulletin', () => {
     const page = await get(`${daemon.url}/status.html`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(page.body.match(/failing<\/strong>/g)).toHaveLength(3);
+    expect(page.body.match(/<strong class="bad">/g)).toHaveLength(3);
     expect(page.body).toContain('bulletin-2024-10-09.txt');
     expect((await get(`${daemon.url}/`)).body).toContain(`href="${daemon.url}/status.html"`);
   });

@@ -86,7 +86,7 @@ describe('the daemon takes full text only from the right release and says why co
     const status = (await (await fetch(`${daemon.url}/status`)).json()) as { fulltext: Record<string, unknown>; fulltextBlockedHosts: Record<string, { what: string; blocks: number }> };
     expect(status.fulltext.europol).toEqual({ fetches: 3, accepted: 1, refused: 1, failed: 0, blocked: 1 });
     expect(status.fulltextBlockedHosts[new URL(waf.url).host]).toMatchObject({ what: 'Cloudflare challenge (HTTP 403): the site wants a browser', blocks: 1 });
-    const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+    const metrics = await (await fetch(`${daemon.operatorUrl}/metrics`)).text();
     expect(metrics).toContain('pressroom_page_fetches_total{agency="europol",outcome="blocked"} 1');
   });
 

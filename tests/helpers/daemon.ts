@@ -15,6 +15,8 @@ export const SEED = path.join(ROOT, 'tests/fixtures/bulletins/bulletin-2024-10-0
 
 export interface Daemon {
   url: string;
+  /** The operator listener (/metrics, /status/detail): OPERATOR_PORT=0 on 127.0.0.1 unless the test sets it. */
+  operatorUrl?: string;
   pid: number;
   child: ChildProcess;
   logs: () => string;
@@ -48,9 +50,11 @@ export function runCli(args: string[], env: Record<string, string>): Promise<{ c
 /** Starts the daemon (`start`, or the read-only `web`) with PORT=0 on 127.0.0.1 and waits until it says where it listens. */
 export async function startDaemon(env: Record<string, string>, timeoutMs = 15_000, command: 'start' | 'web' = 'start'): Promise<Daemon> {
   const child = spawn(process.execPath, [MAIN, command], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...NO_PAGE_FETCHES, ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', OPERATOR_PORT: '0', LOG_LEVEL: 'info', ...NO_PAGE_FETCHES, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const wantsOperator = (env.OPERATOR_PORT ?? '0') !== '';
+  let operatorUrl: string | undefined;
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -63,7 +67,9 @@ export async function startDaemon(env: Record<string, string>, timeoutMs = 15_00
     }, timeoutMs);
     const check = () => {
       const m = /listening on http:\/\/[^:]+:(\d+)/.exec(out);
-      if (m) {
+      const o = /operator endpoints \([^)]*\) on (http:\/\/[^"\s]+)/.exec(out);
+      if (o) operatorUrl = o[1];
+      if (m && (!wantsOperator || o)) {
         clearTimeout(timer);
         resolve(`http://127.0.0.1:${m[1]}`);
       }
@@ -76,6 +82,7 @@ export async function startDaemon(env: Record<string, string>, timeoutMs = 15_00
   });
   return {
     url,
+    ...(operatorUrl ? { operatorUrl } : {}),
     pid: child.pid!,
     child,
     logs: () => out,

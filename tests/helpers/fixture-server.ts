@@ -42,6 +42,8 @@ export interface LoggedRequest {
   acceptEncoding?: string;
   accept?: string;
   userAgent?: string;
+  /** The Authorization header, when one was sent (feed headers from the environment). */
+  authorization?: string;
   /** What the server answered (undefined for /hang and /reset). */
   status?: number;
   gzipped?: boolean;
@@ -143,6 +145,7 @@ export async function start(opts: FixtureServerOptions = {}): Promise<FixtureSer
       ...header(req, 'accept-encoding', 'acceptEncoding'),
       ...header(req, 'accept', 'accept'),
       ...header(req, 'user-agent', 'userAgent'),
+      ...header(req, 'authorization', 'authorization'),
     };
     requests.push(entry);
     const p = parsed.pathname;

@@ -98,6 +98,8 @@ export interface DaemonProc {
   logs(): string;
   /** Resolves with the base URL once the daemon logs that it listens, or undefined if it exits first. */
   listening: Promise<string | undefined>;
+  /** Resolves with the operator listener's base URL (/metrics, /status/detail; OPERATOR_PORT=0 by default here). */
+  operator: Promise<string | undefined>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Called with each complete stdout line, in order (JSON log lines). */
   onLine(fn: (line: string) => void): void;
@@ -106,10 +108,12 @@ export interface DaemonProc {
 
 export function spawnDaemon(env: Record<string, string>, args: string[] = ['start']): DaemonProc {
   const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', FULLTEXT_MAX_PER_RUN: '0', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', OPERATOR_PORT: '0', LOG_LEVEL: 'info', FULLTEXT_MAX_PER_RUN: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const spawnedAt = Date.now();
+  let operatorFound: (url: string | undefined) => void = () => {};
+  const operator = new Promise<string | undefined>((resolve) => (operatorFound = resolve));
   let out = '';
   let partial = '';
   const lineFns: ((line: string) => void)[] = [];
@@ -128,11 +132,16 @@ export function spawnDaemon(env: Record<string, string>, args: string[] = ['star
       for (const line of lines) {
         const m = /listening on http:\/\/[^:]+:(\d+)/.exec(line);
         if (m) resolve(`http://127.0.0.1:${m[1]}`);
+        const o = /operator endpoints \([^)]*\) on (http:\/\/[^"\s]+)/.exec(line);
+        if (o) operatorFound(o[1]);
         for (const fn of lineFns) fn(line);
       }
     });
     child.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    void exited.then(() => resolve(undefined));
+    void exited.then(() => {
+      resolve(undefined);
+      operatorFound(undefined);
+    });
   });
   return {
     child,
@@ -140,6 +149,7 @@ export function spawnDaemon(env: Record<string, string>, args: string[] = ['star
     spawnedAt,
     logs: () => out,
     listening,
+    operator,
     exited,
     onLine: (fn) => void lineFns.push(fn),
     alive: () => exitInfo === undefined,

@@ -82,7 +82,7 @@ beforeAll(async () => {
   probeMax = Math.max(0, ...polled.ms['/healthz']!);
   after = await storyIds(base);
   for (const p of ['/status', '/status.html', '/feeds/status.atom']) publicTexts[p] = (await get(`${base}${p}`)).body.toString('utf8');
-  detail = (await get(`${base}/status/detail`)).body.toString('utf8');
+  detail = (await get(`${(await daemon.operator) ?? base}/status/detail`)).body.toString('utf8');
 }, 120_000);
 
 afterAll(async () => {

@@ -256,7 +256,7 @@ describe('a full disk', () => {
     expect(ready.status).toBe(200);
     expect(ready.body).toMatch(/no space left on the device \(ENOSPC\); serving the last good state read-only/);
     expect((await status(d.url)).degraded?.commits?.message).toMatch(/ENOSPC/);
-    expect((await get(`${d.url}/metrics`)).body).toMatch(/^pressroom_store_commit_failures_total [1-9]\d*$/m);
+    expect((await get(`${d.operatorUrl}/metrics`)).body).toMatch(/^pressroom_store_commit_failures_total [1-9]\d*$/m);
     await waitFor(async () => (await get(`${d!.url}/feeds/status.atom`)).body.includes('Pressroom cannot write its store'), 10_000, 'the status feed incident');
     expect(await ids(d.url)).toHaveLength(10);
     // A read-only web instance beside it hears of the failing commits from the writer (over its lock socket: no

@@ -1,7 +1,8 @@
 // Under PM2 from node_modules, with its own PM2_HOME: both apps online, the web tier serves the worker's
-// stories, a dropped bulletin appears, a reload under load fails no request, a second worker refuses.
+// stories, a dropped bulletin appears, a reload under load fails no request, a config typo plus a reload keeps
+// every app serving on the last good config (and says so), a second worker refuses.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +33,7 @@ interface Pm2Proc {
 describe('running under PM2', () => {
   let env: Record<string, string>;
   let base: string;
+  let operator: string;
   let ws: ReturnType<typeof makeWorkspace>;
   const pm2 = async (...args: string[]) => (await run(process.execPath, [PM2, ...args], { cwd: ROOT, env, timeout: 60_000 })).stdout;
   const jlist = async () => JSON.parse(await pm2('jlist')) as Pm2Proc[];
@@ -40,13 +42,16 @@ describe('running under PM2', () => {
   beforeAll(async () => {
     ws = makeWorkspace({ nato: { name: 'NATO' }, europol: { name: 'Europol' }, eurojust: { name: 'Eurojust' } });
     const port = await freePort();
+    const opPort = await freePort();
     base = `http://127.0.0.1:${port}`;
+    operator = `http://127.0.0.1:${opPort}`;
     env = {
       PATH: process.env.PATH ?? '',
       HOME: ws.root,
       PM2_HOME: mkdtempSync(path.join(tmpdir(), 'pressroom-pm2-')),
       PORT: String(port),
       HOST: '127.0.0.1',
+      OPERATOR_PORT: String(opPort),
       FULLTEXT_MAX_PER_RUN: '0',
       FEEDS_DIR: ws.feedsDir,
       DATA_DIR: ws.dataDir,
@@ -79,7 +84,9 @@ describe('running under PM2', () => {
   });
 
   it('shows the worker’s fetch figures and the web tier’s HTTP figures at /metrics, each family once', async () => {
-    const text = await (await fetch(`${base}/metrics`)).text();
+    // On the operator listener (both web instances share it, as they share the public port); a 404 in public.
+    expect((await fetch(`${base}/metrics`)).status).toBe(404);
+    const text = await (await fetch(`${operator}/metrics`)).text();
     expect(text).toMatch(/^pressroom_fetches_total\{agency="bulletin",kind="bulletin",outcome="fetched"\} \d+$/m);
     expect(text).toMatch(/^pressroom_stories\{agency="nato"\} 5$/m);
     expect(text).toMatch(/^pressroom_http_requests_total\{route="feed",status="200"\} \d+$/m);
@@ -116,6 +123,76 @@ describe('running under PM2', () => {
     const web = (await jlist()).filter((p) => p.name === 'pressroom-web');
     expect(web.every((p) => p.pm2_env.status === 'online')).toBe(true);
   }, 60_000);
+
+  /** Polls through a PM2 reload; returns what failed and how many answered. */
+  const pollDuring = async (action: () => Promise<unknown>) => {
+    let ok = 0;
+    const failures: string[] = [];
+    let stop = false;
+    const poller = async () => {
+      for (let n = 0; !stop; n++) {
+        const p = n % 2 ? '/status' : '/feeds/all.atom';
+        try {
+          const res = await fetch(`${base}${p}`);
+          await res.arrayBuffer();
+          if (res.status === 200) ok++;
+          else failures.push(`${p}: HTTP ${res.status}`);
+        } catch (e) {
+          failures.push(`${p}: ${String((e as Error).cause ?? e)}`);
+        }
+      }
+    };
+    const pollers = Array.from({ length: 4 }, poller);
+    await new Promise((r) => setTimeout(r, 300));
+    await action();
+    await new Promise((r) => setTimeout(r, 500));
+    stop = true;
+    await Promise.all(pollers);
+    return { ok, failures };
+  };
+
+  it('a typo in an agency file, then `pm2 reload ecosystem.config.js`: every app keeps serving on the last good config and says so', async () => {
+    const lastGood = path.join(ws.dataDir, 'last-good-config.json');
+    expect(existsSync(lastGood)).toBe(true);
+    const kept = { text: readFileSync(lastGood, 'utf8'), mtime: statSync(lastGood).mtimeMs };
+    const typo = path.join(ws.feedsDir, 'agencies', 'frontex.json');
+    writeFileSync(typo, JSON.stringify({ name: 'Frontex', timezon: 'Europe/Warsaw' }));
+
+    // What the README says to run first: exit 1, the file, the key and the problem, what a reload would do, nothing written.
+    const check = await runCli(['check-config'], { FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir });
+    expect(check.code).toBe(1);
+    expect(check.stderr).toMatch(/frontex\.json: timezon: unknown key/);
+    expect(check.stdout).toMatch(/keep running on the last good config/);
+
+    // The operator reloads anyway.
+    const { ok, failures } = await pollDuring(() => pm2('reload', 'ecosystem.config.js'));
+    expect(failures).toEqual([]);
+    expect(ok).toBeGreaterThan(20);
+    const procs = await jlist();
+    expect(procs).toHaveLength(3);
+    for (const p of procs) expect(p.pm2_env.status, p.name).toBe('online');
+    expect((await items()).length).toBe(11);
+
+    // Said loudly: /status, /readyz (still 200), the status feed, the worker's log; the good config was not replaced.
+    const status = (await (await fetch(`${base}/status`)).json()) as { degraded?: { config?: { message: string } } };
+    expect(status.degraded?.config?.message).toMatch(/frontex\.json: timezon: unknown key/);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.text()).toMatch(/degraded: config[\s\S]*frontex\.json: timezon: unknown key/);
+    expect(await (await fetch(`${base}/feeds/status.atom`)).text()).toMatch(/Pressroom runs on its last good config[\s\S]*frontex\.json: timezon: unknown key/);
+    await waitFor(async () => /"degraded":"config".*running on the last good config/.test(readFileSync(path.join(ws.root, 'logs', 'pressroom-worker.out-0.log'), 'utf8')), 10_000, 'the worker\'s log line');
+    expect(readFileSync(lastGood, 'utf8')).toBe(kept.text);
+    expect(statSync(lastGood).mtimeMs).toBe(kept.mtime);
+
+    // Fixed, reloaded: the degradation is gone.
+    rmSync(typo);
+    expect((await runCli(['check-config'], { FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir })).code).toBe(0);
+    const again = await pollDuring(() => pm2('reload', 'ecosystem.config.js'));
+    expect(again.failures).toEqual([]);
+    const after = (await (await fetch(`${base}/status`)).json()) as { degraded?: Record<string, unknown> };
+    expect(after.degraded).toEqual({});
+    expect(await (await fetch(`${base}/readyz`)).text()).toBe('ready\n');
+  }, 120_000);
 
   it('refuses a second worker on the same data folder and keeps serving', async () => {
     const r = await runCli(['worker'], { FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir });

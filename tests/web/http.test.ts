@@ -257,8 +257,7 @@ describe('errors are short plain text with the right status', () => {
     { path: '/stories/tag%3Anope', status: 404, says: /no story "tag:nope"/ },
     { path: '/feeds/%E0%A4%A.atom', status: 400, says: /malformed percent-encoding/ },
     { path: '/feeds/nato.atom?limit=0', status: 400, says: /limit/ },
-    { path: '/feeds/nato.atom?utm_source=x', status: 400, says: /unknown parameter "utm_source"/ },
-    { path: '/feeds/status.atom?limit=5', status: 400, says: /unknown parameter "limit"/ },
+    { path: '/feeds/nato.atom?limit=5&utm_source=x&limit=6', status: 400, says: /limit is given more than once/ },
     { path: '/stories/%E0%A4%A', status: 400, says: /bad request/ },
   ])('GET $path → $status', async ({ path, status, says }) => {
     const r = await get(path);
@@ -266,6 +265,26 @@ describe('errors are short plain text with the right status', () => {
     expect(r.body).toMatch(says);
     expect(r.headers['cache-control']).toBe('no-store');
     plain(r);
+  });
+
+  it.each(['/feeds/all.rss?utm_source=newsletter', '/feeds/nato.atom?utm_source=x&utm_medium=email&fbclid=1', '/feeds/status.atom?limit=5', '/feeds/nato.json?page=2&page=3'])(
+    'unknown parameters are ignored: %s is the document without them (same bytes, same ETag, same self link)',
+    async (path) => {
+      const plainPath = path.split('?')[0]!;
+      const [withParams, without] = [await get(path), await get(plainPath)];
+      expect(withParams.status).toBe(200);
+      expect(withParams.headers.etag).toBe(without.headers.etag);
+      expect(withParams.body).toBe(without.body);
+      expect(withParams.body).not.toMatch(/utm_|fbclid|page=/);
+    },
+  );
+
+  it('a known parameter beside unknown ones is applied, and only it is in the self link', async () => {
+    const r = await get('/feeds/all.atom?utm_source=x&limit=1');
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('/feeds/all.atom?limit=1"');
+    expect(r.body).not.toContain('utm_source');
+    expect((r.body.match(/<entry>/g) ?? []).length).toBe(1);
   });
 
   it.each(['POST', 'PUT', 'DELETE', 'PATCH'])('%s to a feed → 405 with Allow', async (method) => {

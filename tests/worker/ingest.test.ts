@@ -1,5 +1,5 @@
 // Ingest runs against the loopback fixture server: agency feeds and the seed bulletin in, a store that loses nothing.
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -97,6 +97,23 @@ describe('ingesting the agencies’ feeds', () => {
     expect(lockbit).toHaveLength(1);
     expect(lockbit[0]!.teaser).toBe(false); // the feed's full text replaced the bulletin's teaser
     expect(lockbit[0]!.sources.map((s) => s.kind).sort()).toEqual(['bulletin', 'feed']);
+  });
+
+  it('sends a feed\'s configured headers to its own origin, never to another origin a redirect leads to', async () => {
+    const other = await start();
+    try {
+      config = makeConfig(root, [
+        { ...agency('nato', 'NATO', []), feeds: [{ url: `${server.url}/nato.rss`, schedule: '*/15 * * * *', headers: { Authorization: 'Bearer s3cret-header-token' } }] },
+        { ...agency('europol', 'Europol', []), feeds: [{ url: `${server.url}/to?location=${encodeURIComponent(`${other.url}/europol.rss`)}`, schedule: '*/15 * * * *', headers: { Authorization: 'Bearer s3cret-header-token' } }] },
+      ]);
+      const r = await ingest();
+      expect(r.sources.filter((s) => s.kind === 'feed').map((s) => s.outcome)).toEqual(['fetched', 'fetched']);
+      const own = server.requests.filter((q) => q.method === 'GET');
+      expect(own.map((q) => q.authorization)).toEqual(['Bearer s3cret-header-token', 'Bearer s3cret-header-token']);
+      expect(other.requests.filter((q) => q.method === 'GET').map((q) => q.authorization)).toEqual([undefined]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('re-polls with conditional requests only, across a restart, and a 304 changes nothing', async () => {
