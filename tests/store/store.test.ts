@@ -385,6 +385,12 @@ describe('a reader (the web tier)', () => {
       updated: '2024-10-08T11:00:00.000Z',
       dateFlag: 'future',
       categories: ['Operations', 'Cybercrime'],
+      language: 'en',
+      withdrawn: { at: '2024-10-09T10:00:00.000Z', by: 'operator', reason: 'a test' },
+      mergedBy: [{ rule: 'same-title', source: 'bulletin:b.txt:3' }],
+      // Published in JSON Feed's _pressroom (date_basis, date_conflict): a web instance must not lose them.
+      dateBasis: 'file-name',
+      dateConflict: { day: '2024-10-07', basis: 'file-name', file: 'b.txt' },
     });
     await writer.commit(dataOf([story(1, { categories: ['Operations'] }), edited, story(3, { categories: ['Operations'] })]));
     const reader = await open(dir, { writable: false });
