@@ -1,4 +1,5 @@
 // One decoder for every text Pressroom reads (feeds, article pages, bulletins): bytes in, text and how it was read out.
+// node:buffer's isUtf8 (Node ≥ 18.14) checks well-formed UTF-8 in C++ (simdutf).
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 
@@ -54,7 +55,7 @@ export function decodeText(bytes: Uint8Array, opts: { contentType?: string; kind
  */
 function sniff(buf: Buffer, unknownLabel?: string): DecodedText {
   const prefix = unknownLabel ? `unknown charset "${unknownLabel}"; ` : '';
-  if (isValidUtf8(buf)) {
+  if (isUtf8(buf)) {
     return { text: stripBom(buf.toString('utf8')), encoding: 'utf-8', basis: 'valid-utf-8', ...(unknownLabel ? { warning: `${prefix}read as UTF-8` } : {}) };
   }
   const { multibyte, invalid } = utf8Census(buf);
@@ -70,7 +71,7 @@ function sniff(buf: Buffer, unknownLabel?: string): DecodedText {
 function decodeDeclared(buf: Buffer, label: string, basis: EncodingBasis): DecodedText {
   const name = canonical(label);
   if (!name) return sniff(buf, label);
-  if (name === 'utf-8' && !isValidUtf8(buf)) {
+  if (name === 'utf-8' && !isUtf8(buf)) {
     // "UTF-8" copied from a template onto legacy bytes: not one valid multi-byte sequence, so the letters are
     // windows-1252. With real UTF-8 sequences present it is damaged UTF-8, and the declaration stands.
     const { multibyte, invalid } = utf8Census(buf);
@@ -121,12 +122,6 @@ function canonical(label: string): string | undefined {
 
 function decodeKnown(buf: Buffer, name: string): string {
   return name === 'utf-8' ? buf.toString('utf8') : iconv.decode(buf, name);
-}
-
-/** True when the bytes are well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF). */
-export function isValidUtf8(buf: Uint8Array): boolean {
-  // node:buffer's isUtf8 (Node ≥ 18.14) runs in C++ (simdutf).
-  return isUtf8(buf);
 }
 
 function metaCharset(bytes: Buffer): string | undefined {

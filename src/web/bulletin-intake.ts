@@ -1,13 +1,14 @@
 // `POST /bulletins`: a bulletin over HTTP, for authors who cannot reach the drop folder. Exists only when
 // BULLETIN_TOKEN is set. The web process never writes the store: it checks the body, puts it into the drop folder
 // atomically (a dot-named temporary file, then a rename) and the worker's watcher ingests it like any dropped file.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Agency } from '../model.js';
 import { checkBulletin, type BulletinReport } from '../stories/check-bulletin.js';
 import { decodeText } from '../text/decode-text.js';
+import { bearerToken, tokenMatches } from './bearer-token.js';
 
 export interface IntakeOptions {
   token: string;
@@ -28,19 +29,6 @@ function json(res: ServerResponse, status: number, body: unknown, extra: Record<
   const bytes = Buffer.from(`${JSON.stringify(body, null, 2)}\n`, 'utf8');
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(bytes.length), 'Cache-Control': 'no-store', ...extra });
   res.end(bytes);
-}
-
-/** Constant time whatever the lengths: both sides are hashed first, so the comparison never leaks a prefix or a length. */
-function tokenMatches(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
-function bearer(req: IncomingMessage): string | undefined {
-  const h = req.headers.authorization;
-  const m = h === undefined ? null : /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(h);
-  return m?.[1];
 }
 
 /** The drop folder's name for a posted bulletin: the author's `name` (made `.txt`), else one stamped with the day. */
@@ -79,7 +67,7 @@ async function dropAtomically(dir: string, name: string, body: Uint8Array): Prom
 export function createBulletinIntake(opts: IntakeOptions): IntakeHandler {
   const now = opts.now ?? (() => new Date());
   return (req, res) => {
-    const given = bearer(req);
+    const given = bearerToken(req);
     if (given === undefined || !tokenMatches(given, opts.token)) {
       // The body is not read: the connection goes with the answer.
       json(res, 401, { error: given === undefined ? 'a bearer token is required: Authorization: Bearer <BULLETIN_TOKEN>' : 'wrong token' }, { 'WWW-Authenticate': 'Bearer realm="pressroom"', Connection: 'close' });

@@ -1,7 +1,7 @@
 // The operator's paths (/metrics, /status/detail): on their own listener (OPERATOR_PORT, loopback by default), or on
 // the public port only for a request bearing OPERATOR_TOKEN. Everyone else gets the 404 of a path that is not there.
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { bearerToken, tokenMatches } from './bearer-token.js';
 
 /** Exactly these paths, as written: routing is case-sensitive and strict, so no other spelling reaches them. */
 export const OPERATOR_PATHS: ReadonlySet<string> = new Set(['/metrics', '/status/detail']);
@@ -13,14 +13,9 @@ export function isOperatorPath(url: string | undefined): boolean {
   return OPERATOR_PATHS.has(q < 0 ? u : u.slice(0, q));
 }
 
-/** `Authorization: Bearer <token>` with this token, compared in constant time (hashes of equal length). */
+/** `Authorization: Bearer <token>` with this token (bearer-token.ts). */
 export function bearerMatches(req: IncomingMessage, token: string | undefined): boolean {
   if (token === undefined) return false;
-  const h = req.headers.authorization;
-  if (typeof h !== 'string') return false;
-  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(h);
-  if (!m) return false;
-  const a = createHash('sha256').update(m[1]!).digest();
-  const b = createHash('sha256').update(token).digest();
-  return timingSafeEqual(a, b);
+  const given = bearerToken(req);
+  return given !== undefined && tokenMatches(given, token);
 }
