@@ -339,6 +339,23 @@ export interface FulltextState {
   counts: Record<string, PageCounts>;
   /** Host → its back-off after a bot challenge or block page; absent once a page of it is fetched again. */
   blockedHosts?: Record<string, BlockedHost>;
+  /** Host → the last charset guess on one of its pages (worker/fulltext.ts); absent once a page of it decodes cleanly. */
+  charsetWarnings?: Record<string, PageCharsetWarning>;
+}
+
+/** A story page whose charset had to be guessed (src/text/decode-text.ts): shown on /status like a feed's. */
+export interface PageCharsetWarning {
+  agency: string;
+  /** The page's URL as fetched (redacted before it is shown). */
+  page: string;
+  /** The story's source that linked the page (a `sources` key: `feed:<url>`, `bulletin:<file>`), when it has one. */
+  source?: string;
+  /** The decoder's words: `not valid UTF-8 and no charset declared: read as windows-1252`. */
+  warning: string;
+  /** The encoding the page was read as. */
+  encoding: string;
+  /** When it was read (ISO 8601). */
+  at: string;
 }
 
 /** 1: one pressroom.json holding everything. 2: a manifest plus one partition file per month (src/store/). */

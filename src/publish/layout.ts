@@ -1,6 +1,7 @@
 // The one page layout of the site (front, lists, search, archives, subscribe, story and status pages): <head>,
 // skip link, site navigation, main landmark, footer, and the links to the stylesheet and the copy script.
 import { stripXmlInvalid } from '../stories/xml-chars.js';
+import { SITE_LANG } from './lang-attr.js';
 import { CSS_VERSION, JS_VERSION } from './site-assets.js';
 
 /** Text or attribute value for HTML: invalid characters dropped, markup and both quotes escaped. */
@@ -36,7 +37,7 @@ export function renderLayout(p: PageLayout): string {
     .join('');
   const title = p.exactTitle ? p.title : `${p.title} — Pressroom`;
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${SITE_LANG}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

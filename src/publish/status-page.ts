@@ -13,6 +13,8 @@ export interface SourceRow extends Omit<SourceState, 'errorDetail'> {
   storiesStored: number;
   /** What went wrong in words ("no such host"); errorCode is shown after it. */
   reason?: string;
+  /** Charset guesses on story pages this source links to (web/source-status.ts), shown after its own warnings. */
+  pageWarnings?: string[];
 }
 
 /** A degraded part of the process (src/health.ts), already redacted. */
@@ -45,10 +47,12 @@ export function renderStatusPage(baseUrl: string, stories: number, sources: read
       const moved = s.movedTo ? `<br><strong>moved</strong> to <code>${esc(s.movedTo)}</code>: update the agency file` : '';
       // The first warning (how the body was decoded comes first; see worker/ingest.ts), and how many there are.
       const warned = s.warnings?.length ? `<br><span class="small">${s.warnings.length === 1 ? 'warning' : `${s.warnings.length} warnings, first`}: ${esc(s.warnings[0]!)}</span>` : '';
+      // A charset guessed on a story page this source links to (one line per host): never hidden behind the feed's own.
+      const pages = (s.pageWarnings ?? []).map((w) => `<br><span class="small">warning: ${esc(w)}</span>`).join('');
       return [
         '<tr>',
         `<td data-label="Source">${esc(s.kind)}${s.agency ? ` · ${esc(s.agency)}` : ''}<br><code>${esc(s.key)}</code></td>`,
-        `<td data-label="State">${stateCell(s)}${moved}${warned}</td>`,
+        `<td data-label="State">${stateCell(s)}${moved}${warned}${pages}</td>`,
         `<td data-label="Next attempt">${when(s.nextAttempt)}</td>`,
         `<td data-label="Last success">${when(s.lastSuccess)}</td>`,
         `<td data-label="Last fetch">HTTP ${s.lastStatus ?? '—'}, ${s.itemsLastFetch ?? 0} items, ${s.storiesStored} stories</td>`,

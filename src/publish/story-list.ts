@@ -2,6 +2,7 @@
 // day, a teaser-or-full-text mark and the first line of its summary.
 import type { Story } from '../model.js';
 import { monthName } from './archives.js';
+import { langAttr, SITE_LANG } from './lang-attr.js';
 import { esc, renderLayout } from './layout.js';
 import type { Cursor, ListWindow } from './list-window.js';
 import { listPath, monthPath, monthsPath, subscribePath, withQuery } from './page-urls.js';
@@ -31,8 +32,11 @@ export function storyItem(baseUrl: string, s: Story, agencies: Readonly<Record<s
   const date = day === '' ? '' : ` · <time datetime="${day}">${esc(humanDay(day))}</time>`;
   const mark = s.teaser ? '<span class="mark teaser">Teaser: opening lines only</span>' : '<span class="mark">Full text</span>';
   const summary = firstLine(s.summary);
-  return `<li><${heading}><a href="${esc(storyUrl(baseUrl, s.id))}">${esc(s.title)}</a></${heading}>
-<p class="meta">${esc(agency?.name ?? s.agency)}${date} · ${mark}</p>${summary === '' ? '' : `\n<p class="summary">${esc(summary)}</p>`}</li>`;
+  // A story in another language than the page's is marked so on its item (WCAG 3.1.2); the item's own words
+  // (agency, day, mark) are the site's, and say so.
+  const lang = langAttr(s.language);
+  return `<li${lang}><${heading}><a href="${esc(storyUrl(baseUrl, s.id))}">${esc(s.title)}</a></${heading}>
+<p class="meta"${lang === '' ? '' : ` lang="${SITE_LANG}"`}>${esc(agency?.name ?? s.agency)}${date} · ${mark}</p>${summary === '' ? '' : `\n<p class="summary">${esc(summary)}</p>`}</li>`;
 }
 
 export interface SearchTerms {

@@ -2,6 +2,7 @@
 
 import type { DateBasis, Story, StorySource } from '../model.js';
 import { stripXmlInvalid } from '../stories/xml-chars.js';
+import { langAttr } from './lang-attr.js';
 import { renderLayout } from './layout.js';
 import { listPath, subscribePath } from './page-urls.js';
 import { feedUrl, httpUrl, storyUrl } from './render-feed.js';
@@ -21,9 +22,11 @@ export function renderStoryPage(story: Story, agencyName: string, baseUrl: strin
   const showUpdated =
     updated !== undefined && published !== undefined && Date.parse(updated) - Date.parse(published) >= (dateOnly ? DAY_MS : 60_000);
   const upstream = httpUrl(story.link);
+  // The story's own words (its title and text) in the language its source declared, the page's in the site's.
+  const lang = langAttr(story.language);
   const lines = [
     `<p class="crumbs"><a href="${attr(baseUrl)}/">Agencies</a> › <a href="${attr(`${baseUrl}/#${story.agency}`)}">${text(agencyName)}</a> · <a href="${attr(baseUrl + listPath(story.agency))}">all its stories</a> · <a href="${attr(baseUrl + subscribePath(story.agency))}">subscribe</a></p>`,
-    `<h1>${title}</h1>`,
+    `<h1${lang}>${title}</h1>`,
     `<p class="meta">${text(agencyName)}${
       published === undefined
         ? ''
@@ -36,7 +39,7 @@ export function renderStoryPage(story: Story, agencyName: string, baseUrl: strin
       ? '<p class="teaser-note">Only the start of this press release was published; the full text is at the source.</p>'
       : '',
     // Sanitised upstream (normalise); inserted as is.
-    `<article>${stripXmlInvalid(story.contentHtml)}</article>`,
+    `<article${lang}>${stripXmlInvalid(story.contentHtml)}</article>`,
     upstream === undefined ? '' : `<p><a href="${attr(upstream)}" rel="noopener">Read the original press release</a></p>`,
     ...(story.sources.length === 0
       ? []

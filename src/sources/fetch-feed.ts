@@ -62,6 +62,8 @@ export type FetchResult =
       body: string;
       /** Set when the body's charset was not declared and had to be guessed (src/text/decode-text.ts): for /status. */
       encodingWarning?: string;
+      /** With encodingWarning: the encoding the body was read as (`windows-1252`, `utf-8`). */
+      encoding?: string;
       etag?: string;
       lastModified?: string;
       contentHash: string;
@@ -136,7 +138,7 @@ export interface BodyKind {
   /** Refuse a body that is an HTML page (`not-a-feed`). */
   refuseHtml: boolean;
   /** Bytes to text; a DecodedText (decode-body.ts readFeedBytes/readPageBytes) also says how they were read. */
-  decode: (bytes: Buffer, contentType: string | undefined) => string | { text: string; warning?: string };
+  decode: (bytes: Buffer, contentType: string | undefined) => string | { text: string; warning?: string; encoding?: string };
   /**
    * The URL is the operator's own (a configured feed), so a private address written in it is allowed. A page
    * link comes from upstream content: it gets no such trust, only FETCH_ALLOW_HOSTS.
@@ -258,6 +260,7 @@ export async function fetchText(url: string, validators: Validators, opts: Fetch
       const decoded = kind.decode(bytes, header('content-type'));
       const body = typeof decoded === 'string' ? decoded : decoded.text;
       const encodingWarning = typeof decoded === 'string' ? undefined : decoded.warning;
+      const encodingUsed = typeof decoded === 'string' || !encodingWarning ? undefined : decoded.encoding;
       if (kind.refuseHtml && looksLikeHtml(body)) return fail({ type: 'html', status });
       const blocked = kind.detectBlock?.(status, header, body.slice(0, BLOCK_PAGE_BYTES));
       if (blocked) return fail({ type: 'blocked', status, what: blocked });
@@ -273,7 +276,7 @@ export async function fetchText(url: string, validators: Validators, opts: Fetch
           sameHash: true,
         };
       }
-      return { kind: 'fetched', status, ...at, body, ...defined({ encodingWarning, etag, lastModified }), contentHash };
+      return { kind: 'fetched', status, ...at, body, ...defined({ encodingWarning, encoding: encodingUsed, etag, lastModified }), contentHash };
     }
   } catch (error) {
     if (error instanceof RefusedAddressError) return refusedFailure(error, current === url, chain, movedTo, kind.operatorUrl ? 'feed host' : 'page host');

@@ -17,7 +17,7 @@ import { renderStatusPage } from '../publish/status-page.js';
 import type { WebsubHandler } from './websub-endpoint.js';
 import { redactSecrets } from '../text/redact-secrets.js';
 import { withHtmlSafety } from './html-headers.js';
-import { publicSources, type SourceViewDeps } from './source-status.js';
+import { publicCharsetWarnings, publicSources, type SourceViewDeps } from './source-status.js';
 import { goneLine, publicView, type PublicView } from './public-view.js';
 import { readiness, type HealthSnapshot } from '../health.js';
 import {
@@ -384,7 +384,7 @@ export function createApp(deps: WebDeps): Web {
   const statusOf = () => {
     const view = publicView(deps.snapshot().data);
     const data = view.data;
-    const sources = publicSources(data.sources, data.stories, deps.sources);
+    const sources = publicSources(data.sources, data.stories, deps.sources, data.fulltext?.charsetWarnings);
     // Story pages fetched for their full text, per agency: fetches, accepted, refused, failed, blocked
     // (worker/fulltext.ts); and the hosts that answer with a bot challenge, waiting out their back-off.
     // Every story taken out of the feeds, newest withdrawal first (stories/withdraw.ts): nothing leaves silently.
@@ -398,6 +398,8 @@ export function createApp(deps: WebDeps): Web {
       sources,
       fulltext: data.fulltext?.counts ?? {},
       fulltextBlockedHosts: data.fulltext?.blockedHosts ?? {},
+      // Story pages whose charset had to be guessed, per host (also on the linking source's row: pageWarnings).
+      fulltextCharsetWarnings: publicCharsetWarnings(data.fulltext?.charsetWarnings),
       withdrawnStories: view.withdrawn.length,
       withdrawn,
       ...(health ? { degraded: redactDegraded(health.degraded) } : {}),

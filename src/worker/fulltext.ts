@@ -9,7 +9,7 @@
 // at FULLTEXT_MAX_BYTES.
 import pLimit from 'p-limit';
 import type { Config, FulltextConfig } from '../config.js';
-import type { Agency, BlockedHost, FulltextState, PageCounts, PageState, StoreData, Story } from '../model.js';
+import type { Agency, BlockedHost, FulltextState, PageCharsetWarning, PageCounts, PageState, StoreData, Story } from '../model.js';
 import { MIN_EVIDENCE, teaserEvidence } from '../sources/extract-article.js';
 import { fetchPage } from '../sources/fetch-page.js';
 import type { FetchOptions, FetchResult } from '../sources/fetch-feed.js';
@@ -104,6 +104,15 @@ interface Attempt {
   state: PageState;
   report: PageReport;
   completed?: Story;
+  /** The page was read (fetched, whatever the verdict): its charset, guessed (the decoder's warning) or not. */
+  charset?: { warning?: string; encoding?: string };
+}
+
+/** The story's own source that gave it the link: a `sources` key, as /status rows are keyed. */
+function linkingSource(story: Story): string | undefined {
+  const s = story.sources.find((x) => x.kind !== 'page');
+  if (!s) return undefined;
+  return s.kind === 'bulletin' ? `bulletin:${s.file}` : `feed:${s.url}`;
 }
 
 /**
@@ -148,6 +157,7 @@ export async function completeTeasers(deps: FulltextDeps, data: StoreData, now: 
   const pages = { ...prev.pages };
   const counts: Record<string, PageCounts> = { ...prev.counts };
   const blockedHosts: Record<string, BlockedHost> = { ...prev.blockedHosts };
+  const charsetWarnings: Record<string, PageCharsetWarning> = { ...prev.charsetWarnings };
   const stories = data.stories.slice();
   const ix = attempts.some((a) => a.completed) ? deriveIndex(data.stories) : undefined;
   const positions = new Map(data.stories.map((s, i) => [s.id, i]));
@@ -168,6 +178,12 @@ export async function completeTeasers(deps: FulltextDeps, data: StoreData, now: 
       const wait = Math.min(BLOCKED_HOST_MS * 2 ** Math.min(blocks - 1, 10), BLOCKED_HOST_MAX_MS);
       blockedHosts[host] = { what: a.state.message ?? 'blocked', since: before?.since ?? now.toISOString(), until: new Date(now.getTime() + wait).toISOString(), blocks };
     } else if (a.report.reason !== 'no-teaser-text' && a.state.outcome !== 'failed') delete blockedHosts[host];
+    // A charset guess is never silent (README "How agency feeds are read"): the host's last one stays on /status
+    // until one of its pages is read without guessing.
+    if (a.charset?.warning) {
+      const source = linkingSource(a.story);
+      charsetWarnings[host] = { agency: a.story.agency, page: a.state.url, ...(source ? { source } : {}), warning: a.charset.warning, encoding: a.charset.encoding ?? 'unknown', at: now.toISOString() };
+    } else if (a.charset) delete charsetWarnings[host];
     if (a.completed) {
       const at = positions.get(a.story.id)!;
       stories[at] = a.completed;
@@ -179,9 +195,11 @@ export async function completeTeasers(deps: FulltextDeps, data: StoreData, now: 
   for (const id of Object.keys(pages)) if (!positions.has(id)) delete pages[id];
   // A host not asked again for a week after its back-off ended (no story links to it any more) is forgotten.
   for (const [host, b] of Object.entries(blockedHosts)) if (Date.parse(b.until) + 7 * DAY_MS < now.getTime()) delete blockedHosts[host];
+  // So is a charset warning no page of the host has renewed for a week.
+  for (const [host, w] of Object.entries(charsetWarnings)) if (Date.parse(w.at) + 7 * DAY_MS < now.getTime()) delete charsetWarnings[host];
   if (replaced) indexes.set(stories, ix!);
   return {
-    data: { ...data, ...(replaced ? { stories } : {}), fulltext: { pages, counts, ...(Object.keys(blockedHosts).length ? { blockedHosts } : {}) } },
+    data: { ...data, ...(replaced ? { stories } : {}), fulltext: { pages, counts, ...(Object.keys(blockedHosts).length ? { blockedHosts } : {}), ...(Object.keys(charsetWarnings).length ? { charsetWarnings } : {}) } },
     pages: attempts.map((a) => a.report),
   };
 }
@@ -201,6 +219,7 @@ async function attemptPage(
   // A teaser is short; a stored body is up to 1 MiB (normalise.ts): its start is evidence enough, and bounds the
   // work done here, on the thread that may serve HTTP.
   const teaser = htmlToSummary(teaserHtml(story), Number.MAX_SAFE_INTEGER);
+  let charset: Attempt['charset'];
   const done = (outcome: PageState['outcome'], extra: Partial<PageState> & { retryAfterMs?: number; final?: boolean }, completed?: Story): Attempt => {
     const { retryAfterMs, final, ...fields } = extra;
     const retry = outcome !== 'accepted' && !final && attempts < cfg.maxAttempts && fields.reason !== 'no-teaser-text';
@@ -218,7 +237,7 @@ async function attemptPage(
     const report: PageReport = { story: story.id, agency: story.agency, url, outcome, ...(fields.reason ? { reason: fields.reason } : {}), ms: performance.now() - t0 };
     const log = outcome === 'accepted' ? deps.log.info.bind(deps.log) : deps.log.warn.bind(deps.log);
     log({ story: story.id, agency: story.agency, page: url, outcome, reason: fields.reason }, `page ${url}: ${outcome}${fields.message ? ` (${fields.message})` : ''}`);
-    return { story, state, report, ...(completed ? { completed } : {}) };
+    return { story, state, report, ...(completed ? { completed } : {}), ...(charset ? { charset } : {}) };
   };
 
   // Nothing to recognise the page by: not worth a request.
@@ -243,6 +262,7 @@ async function attemptPage(
   const kept = { ...(prev?.etag ? { etag: prev.etag } : {}), ...(prev?.lastModified ? { lastModified: prev.lastModified } : {}) };
   // A 304 answers a retry of a page that was refused: it is still the page we refused.
   if (r.kind === 'not-modified') return done('refused', { ...kept, reason: prev?.reason ?? 'not-modified', message: 'page unchanged since it was refused' });
+  charset = { ...(r.encodingWarning ? { warning: r.encodingWarning } : {}), ...(r.encoding ? { encoding: r.encoding } : {}) };
   if (r.encodingWarning) deps.log.warn({ story: story.id, agency: story.agency, page: url }, `page ${url}: ${r.encodingWarning}`);
   const fetched = { ...(r.etag ? { etag: r.etag } : {}), ...(r.lastModified ? { lastModified: r.lastModified } : {}) };
   const parsed = await (deps.parser ?? inlineParser()).run(

@@ -4,7 +4,7 @@ import type { SourceState } from '../../src/model.js';
 import { failingSourcesLine } from '../../src/publish/failing-line.js';
 import { healthIncidents } from '../../src/publish/health-incidents.js';
 import { renderStatusFeed } from '../../src/publish/status-feed.js';
-import { publicSources } from '../../src/web/source-status.js';
+import { publicCharsetWarnings, publicSources } from '../../src/web/source-status.js';
 
 const feed = (key: string, over: Partial<SourceState> = {}): SourceState => ({ kind: 'feed', key, agency: 'nato', consecutiveFailures: 0, ...over });
 
@@ -53,5 +53,31 @@ describe('degraded parts in the status feed', () => {
     const xml = renderStatusFeed(incidents, 'http://x');
     expect(xml).toContain('token=REDACTED');
     expect(xml).not.toContain('t1');
+  });
+});
+
+describe('publicSources: a story page’s charset guess on the row of the source that linked it', () => {
+  const warnings = {
+    'www.gendarmerie.example': {
+      agency: 'gendarmerie',
+      page: 'https://www.gendarmerie.example/a.html?token=t9',
+      source: 'feed:https://u:p@a.example/rss?token=t1',
+      warning: 'not valid UTF-8 and no charset declared: read as windows-1252',
+      encoding: 'windows-1252',
+      at: '2024-10-20T10:00:00.000Z',
+    },
+  };
+  const rows = publicSources({ 'feed:https://u:p@a.example/rss?token=t1': feed('https://u:p@a.example/rss?token=t1'), 'bulletin:b.txt': { kind: 'bulletin', key: 'b.txt', consecutiveFailures: 0 } }, [], {}, warnings);
+
+  it('names the host and the encoding, with the page URL redacted', () => {
+    const row = rows.find((r) => r.kind === 'feed')!;
+    expect(row.pageWarnings).toEqual(['page www.gendarmerie.example (https://www.gendarmerie.example/a.html?token=REDACTED): not valid UTF-8 and no charset declared: read as windows-1252']);
+    expect(rows.find((r) => r.kind === 'bulletin')!.pageWarnings).toBeUndefined();
+    expect(JSON.stringify(rows)).not.toMatch(/t9|t1|u:p/);
+  });
+  it('publicCharsetWarnings redacts the page and the source', () => {
+    const out = publicCharsetWarnings(warnings)['www.gendarmerie.example']!;
+    expect(out.page).toBe('https://www.gendarmerie.example/a.html?token=REDACTED');
+    expect(out.source).toBe('feed:https://REDACTED@a.example/rss?token=REDACTED');
   });
 });
