@@ -163,6 +163,27 @@ export type MergeRule =
   | 'reworded-title-same-text'
   | 'opening-text';
 
+/**
+ * What one copy of a story said, kept once a second copy joins so that `mergedBy` can be worked out from the
+ * set of copies, whatever order they came in (stories/merge-evidence.ts): its keys, title, dates and the start
+ * of its text (as much as the opening-text rule reads).
+ */
+export interface StoredCopy {
+  /** sourceKey of the copy. */
+  source: string;
+  title: string;
+  /** The copy's date, or when it was first seen when it gave none. */
+  published: string;
+  dateSource: DateSource;
+  summary: string;
+  /**
+   * The start of the copy's body as plain text (stories/merge-evidence.ts COPY_TEXT_CHARS); absent for the copy
+   * the story's body comes from (`bodyFrom`), whose text is the story's own.
+   */
+  text?: string;
+  keys: string[];
+}
+
 /** One copy merged into a story after its first: which rule, and which source (sourceKey, merge.ts). */
 export interface MergedBy {
   rule: MergeRule;
@@ -207,6 +228,8 @@ export interface Story {
   history: TitleChange[];
   /** Each copy that joined the story after the one that made it, and the rule that joined it (absent: none yet). */
   mergedBy?: MergedBy[];
+  /** Each copy's evidence, once the story has two or more (stories/merge-evidence.ts); mergedBy is computed from it. */
+  copies?: StoredCopy[];
   /**
    * Every upstream identity key that names this story (guid, guid+link, canonical link, bulletin key, title+date).
    * The alias table is built from these; stored with the story so only the story's partition is rewritten

@@ -12,7 +12,7 @@ import { PARTITION_DIR, partitionOf } from './layout.js';
 import { readTextSync } from './read-text.js';
 
 /** Fields a reader reads from the partition file when used. Only renderers of single stories touch them. */
-export const COLD_FIELDS = ['contentHtml', 'link', 'keys', 'bodyFrom', 'history', 'declaredUpdated', 'mergedBy', 'dateBasis', 'dateConflict'] as const;
+export const COLD_FIELDS = ['contentHtml', 'link', 'keys', 'bodyFrom', 'history', 'declaredUpdated', 'mergedBy', 'copies', 'dateBasis', 'dateConflict'] as const;
 type ColdField = (typeof COLD_FIELDS)[number];
 const COLD: ReadonlySet<string> = new Set(COLD_FIELDS);
 export type Listing = Omit<Story, ColdField>;
@@ -119,7 +119,7 @@ export class StoryCache {
 }
 
 /** What a cold field reads as when no file holds the story any more (it was deleted since the last reload). */
-const MISSING: Pick<Story, ColdField> = { contentHtml: '', link: undefined, keys: [], bodyFrom: '', history: [], declaredUpdated: undefined, mergedBy: undefined, dateBasis: undefined, dateConflict: undefined };
+const MISSING: Pick<Story, ColdField> = { contentHtml: '', link: undefined, keys: [], bodyFrom: '', history: [], declaredUpdated: undefined, mergedBy: undefined, copies: undefined, dateBasis: undefined, dateConflict: undefined };
 
 /**
  * JSON.parse's reviver for a reader's partition files: each story becomes `make(listing)` as soon as it is

@@ -1,9 +1,10 @@
 // Incoming items → stored stories: one story per press release, whichever sources carried it, in any order.
-import type { DateConflict, Incoming, MergeRule, StoreData, Story, StorySource } from '../model.js';
+import type { DateConflict, Incoming, MergeRule, StoreData, StoredCopy, Story, StorySource } from '../model.js';
 import { replaceTags } from '../sources/scan-text.js';
 import { extendAliases, lookupAlias } from './alias-table.js';
 import { identityChain, mintId, resolveByKeys } from './identity.js';
 import { bulletinDateFits, confirms, copyMatch, SEARCH_MS } from './copy-evidence.js';
+import { asIncoming, copyOfIncoming, copyOfStory, copyText, keyRule, mergedByOfCopies, withBodyText } from './merge-evidence.js';
 import { sourceKey } from './source-key.js';
 import { candidatesIn, deriveIndex, indexes, noteInIndex, positionOf } from './story-index.js';
 
@@ -249,6 +250,42 @@ function newStory(inc: Incoming, id: string, seq: number, run: RunContext): Stor
 
 // ---------------------------------------------------------------------------------------------------------
 
+const isCopy = (s: StorySource) => s.kind !== 'page';
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The story with the copy from source `sk` kept (StoredCopy) and `mergedBy` worked out from all its copies
+ * (merge-evidence.ts), so it does not depend on the order they came in. `rule` is what joined the copy, when it
+ * is new to the story (used only by stories merged before copies were kept). The same object when nothing changes. A story merged before copies were kept (it has
+ * `mergedBy` but no `copies`) goes on recording each newcomer's rule (recordMerge).
+ */
+function withCopy(story: Story, before: Story, inc: Incoming, sk: string, rule: MergeRule | undefined, run: RunContext): Story {
+  const copiesBefore = before.sources.filter(isCopy);
+  if (story.sources.filter(isCopy).length < 2) return story;
+  let copies = before.copies;
+  if (copies === undefined) {
+    if (copiesBefore.length !== 1) return rule ? recordMerge(story, before, rule, sk) : story;
+    const only = copyOfStory(before, sourceKey(copiesBefore[0]!));
+    if (only.source === before.bodyFrom) delete only.text;
+    copies = [only];
+  }
+  // The copy the body came from keeps no text of its own (it is the story's); when the body moves to another
+  // copy, the one it came from writes its text out first.
+  if (story.bodyFrom !== before.bodyFrom) copies = withBodyText(copies, before.contentHtml);
+  const kept = copies.find((c) => c.source === sk);
+  const { text, ...bare } = copyOfIncoming(inc, sk, kept?.published ?? run.nowIso);
+  const copy: StoredCopy = sk === story.bodyFrom ? bare : { ...bare, text };
+  const present = new Set(story.sources.filter(isCopy).map(sourceKey));
+  const next: StoredCopy[] = [...copies.filter((c) => c.source !== sk && present.has(c.source)), copy]
+    .map((c): StoredCopy => (c.source === story.bodyFrom && c.text !== undefined ? (({ text: _t, ...rest }) => rest)(c) : c))
+    .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+  if (before.copies !== undefined && sameJson(next, before.copies)) return story;
+  const bodyText = copyText(story.contentHtml);
+  const written = next.map((c) => (c.text === undefined ? { ...c, text: bodyText } : c));
+  const mergedBy = mergedByOfCopies(written, ownerKey(story.sources), story.agency, (c) => copyMatch(story, asIncoming(c, story.agency), Date.parse(c.published)).rule);
+  return { ...story, copies: next, ...(mergedBy.length ? { mergedBy } : {}) };
+}
+
 /**
  * The story with `rule` recorded for the copy from source `sk` that just joined it. Every source but the one that
  * names the story (ownerKey) has an entry, so the record does not depend on the order the copies came in: when
@@ -262,15 +299,6 @@ function recordMerge(story: Story, before: Story, rule: MergeRule, sk: string): 
   entries.push({ rule, source });
   entries.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
   return { ...story, mergedBy: entries };
-}
-
-/** The rule of a story found by an upstream key: what the key is (identity.ts). */
-function keyRule(key: string | undefined): MergeRule {
-  if (key?.startsWith('guidlink:') || key?.startsWith('guid:')) return 'same-guid';
-  if (key?.startsWith('link:')) return 'same-link';
-  if (key?.startsWith('title:')) return 'same-title-and-day';
-  if (key?.startsWith('bulletin:')) return 'same-bulletin-item';
-  return 'same-key';
 }
 
 /** Where one source's item comes from, without the item's own guid: the feed or the bulletin file. */
@@ -425,7 +453,7 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
       story = applyTo(before, inc, run);
       // A copy from a source the story did not have: say which rule joined it (JSON Feed `_pressroom.merged_by`).
       const sk = sourceKey(inc.source);
-      if (rule && !before.sources.some((x) => sourceKey(x) === sk)) story = recordMerge(story, before, rule, sk);
+      story = withCopy(story, before, inc, sk, before.sources.some((x) => sourceKey(x) === sk) ? undefined : rule, run);
       if (story !== before) {
         if (!created.includes(story.id)) updated.add(story.id);
         if (story.published !== before.published) noteInIndex(ix, story, at, false);

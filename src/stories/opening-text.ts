@@ -23,7 +23,7 @@ export const OPENING_MIN_CHARS = 150;
 /** Whole sentences the shared opening must hold: boilerplate openings are one sentence. */
 export const OPENING_MIN_SENTENCES = 2;
 /** Characters of a body compared: two texts alike this far are one text. */
-const OPENING_MAX_CHARS = 6000;
+export const OPENING_MAX_CHARS = 6000;
 
 export interface Opening {
   /** The text's letters and digits (compactFold), at most the first OPENING_MAX_CHARS characters' worth. */

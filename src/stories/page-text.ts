@@ -1,5 +1,6 @@
 // A story whose text was a teaser, completed from its own page: the same story (same id), now with the full text.
 import type { Story, StorySource } from '../model.js';
+import { withBodyText } from './merge-evidence.js';
 import { htmlToSummary } from './summary.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -35,6 +36,8 @@ export function applyPageText(story: Story, page: PageText, now: Date): Story {
     teaser: false,
     bodyFrom: `page:${page.url}`,
     sources: [...story.sources.filter((s) => s.kind !== 'page'), src],
+    // The copy the body came from keeps its own text now that the body is the page's (merge-evidence.ts).
+    ...(story.copies ? { copies: withBodyText(story.copies, story.contentHtml) } : {}),
   };
   // A feed's declaration for the item stands; a story that had none (a bulletin's) takes its page's.
   if (page.language && !story.language) next.language = page.language;
