@@ -1,5 +1,6 @@
 // The page step of an ingest run against the loopback fixture server: teasers become complete stories, refusals keep the teaser.
 import { mkdirSync, mkdtempSync } from 'node:fs';
+import iconv from 'iconv-lite';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -170,6 +171,32 @@ describe('completing teasers from their pages', () => {
     expect(wall.ifNoneMatch).toBeDefined();
     expect(wall.status).toBe(304);
     expect(store.data.fulltext!.pages[byTitle('Cookie wall').id]).toMatchObject({ outcome: 'refused', reason: 'no-article', attempts: 2 });
+  });
+
+  it('keeps a page’s charset guess per host, with the source that linked it, until a page of the host reads clean', async () => {
+    const page = (charset: string) =>
+      `<!DOCTYPE html><html><head>${charset}<title>Ministers</title></head><body><article><h1>Defence Ministers meet</h1><p>${NATO_TEASER.replace('Ukr…', 'Ukraine and NATO’s partnerships across the world.')}</p><p>Ministers took stock of progress on the defence production pledge and of the 2 % guideline – “a floor, not a ceiling”.</p></article></body></html>`;
+    // Served as bare text/html, no <meta charset>: the bytes of “ – ’ are windows-1252's.
+    server.setFile('legacy.html', iconv.encode(page(''), 'windows-1252'));
+    server.setFile('clean.html', page('<meta charset="utf-8">'));
+    server.setFile('teasers.rss', rss([item('Defence Ministers meet', pub('/legacy.html?type=text/html'), NATO_TEASER, 'n1')]));
+    await ingest({ bulletins: false, feeds: 'all', force: true }, new Date('2024-10-17T10:00:00Z'));
+    expect(store.data.fulltext!.charsetWarnings).toEqual({
+      [`news.public.test:${port}`]: {
+        agency: 'nato',
+        page: pub('/legacy.html?type=text/html'),
+        source: `feed:${server.url}/teasers.rss`,
+        warning: 'not valid UTF-8 and no charset declared: read as windows-1252',
+        encoding: 'windows-1252',
+        at: '2024-10-17T10:00:00.000Z',
+      },
+    });
+    expect(byTitle('Defence Ministers meet').contentHtml).toContain('“a floor, not a ceiling”');
+    // Another story's page on the same host, declared and valid (whatever its verdict): the host's warning goes.
+    server.setFile('teasers.rss', rss([item('Defence Ministers meet', pub('/legacy.html?type=text/html'), NATO_TEASER, 'n1'), item('Ministers meet again', pub('/clean.html'), NATO_TEASER.replace('Thursday', 'Friday'), 'n9')]));
+    await ingest({ bulletins: false, feeds: 'all', force: true }, new Date('2024-10-17T10:15:00Z'));
+    expect(store.data.fulltext!.pages[byTitle('Ministers meet again').id]).toBeDefined();
+    expect(store.data.fulltext!.charsetWarnings).toBeUndefined();
   });
 
   it('extracts on the parse pool: a page past PARSE_BUDGET_MS fails as too-slow and keeps the teaser, and is read again after the back-off', async () => {
