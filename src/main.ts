@@ -319,12 +319,15 @@ async function status(): Promise<number> {
   const d = store.data;
   const withdrawn = d.stories.filter((s) => s.withdrawn).length;
   process.stdout.write(`${d.stories.length - withdrawn} stories${withdrawn ? ` (and ${withdrawn} withdrawn, listed last)` : ''}\n`);
-  for (const s of Object.values(d.sources)) {
+  for (const [key, s] of Object.entries(d.sources)) {
     const state = s.errorCode ? `failing (${s.errorCode}: ${s.errorMessage}) x${s.consecutiveFailures}, next ${s.nextAttempt ?? '?'}` : 'ok';
     process.stdout.write(redactSecrets(`${s.kind} ${printableName(s.key)}: ${printableName(state)}; last success ${s.lastSuccess ?? 'never'}\n`));
     // Operator-only detail (redirect chain, refused address): the public /status never shows it.
     if (s.errorCode && s.errorDetail) process.stdout.write(redactSecrets(`  detail: ${printableName(s.errorDetail)}\n`));
     for (const w of s.warnings ?? []) process.stdout.write(redactSecrets(`  warning: ${printableName(w)}\n`));
+    // A story page this source links to whose charset was guessed (worker/fulltext.ts).
+    for (const [host, w] of Object.entries(d.fulltext?.charsetWarnings ?? {}))
+      if (w.source === key) process.stdout.write(`  warning: page ${printableName(host)} (${printableName(redactSecrets(w.page))}): ${printableName(w.warning)}\n`);
   }
   // The store's own state: its damaged files, and what the writer says of its commits.
   for (const l of await store.damage()) process.stdout.write(`store: damaged ${describeLoss(l)}\n`);

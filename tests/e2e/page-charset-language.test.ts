@@ -3,7 +3,7 @@
 // page URL's credentials); a French feed's stories are marked `lang="fr"` on their story pages and in the lists.
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeWorkspace, startDaemon, waitFor, type Daemon } from '../helpers/daemon.js';
+import { makeWorkspace, runCli, startDaemon, waitFor, type Daemon } from '../helpers/daemon.js';
 import { start, type FixtureServer } from '../helpers/fixture-server.js';
 
 const P1 =
@@ -36,6 +36,7 @@ describe('a story page read by a guessed charset, and stories in another languag
   let site: FixtureServer;
   let daemon: Daemon;
   let pageUrl: string;
+  let ws: ReturnType<typeof makeWorkspace>;
   const get = async (p: string) => (await fetch(`${daemon.url}${p}`)).text();
   const status = async () => (await (await fetch(`${daemon.url}/status`)).json()) as Status;
 
@@ -52,7 +53,7 @@ describe('a story page read by a guessed charset, and stories in another languag
       ]),
     );
     site.setFile('nato.rss', rss(undefined, [item('Allies meet in Brussels', 'https://example.org/nato', '<p>NATO Defence Ministers met in Brussels on Thursday.</p>', 'n1')]));
-    const ws = makeWorkspace(
+    ws = makeWorkspace(
       {
         gendarmerie: { name: 'Gendarmerie nationale', timezone: 'Europe/Paris', feeds: [{ url: `${site.url}/gendarmerie.rss` }] },
         nato: { name: 'NATO', timezone: 'Europe/Brussels', feeds: [{ url: `${site.url}/nato.rss` }], fulltext: false },
@@ -82,7 +83,10 @@ describe('a story page read by a guessed charset, and stories in another languag
     const html = await get('/status.html');
     expect(html).toContain(`warning: page ${host}`);
     expect(html).toContain('read as windows-1252');
-    for (const doc of [JSON.stringify(s), html]) expect(doc).not.toContain('pr3view-s3cret');
+    // `pressroom status` (the operator's CLI) lists it under the feed too.
+    const cli = await runCli(['status'], { FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir });
+    expect(cli.stdout).toMatch(new RegExp(`gendarmerie\\.rss: ok;.*\\n  warning: page ${host.replace(/\./g, '\\.')} \\(.*residence\\.html.*\\): not valid UTF-8 and no charset declared: read as windows-1252\\n`));
+    for (const doc of [JSON.stringify(s), html, cli.stdout]) expect(doc).not.toContain('pr3view-s3cret');
     // And the text is the page's, its accents intact.
     const feed = JSON.parse(await get('/feeds/gendarmerie.json')) as { items: { title: string; content_html: string; language?: string }[] };
     const story = feed.items.find((i) => i.title.startsWith('Opération'))!;
