@@ -255,9 +255,9 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
 
 /**
  * The story with the copy from source `sk` kept (StoredCopy) and `mergedBy` worked out from all its copies
- * (merge-evidence.ts), so it does not depend on the order they came in. `rule` is what joined the copy, when it
- * is new to the story (used only by stories merged before copies were kept). The same object when nothing changes. A story merged before copies were kept (it has
- * `mergedBy` but no `copies`) goes on recording each newcomer's rule (recordMerge).
+ * (merge-evidence.ts), so it does not depend on the order they came in. The same object when nothing changes.
+ * A story merged before copies were kept (two or more copies, no `copies`) goes on recording each newcomer's
+ * `rule`, what joined it when it is new to the story (recordMerge).
  */
 function withCopy(story: Story, before: Story, inc: Incoming, sk: string, rule: MergeRule | undefined, run: RunContext): Story {
   const copiesBefore = before.sources.filter(isCopy);
@@ -451,7 +451,7 @@ export function mergeIncoming(data: StoreData, incoming: readonly Incoming[], no
     } else {
       const before = stories[at]!;
       story = applyTo(before, inc, run);
-      // A copy from a source the story did not have: say which rule joined it (JSON Feed `_pressroom.merged_by`).
+      // Keep the copy's evidence and say why its copies are one story (JSON Feed `_pressroom.merged_by`).
       const sk = sourceKey(inc.source);
       story = withCopy(story, before, inc, sk, before.sources.some((x) => sourceKey(x) === sk) ? undefined : rule, run);
       if (story !== before) {
