@@ -2,10 +2,11 @@
 // batch per copy, and all in one batch), give one story and one answer (issue 16's gap: with three or more it
 // depended on which arrived first).
 import { describe, expect, it } from 'vitest';
-import type { Incoming, StoreData } from '../../src/model.js';
+import type { Incoming, StoreData, StoredCopy } from '../../src/model.js';
 import { parseBulletin } from '../../src/sources/parse-bulletin.js';
 import { emptyStore } from '../../src/store/store.js';
 import { mergeIncoming } from '../../src/stories/merge.js';
+import { mergedByOfCopies } from '../../src/stories/merge-evidence.js';
 import { bulletinToIncoming } from '../../src/stories/normalise.js';
 import { buildPublication } from '../../src/web/publication.js';
 import { AGENCIES, BULLETIN_TEXT, feedItem } from './merge.data.js';
@@ -102,5 +103,38 @@ describe('merged_by does not depend on the order the copies came in', () => {
       published.add(JSON.stringify((JSON.parse(doc.body.toString('utf8')) as { items: { _pressroom: { merged_by?: unknown } }[] }).items[0]!._pressroom.merged_by));
     }
     expect([...published]).toHaveLength(1);
+  });
+});
+
+describe('mergedByOfCopies', () => {
+  const copy = (source: string, over: Partial<StoredCopy> = {}): StoredCopy => ({
+    source,
+    title: `Title of ${source}`,
+    published: '2024-10-09T10:00:00.000Z',
+    dateSource: 'feed',
+    summary: '',
+    text: '',
+    keys: [],
+    ...over,
+  });
+  it('credits each copy with the strongest edge that reaches it from the owner, whatever order the copies are listed in', () => {
+    const copies = [
+      copy('feed:a#1', { keys: ['link:x'] }),
+      copy('feed:b#2', { keys: ['link:x', 'title:nato:2024-10-09:t'] }),
+      copy('feed:c#3', { keys: ['title:nato:2024-10-09:t'] }),
+    ];
+    const expected = [
+      { rule: 'same-link', source: 'feed:b#2' },
+      { rule: 'same-title-and-day', source: 'feed:c#3' },
+    ];
+    for (const order of permutations(copies)) expect(mergedByOfCopies(order, 'feed:a#1', 'nato', () => undefined)).toEqual(expected);
+  });
+  it('a copy no other copy alone matches takes what the story as a whole says of it, else same-key', () => {
+    const copies = [copy('feed:a#1', { keys: ['link:x'] }), copy('feed:b#2', { keys: ['link:x'] }), copy('bulletin:z.txt'), copy('bulletin:y.txt')];
+    expect(mergedByOfCopies(copies, 'feed:a#1', 'nato', (c) => (c.source === 'bulletin:y.txt' ? 'edited-text' : undefined))).toEqual([
+      { rule: 'edited-text', source: 'bulletin:y.txt' },
+      { rule: 'same-key', source: 'bulletin:z.txt' },
+      { rule: 'same-link', source: 'feed:b#2' },
+    ]);
   });
 });
