@@ -52,6 +52,8 @@ export async function explainPage(input: ExplainInput): Promise<Explanation> {
     return { lines, code: 3 };
   }
   lines.push(`fetched: HTTP ${r.status}${r.finalUrl !== input.url ? `, redirected to ${r.finalUrl}` : ''}, ${r.body.length} characters`);
+  // A charset guessed (decode-text.ts): what /status would show for the page's host.
+  if (r.encodingWarning) lines.push(`charset: ${r.encodingWarning}`);
   const x: ExtractResult = extractArticle({
     html: r.body,
     url: r.finalUrl,

@@ -87,6 +87,10 @@ describe('a story page read by a guessed charset, and stories in another languag
     const cli = await runCli(['status'], { FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir });
     expect(cli.stdout).toMatch(new RegExp(`gendarmerie\\.rss: ok;.*\\n  warning: page ${host.replace(/\./g, '\\.')} \\(.*residence\\.html.*\\): not valid UTF-8 and no charset declared: read as windows-1252\\n`));
     for (const doc of [JSON.stringify(s), html, cli.stdout]) expect(doc).not.toContain('pr3view-s3cret');
+    // `fulltext --explain` says so as well.
+    const explained = await runCli(['fulltext', '--explain', pageUrl, '--teaser', P1], { FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir, FETCH_ALLOW_HOSTS: '127.0.0.1' });
+    expect(explained.stdout).toContain('\ncharset: not valid UTF-8 and no charset declared: read as windows-1252\n');
+    expect(explained.stdout).toContain('verdict: accepted');
     // And the text is the page's, its accents intact.
     const feed = JSON.parse(await get('/feeds/gendarmerie.json')) as { items: { title: string; content_html: string; language?: string }[] };
     const story = feed.items.find((i) => i.title.startsWith('Opération'))!;
