@@ -7,7 +7,8 @@ describe('langAttr', () => {
   it.each([
     { description: 'no language declared: the page’s', language: undefined, expected: '' },
     { description: 'the page’s own language', language: 'en', expected: '' },
-    { description: 'a regional form of the page’s language', language: 'en-GB', expected: '' },
+    { description: 'a regional form of the page’s language is what the source declared', language: 'en-GB', expected: ' lang="en-GB"' },
+    { description: 'the page’s language in another case', language: 'EN', expected: '' },
     { description: 'another language', language: 'fr', expected: ' lang="fr"' },
     { description: 'another language with a region', language: 'fr-BE', expected: ' lang="fr-BE"' },
     { description: 'a script subtag', language: 'sr-Latn', expected: ' lang="sr-Latn"' },
@@ -21,7 +22,7 @@ describe('langAttr', () => {
   });
 
   it('compares with the page’s language when it is not the site’s', () => {
-    expect(langAttr('fr-CA', 'fr')).toBe('');
+    expect(langAttr('fr', 'fr')).toBe('');
     expect(langAttr('en', 'fr')).toBe(' lang="en"');
   });
 });
