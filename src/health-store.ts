@@ -3,7 +3,7 @@
 // which needs no disk, so a full disk shows on every tier's /readyz and /status.
 import type { Health, DegradedPart } from './health.js';
 import { askHolder } from './store/lock.js';
-import { describeLoss, type CommitOutcome, type Loss, type Store } from './store/store.js';
+import { describeLoss, type CommitOutcome, type Loss, type ProbeOutcome, type Store } from './store/store.js';
 
 /** What went wrong with a write, in words, without paths (the status feed and /status are public). */
 export function writeProblem(e: Error): string {
@@ -45,6 +45,23 @@ export function commitReporter(health: Health, onFailure: () => void): (o: Commi
   };
 }
 
+/**
+ * The writer's `onProbe`: a data folder that takes no write (a start on a full disk) degrades `commits` at once,
+ * before any commit has failed; the first write that goes through clears it (store.ts tells `ok` only then).
+ */
+export function probeReporter(health: Health): (o: ProbeOutcome) => void {
+  return (o) => {
+    if (o.ok) {
+      health.setDegraded('commits', undefined);
+      return;
+    }
+    health.setDegraded('commits', `the store cannot be written: ${writeProblem(o.error)}; serving what is stored read-only; checking again in ${Math.max(1, Math.round(o.retryInMs / 1000))} s`, {
+      probeFailures: o.failures,
+      retryInMs: o.retryInMs,
+    });
+  };
+}
+
 /** `store`'s degradation from the damaged files known: none → cleared. */
 export function storeDamage(losses: readonly Loss[]): { message: string; detail: Record<string, unknown> } | undefined {
   if (losses.length === 0) return undefined;
@@ -60,7 +77,11 @@ export function storeDamage(losses: readonly Loss[]): { message: string; detail:
  * Keeps `store` and (for a web instance) `commits` current: the damaged files every few seconds (an operator
  * clears quarantine/), the writer's word on its commits every two. Returns the function that stops it.
  */
-export function watchStoreHealth(store: Store, health: Health, opts: { dataDir: string; writer: boolean; log: Log }): () => void {
+export function watchStoreHealth(
+  store: Store,
+  health: Health,
+  opts: { dataDir: string; writer: boolean; log: Log; /** Each answer of the writer (a web instance: its figures for /metrics). */ onHolder?: (h: Record<string, unknown>) => void },
+): () => void {
   let stopped = false;
   const damage = async () => {
     try {
@@ -75,7 +96,10 @@ export function watchStoreHealth(store: Store, health: Health, opts: { dataDir: 
     if (stopped) return;
     const commits = (holder?.degraded as Record<string, DegradedPart | undefined> | undefined)?.commits;
     // No writer running (or it did not answer): nothing is known of commits; the last word stands until one answers.
-    if (holder) health.merge({ commits });
+    if (holder) {
+      health.merge({ commits });
+      opts.onHolder?.(holder);
+    }
   };
   void damage();
   const timers = [setInterval(() => void damage(), 5000).unref()];

@@ -38,7 +38,8 @@ import { bearerMatches, isOperatorPath } from './web/operator.js';
 import { nextScheduledAttempt } from './worker/next-attempt.js';
 import { writeRegular } from './store/safe-fs.js';
 import { readTextSync } from './store/read-text.js';
-import { commitReporter, watchStoreHealth } from './health-store.js';
+import { commitReporter, probeReporter, watchStoreHealth } from './health-store.js';
+import { liveFiguresOf, withLiveWorkerFigures, type LiveWorkerFigures } from './worker-figures.js';
 import type { Agency } from './model.js';
 import { readBulletinAt } from './sources/read-bulletins.js';
 import { knownAgencies } from './stories/agencies.js';
@@ -95,6 +96,10 @@ function shortestInterval(config: Config): number {
 const health = createHealth();
 /** Told of each failed commit (the metrics counter, once metrics exist). */
 let onCommitFailure: () => void = () => {};
+/** Failed commits of this process's store (a writer's): what pressroom_store_commit_failures_total counts. */
+let commitFailures = 0;
+/** A web instance's newest word from the worker on its lock socket, newer than its metrics file on a full disk. */
+let liveWorker: LiveWorkerFigures = {};
 
 /** The store's version and the health's as one number that changes when either does (the status feed shows both). */
 function versionOf(store: Store): () => { data: Store['data']; version: number } {
@@ -168,7 +173,17 @@ async function openOrExit(config: Config, writable: boolean, log: ReturnType<typ
       writable,
       log,
       ...(writable && config.retentionDays ? { retention: { maxAgeDays: config.retentionDays } } : {}),
-      ...(writable ? { onCommit: commitReporter(health, () => onCommitFailure()), describe: () => ({ degraded: health.snapshot().degraded }) } : {}),
+      ...(writable
+        ? {
+            onCommit: commitReporter(health, () => {
+              commitFailures++;
+              onCommitFailure();
+            }),
+            onProbe: probeReporter(health),
+            // The web tier reads the writer's health and commit failures here: a full disk cannot stale them.
+            describe: () => ({ degraded: health.snapshot().degraded, commitFailures }),
+          }
+        : {}),
     });
     health.markStoreLoaded();
     return store;
@@ -603,7 +618,12 @@ async function startWeb(
   };
   const serveMetrics = (req: IncomingMessage, res: ServerResponse) => {
     metrics.observeStore(store.data);
-    const worker = withWorkerMetrics ? Promise.resolve().then(() => readTextSync(workerMetricsFile(config))).catch(() => '') : Promise.resolve('');
+    const worker = withWorkerMetrics
+      ? Promise.resolve()
+          .then(() => readTextSync(workerMetricsFile(config)))
+          .catch(() => '')
+          .then((w) => withLiveWorkerFigures(w, liveWorker))
+      : Promise.resolve('');
     void Promise.all([metrics.render(), worker]).then(
       ([m, w]) => res.writeHead(200, { 'Content-Type': m.contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' }).end(req.method === 'HEAD' ? undefined : redactSecrets(w ? `${m.body}\n${w}` : m.body)),
       (e: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`metrics failed: ${(e as Error).message}\n`),
@@ -793,7 +813,7 @@ async function webOnly(): Promise<void> {
   announce(log);
   const store = await openOrExit(config, false, log);
   const metrics = createMetrics('web');
-  watchStoreHealth(store, health, { dataDir: config.dataDir, writer: false, log });
+  watchStoreHealth(store, health, { dataDir: config.dataDir, writer: false, log, onHolder: (h) => (liveWorker = liveFiguresOf(h)) });
   let prerender = () => {};
   const timer = setInterval(() => {
     store.reload().then(
