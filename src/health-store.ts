@@ -75,13 +75,15 @@ export function storeDamage(losses: readonly Loss[]): { message: string; detail:
 
 /**
  * Keeps `store` and (for a web instance) `commits` current: the damaged files every few seconds (an operator
- * clears quarantine/), the writer's word on its commits every two. Returns the function that stops it.
+ * clears quarantine/), the writer's word on its commits every two. Returns the function that stops it, with
+ * `first`: resolved once the first look at both is done (a web instance waits for it before it listens, so that
+ * its first answers already say what the writer says, e.g. that it cannot write).
  */
 export function watchStoreHealth(
   store: Store,
   health: Health,
   opts: { dataDir: string; writer: boolean; log: Log; /** Each answer of the writer (a web instance: its figures for /metrics). */ onHolder?: (h: Record<string, unknown>) => void },
-): () => void {
+): (() => void) & { first: Promise<void> } {
   let stopped = false;
   const damage = async () => {
     try {
@@ -101,14 +103,15 @@ export function watchStoreHealth(
       opts.onHolder?.(holder);
     }
   };
-  void damage();
+  const first = [damage()];
   const timers = [setInterval(() => void damage(), 5000).unref()];
   if (!opts.writer) {
-    void writer();
+    first.push(writer());
     timers.push(setInterval(() => void writer(), 2000).unref());
   }
-  return () => {
+  const stop = () => {
     stopped = true;
     for (const t of timers) clearInterval(t);
   };
+  return Object.assign(stop, { first: Promise.all(first).then(() => undefined) });
 }

@@ -813,7 +813,8 @@ async function webOnly(): Promise<void> {
   announce(log);
   const store = await openOrExit(config, false, log);
   const metrics = createMetrics('web');
-  watchStoreHealth(store, health, { dataDir: config.dataDir, writer: false, log, onHolder: (h) => (liveWorker = liveFiguresOf(h)) });
+  // The writer's word (e.g. that it cannot write) is had before the first answer: at most a second's wait.
+  await watchStoreHealth(store, health, { dataDir: config.dataDir, writer: false, log, onHolder: (h) => (liveWorker = liveFiguresOf(h)) }).first;
   let prerender = () => {};
   const timer = setInterval(() => {
     store.reload().then(

@@ -270,10 +270,11 @@ describe('a full disk', () => {
     await waitFor(async () => (await get(`${d!.url}/feeds/status.atom`)).body.includes('Pressroom cannot write its store'), 10_000, 'the status feed incident');
     expect(await ids(d.url)).toHaveLength(10);
     // A read-only web instance beside it hears of the failing commits from the writer (over its lock socket: no
-    // disk needed), and so does `pressroom status`.
+    // disk needed), before its first answer, and so does `pressroom status`.
     const web = await startDaemon(env, 20_000, 'web');
     try {
-      await waitFor(async () => /degraded: commits/.test((await get(`${web.url}/readyz`)).body), 10_000, 'the web tier reporting the commits');
+      // From its first answer: it asks the writer before it listens.
+      expect((await get(`${web.url}/readyz`)).body).toMatch(/^ready, degraded: commits\n.*store commits fail: no space left on the device \(ENOSPC\)/);
       expect((await status(web.url)).degraded?.commits?.message).toMatch(/ENOSPC/);
     } finally {
       await web.stop();
