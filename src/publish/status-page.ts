@@ -22,7 +22,7 @@ export interface DegradedLine {
 const STYLE = `table{border-collapse:collapse;width:100%}th{text-align:left;font-size:.85rem;color:#555;padding:.3rem}td{border-top:1px solid #ddd;padding:.4rem .3rem;vertical-align:top}
 caption{text-align:left;font-weight:bold;padding:.3rem 0}code{font-size:.8rem;word-break:break-all}.bad{color:#b00}.ok{color:#070}.small{font-size:.8rem;color:#555}time{white-space:nowrap}
 .degraded{border:2px solid #b00;padding:.5rem .8rem;margin:1rem 0}.degraded p{margin:.3rem 0;overflow-wrap:anywhere}
-@media (max-width:40rem){thead{display:none}table,tbody,tr,td{display:block;width:auto}tr{border-top:1px solid #bbb;padding:.4rem 0}td{border:0;padding:.15rem 0}td::before{content:attr(data-label) ": ";font-size:.8rem;color:#555}}
+@media (max-width:40rem){thead{display:none}table,caption,tbody,tr,td{display:block;width:auto}tr{border-top:1px solid #bbb;padding:.4rem 0}td{border:0;padding:.15rem 0}td::before{content:attr(data-label) ": ";font-size:.8rem;color:#555}}
 @media (prefers-color-scheme:dark){th,.small,td::before{color:#bbb}.bad{color:#ff8a80}.ok{color:#8bd68b}.degraded{border-color:#ff8a80}}`;
 
 /** The policy for this page: the site's stylesheet and script, and its own inline style by hash; nothing inline else. */
