@@ -735,8 +735,8 @@ function bulletinIntake(config: Config, store: Store, log: Log) {
 }
 
 /**
- * A port that cannot be had ends the process with one line (`port 8080 is in use`) and exit code 1, the store
- * closed first so that no lock is left behind.
+ * A port that cannot be had ends the process with one line (`port 8080 is in use`) and exit code 1, the store (when
+ * it is open already) closed first so that no lock is left behind.
  */
 async function listenOrExit<T>(config: Config, store: Pick<Store, 'close'> | undefined, listen: () => Promise<T>): Promise<T> {
   try {
