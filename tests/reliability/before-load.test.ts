@@ -65,6 +65,8 @@ describe('the ports before the store is loaded', () => {
 
       // Loaded: the same ports serve.
       await waitFor(async () => /listening on http/.test(out), 60_000, 'the store loaded');
+      const windowMs = Date.now() - t0;
+      console.log(`[reliability] before-load (${command}, ${STORIES} stories): answered 503 for about ${windowMs} ms (from the ports opening to 'listening on', as the test saw it)`);
       expect(out).toContain(`listening on http://127.0.0.1:${port}`);
       expect((await get(`${base}/readyz`)).status).toBe(200);
       const feed = await get(`${base}/feeds/all.atom`);
