@@ -24,6 +24,20 @@ export function isPagePath(path: string): boolean {
   return path.startsWith('/news/') || path === '/subscribe' || path.startsWith('/subscribe/') || path.startsWith('/assets/');
 }
 
+/**
+ * The agency (or `all`) a page belongs to: `/news/<key>…` and `/subscribe/<key>`, percent-decoded; undefined for
+ * the other pages and a malformed path. The web tier answers `410` for every page of a forgotten agency.
+ */
+export function pageAgency(rawPath: string): string | undefined {
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    return undefined;
+  }
+  return /^\/(?:news|subscribe)\/([^/]+)(?:\/|$)/.exec(path)?.[1];
+}
+
 const PAGE_CACHE = 'public, max-age=60';
 /** An asset asked for by its current version (`?v=`, as the pages link it) never changes under that URL. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
