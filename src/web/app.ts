@@ -22,6 +22,7 @@ import { goneLine, publicView, type PublicView } from './public-view.js';
 import { readiness, type HealthSnapshot } from '../health.js';
 import {
   buildPublication,
+  datesAsPublished,
   FORMATS,
   renderArchive,
   renderStory,
@@ -176,6 +177,7 @@ export function createApp(deps: WebDeps): Web {
   const forOrigins = new Lru<string, ForOrigin>(ORIGIN_DOCS, ORIGIN_DOC_BYTES, (d) => 2 * d.doc.body.length); // identity + codings, which are smaller
   const templates = new WeakMap<Prepared, Template>();
   const compressBudget = new CpuBudget(COMPRESS_BURST_MS, COMPRESS_PER_SECOND_MS);
+  const dates = datesAsPublished(deps.agencies);
 
   const entry = (): Entry => {
     const { data, version } = deps.snapshot();
@@ -196,7 +198,7 @@ export function createApp(deps: WebDeps): Web {
     }
     if (!current || current.version !== version || current.pub.month !== currentMonth(now)) {
       const t0 = performance.now();
-      const gone = publicView(data);
+      const gone = publicView(data, dates);
       const pub = buildPublication(gone.data, deps.agencies, renderBase, deps.publish, current?.pub, now, gone.withdrawnAt);
       deps.onPublish?.({ baseUrl: renderBase, version, documents: pub.docs.size, ms: performance.now() - t0 });
       current = { version, pub, gone };
@@ -391,7 +393,7 @@ export function createApp(deps: WebDeps): Web {
   });
 
   const statusOf = () => {
-    const view = publicView(deps.snapshot().data);
+    const view = publicView(deps.snapshot().data, dates);
     const data = view.data;
     const sources = publicSources(data.sources, data.stories, deps.sources);
     // Story pages fetched for their full text, per agency: fetches, accepted, refused, failed, blocked

@@ -178,13 +178,13 @@ export function resolvePage(pub: Publication, rawPath: string, rawQuery: string)
             key,
             name,
             agencies: pub.agencyById,
-            window: listWindow(stories, q.cursor),
+            window: listWindow(stories, q.cursor, undefined, PAGE_SIZE, pub.dates),
             filter: '',
             terms: {},
             month,
             total: stories.length,
             // The Atom archive exists once the month has closed (RFC 5005 §4: archives do not change).
-            days: dayCursors(stories),
+            days: dayCursors(stories, pub.dates),
             ...(month < pub.month ? { atomArchive: `${pub.baseUrl}/feeds/${encodeURIComponent(key)}/archive/${month}.atom` } : {}),
           }),
         ),
@@ -197,7 +197,7 @@ export function resolvePage(pub: Publication, rawPath: string, rawQuery: string)
     kind: 'page',
     key: `/news/${key}?${q.filter}&${cursorKey(q.cursor)}`,
     render: () => {
-      const window = listWindow(list, q.cursor, q.matches && storyMatcher(q.matches, pub.agencyById));
+      const window = listWindow(list, q.cursor, q.matches && storyMatcher(q.matches, pub.agencyById, pub.dates), PAGE_SIZE, pub.dates);
       return htmlDoc(
         pub,
         renderListPage({ baseUrl: pub.baseUrl, key, name, agencies: pub.agencyById, window, filter: q.filter, terms: q.terms, ...(q.matches ? {} : { total: list.length }) }),
