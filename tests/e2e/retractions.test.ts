@@ -1,7 +1,7 @@
 // A bulletin file is its author's current word: edits correct and withdraw, deletions withdraw after a grace period,
 // the operator withdraws stories and forgets agencies, and a dropped file is live within seconds, all against the
 // real daemon (`pressroom start` with the default five-minute schedule: only the watcher can be that quick).
-import { appendFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorkspace, runCli, startDaemon, waitFor, type Daemon } from '../helpers/daemon.js';
@@ -87,6 +87,25 @@ Dutch police with Europol support dismantled a criminal network that grew cannab
     const bodies = [...seen].filter((b) => b.includes('Dutch police'));
     expect(bodies).toHaveLength(1);
     expect(bodies[0]).toContain('14 warehouses near Eindhoven');
+  });
+
+  it('waits for a writer that keeps the file open across a pause longer than the settle time', async () => {
+    const title = 'Europol supports seizure of two tonnes of cocaine in Rotterdam';
+    const full = `${title}\n\nSource: Europol\n\nDutch customs, supported by Europol, seized two tonnes of cocaine hidden in a shipment of bananas in the port of Rotterdam.\n`;
+    const cut = full.indexOf('hidden');
+    const fd = openSync(bulletin('paused-2024-10-10.txt'), 'w');
+    try {
+      writeSync(fd, full.slice(0, cut));
+      // Three settle times (1 s) without a write: size and time stand still, but the file is still open.
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(await titles('europol.json')).not.toContain(title);
+      writeSync(fd, full.slice(cut));
+    } finally {
+      closeSync(fd);
+    }
+    await waitFor(async () => (await titles('europol.json')).includes(title), 10_000, 'the file once closed');
+    const item = (await feed('europol.json')).items.find((i) => i.title === title)!;
+    expect(item.content_html).toContain('shipment of bananas in the port of Rotterdam');
   });
 
   it('corrects an edited item in place and withdraws a removed one: gone from every feed, its page 410', async () => {
