@@ -21,15 +21,23 @@ describe.skipIf(!linux)('openForWriting, this process’s own descriptors', () =
   ])('open with $mode: $writing', async ({ mode, writing }) => {
     const fd = openSync(file, mode);
     try {
-      expect(await openForWriting(file)).toBe(writing);
+      expect(await openForWriting(file, '/proc', 0)).toBe(writing);
     } finally {
       closeSync(fd);
     }
-    expect(await openForWriting(file)).toBe(false);
+    expect(await openForWriting(file, '/proc', 0)).toBe(false);
   });
 
   it('a missing file is not open', async () => {
     expect(await openForWriting(path.join(dir, 'nothing.txt'))).toBe(false);
+  });
+
+  it('one scan answers for the folder for a moment: a file closed since reads as open until the next scan', async () => {
+    const fd = openSync(file, 'w');
+    expect(await openForWriting(file, '/proc', 0)).toBe(true);
+    closeSync(fd);
+    expect(await openForWriting(file, '/proc', 60_000)).toBe(true);
+    expect(await openForWriting(file, '/proc', 0)).toBe(false);
   });
 });
 
