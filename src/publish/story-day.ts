@@ -104,7 +104,7 @@ export function publishedDatesOf(zoneOf: (agency: string) => string | undefined)
     const hit = memo.get(story);
     if (hit !== undefined && hit.timeZone === timeZone) return hit.dates;
     const p = publicationDates(story, timeZone);
-    // A story published as stored is its own answer: nothing more is kept for it.
+    // A story published as stored (a feed time on the quarter hour that is no local midnight) is its own answer.
     const dates = p.published === story.published && p.updated === story.updated ? story : p;
     memo.set(story, { timeZone, dates });
     return dates;
