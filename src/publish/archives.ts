@@ -1,17 +1,22 @@
 // RFC 5005 §4 archived feeds: stories grouped by the month they were published in, and the links between months.
 import type { Story } from '../model.js';
 import { feedUrl, type FeedHistory } from './render-feed.js';
+import { storedDates, type PublishedDates } from './story-day.js';
 
 /** `YYYY-MM`, the name of an archive document. */
 export const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 const UTC_ISO = /^\d{4}-(?:0[1-9]|1[0-2])-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z$/;
 
-/** The UTC month a story was published in, or undefined for a date that does not parse (no archive holds it). */
-export function monthOf(story: Story): string | undefined {
+/**
+ * The UTC month a story was published in (its published instant as `dates` gives it: story-day.ts), or undefined
+ * for a date that does not parse (no archive holds it).
+ */
+export function monthOf(story: Story, dates: (s: Story) => PublishedDates = storedDates): string | undefined {
+  const published = dates(story).published;
   // Stored dates are nearly always UTC ("…Z"): their month is their first seven characters, no parsing needed.
-  if (UTC_ISO.test(story.published)) return story.published.slice(0, 7);
-  const t = Date.parse(story.published);
+  if (UTC_ISO.test(published)) return published.slice(0, 7);
+  const t = Date.parse(published);
   return Number.isNaN(t) ? undefined : new Date(t).toISOString().slice(0, 7);
 }
 
@@ -36,15 +41,15 @@ export interface MonthIndex {
 }
 
 /** Groups stories (newest first) by month; linear in the number of stories. */
-export function indexMonths(sorted: readonly Story[]): MonthIndex {
-  return indexMonthsByFeed(sorted, []).get('all')!;
+export function indexMonths(sorted: readonly Story[], dates: (s: Story) => PublishedDates = storedDates): MonthIndex {
+  return indexMonthsByFeed(sorted, [], dates).get('all')!;
 }
 
 /**
  * The month index of the merged feed ('all') and of every agency feed in one pass, each story's month worked out
  * once. Agencies in `agencyIds` without stories get an empty index.
  */
-export function indexMonthsByFeed(sorted: readonly Story[], agencyIds: readonly string[]): Map<string, MonthIndex> {
+export function indexMonthsByFeed(sorted: readonly Story[], agencyIds: readonly string[], dates: (s: Story) => PublishedDates = storedDates): Map<string, MonthIndex> {
   const byFeed = new Map<string, Map<string, Story[]>>([['all', new Map()]]);
   for (const id of agencyIds) byFeed.set(id, new Map());
   const add = (feed: string, month: string, story: Story) => {
@@ -57,8 +62,8 @@ export function indexMonthsByFeed(sorted: readonly Story[], agencyIds: readonly 
   // Newest first, so runs of stories share a month: one that starts like the last one's UTC date is in it.
   let last: string | undefined;
   for (const story of sorted) {
-    const p = story.published;
-    const month = last !== undefined && p.length === 24 && p.startsWith(last) && UTC_ISO.test(p) ? last : monthOf(story);
+    const p = dates(story).published;
+    const month = last !== undefined && p.length === 24 && p.startsWith(last) && UTC_ISO.test(p) ? last : monthOf(story, dates);
     if (month === undefined) continue;
     last = month;
     add('all', month, story);
@@ -110,10 +115,10 @@ export function subscriptionHistory(index: MonthIndex, baseUrl: string, key: str
 }
 
 /** How many of a feed's stories (newest first) are of the current month or later: none of them is archived. */
-export function unarchivedCount(sorted: readonly Story[], current: string): number {
+export function unarchivedCount(sorted: readonly Story[], current: string, dates: (s: Story) => PublishedDates = storedDates): number {
   let n = 0;
   for (const s of sorted) {
-    const m = monthOf(s);
+    const m = monthOf(s, dates);
     if (m === undefined || m < current) break;
     n++;
   }

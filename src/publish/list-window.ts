@@ -1,13 +1,15 @@
 // One page of a story list (newest first) by cursor, not offset: a page's URL names the story it starts after,
 // so a story arriving at the top leaves every older page's URL showing the same stories.
 import type { Story } from '../model.js';
+import { storedDates, type PublishedDates } from './story-day.js';
 
 /** Stories per HTML list page: the feeds' default limit, so a search's first page is its feed's stories. */
 export const PAGE_SIZE = 50;
 
 /**
- * A place in the order of `sortStories` (published descending as text, then seq ascending): the page holds the
- * stories after it. Written `<published>~<seq>`, e.g. `2024-10-09T08:00:00.000Z~123`.
+ * A place in the order of `sortStories` (published descending as text, then seq ascending; published as shown,
+ * story-day.ts's publishedDatesOf): the page holds the stories after it. Written `<published>~<seq>`, e.g.
+ * `2024-10-09T08:00:00.000Z~123`.
  */
 export interface Cursor {
   published: string;
@@ -26,20 +28,23 @@ export function formatCursor(c: Cursor): string {
   return `${encodeURIComponent(c.published).replace(/%3A/gi, ':')}~${c.seq}`;
 }
 
-const cursorOf = (s: Story): Cursor => ({ published: s.published, seq: s.seq });
+type DatesOf = (s: Story) => PublishedDates;
+
+const cursorOf = (s: Story, dates: DatesOf): Cursor => ({ published: dates(s).published, seq: s.seq });
 
 /** Whether `s` comes after the cursor in the list's order. */
-function isAfter(s: Story, c: Cursor): boolean {
-  return s.published < c.published || (s.published === c.published && s.seq > c.seq);
+function isAfter(s: Story, c: Cursor, dates: DatesOf): boolean {
+  const p = dates(s).published;
+  return p < c.published || (p === c.published && s.seq > c.seq);
 }
 
 /** Index of the first story after the cursor (binary search: the list is sorted in this very order). */
-function firstAfter(sorted: readonly Story[], c: Cursor): number {
+function firstAfter(sorted: readonly Story[], c: Cursor, dates: DatesOf): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (isAfter(sorted[mid]!, c)) hi = mid;
+    if (isAfter(sorted[mid]!, c, dates)) hi = mid;
     else lo = mid + 1;
   }
   return lo;
@@ -64,8 +69,10 @@ export function listWindow(
   cursor: Cursor | undefined,
   matches?: (s: Story) => boolean,
   size = PAGE_SIZE,
+  /** The dates the list is sorted by (story-day.ts's publishedDatesOf). */
+  dates: DatesOf = storedDates,
 ): ListWindow {
-  const start = cursor === undefined ? 0 : firstAfter(sorted, cursor);
+  const start = cursor === undefined ? 0 : firstAfter(sorted, cursor, dates);
   const stories: Story[] = [];
   let i = start;
   let more = false;
@@ -79,7 +86,7 @@ export function listWindow(
     stories.push(s);
   }
   const out: ListWindow = { stories };
-  if (more) out.next = cursorOf(stories[stories.length - 1]!);
+  if (more) out.next = cursorOf(stories[stories.length - 1]!, dates);
   if (matches === undefined) out.offset = start;
   if (cursor !== undefined && start > 0) {
     // The newer page holds the `size` matching stories before this one's first; its cursor is the match before
@@ -91,7 +98,7 @@ export function listWindow(
       if (found === size) break;
       found++;
     }
-    if (found > 0) out.prev = j >= 0 ? cursorOf(sorted[j]!) : null;
+    if (found > 0) out.prev = j >= 0 ? cursorOf(sorted[j]!, dates) : null;
   }
   return out;
 }
@@ -104,11 +111,11 @@ const LAST_SEQ = 999_999_999_999_999;
  * with that day's newest story: undefined for the month's newest day (the month's first page). A month page
  * links them, so any story of the month is a day's click and a page or two away.
  */
-export function dayCursors(monthStories: readonly Story[]): { day: string; cursor?: Cursor }[] {
+export function dayCursors(monthStories: readonly Story[], dates: DatesOf = storedDates): { day: string; cursor?: Cursor }[] {
   const out: { day: string; cursor?: Cursor }[] = [];
   let last = '';
   for (const s of monthStories) {
-    const t = Date.parse(s.published);
+    const t = Date.parse(dates(s).published);
     if (Number.isNaN(t)) continue;
     const day = new Date(t).toISOString().slice(0, 10);
     if (day === last) continue;

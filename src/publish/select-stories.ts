@@ -1,5 +1,6 @@
 // Picks the stories of a feed variant (`?q=`, `?category=`, `?since=`, `?limit=`): pure, newest first in, newest first out.
 import type { Story } from '../model.js';
+import { storedDates, type PublishedDates } from './story-day.js';
 
 export interface StoryQuery {
   /** 1–500. */
@@ -37,6 +38,8 @@ function mentions(story: Story, q: string): boolean {
 export function storyMatcher(
   query: Omit<StoryQuery, 'limit'>,
   agencies: Readonly<Record<string, { id: string; name: string }>>,
+  /** The dates `since` compares with: as published (story-day.ts's publishedDatesOf), so a reader gets what the feed shows. */
+  dates: (s: Story) => PublishedDates = storedDates,
 ): (story: Story) => boolean {
   const q = query.q === undefined ? undefined : foldText(query.q.trim());
   const category = query.category === undefined ? undefined : foldText(query.category.trim());
@@ -47,7 +50,10 @@ export function storyMatcher(
   }
   const since = query.since?.getTime();
   return (story) => {
-    if (since !== undefined && !(Date.parse(story.updated) >= since || Date.parse(story.published) >= since)) return false;
+    if (since !== undefined) {
+      const d = dates(story);
+      if (!(Date.parse(d.updated) >= since || Date.parse(d.published) >= since)) return false;
+    }
     if (category !== undefined && !agencyIds.has(story.agency) && foldText(story.agency) !== category && !story.categories.some((c) => foldText(c.trim()) === category)) return false;
     if (q !== undefined && !mentions(story, q)) return false;
     return true;
@@ -58,8 +64,9 @@ export function selectStories(
   sorted: readonly Story[],
   query: StoryQuery,
   agencies: Readonly<Record<string, { id: string; name: string }>>,
+  dates: (s: Story) => PublishedDates = storedDates,
 ): Story[] {
-  const matches = storyMatcher(query, agencies);
+  const matches = storyMatcher(query, agencies, dates);
   const out: Story[] = [];
   for (const story of sorted) {
     if (out.length >= query.limit) break;

@@ -9,7 +9,7 @@ import { CpuBudget } from './cpu-budget.js';
 import { parseFeedQuery } from './feed-query.js';
 import { checkHost } from './host.js';
 import { Lru } from './lru.js';
-import { isPagePath, resolvePage } from './html-pages.js';
+import { isPagePath, pageAgency, resolvePage } from './html-pages.js';
 import { forOrigin, placeholderOrigin, templateOf, type Template } from './origin-splice.js';
 import { sendPrepared, type Prepared } from './prepared.js';
 import { compileTrust, type TrustProxy } from './trust-proxy.js';
@@ -23,6 +23,7 @@ import { goneLine, publicView, type PublicView } from './public-view.js';
 import { readiness, type HealthSnapshot } from '../health.js';
 import {
   buildPublication,
+  datesAsPublished,
   FORMATS,
   renderArchive,
   renderStory,
@@ -103,8 +104,12 @@ class HttpError extends Error {
 }
 
 const notFound = (message: string) => new HttpError(404, `not found: ${message}`);
-/** A forgotten agency's feeds: RFC 9110 §15.5.11, gone for good as far as we know, so readers may unsubscribe. */
-const agencyGone = (id: string, g: { at: string; reason: string }) => new HttpError(410, `gone: the feeds of ${quote(id)} were removed on ${g.at}: ${g.reason}`);
+/**
+ * A forgotten agency's feeds and pages: RFC 9110 §15.5.11, gone for good as far as we know, so readers may
+ * unsubscribe and search engines drop the pages.
+ */
+const agencyGone = (id: string, g: { at: string; reason: string }, what: 'feeds' | 'pages' = 'feeds') =>
+  new HttpError(410, `gone: the ${what} of ${quote(id)} were removed on ${g.at}: ${g.reason}`);
 const badRequest = (message: string) => new HttpError(400, `bad request: ${message}`);
 
 /** A path or value quoted in an error message: JSON escapes controls, the length is capped. */
@@ -173,6 +178,7 @@ export function createApp(deps: WebDeps): Web {
   const forOrigins = new Lru<string, ForOrigin>(ORIGIN_DOCS, ORIGIN_DOC_BYTES, (d) => 2 * d.doc.body.length); // identity + codings, which are smaller
   const templates = new WeakMap<Prepared, Template>();
   const compressBudget = new CpuBudget(COMPRESS_BURST_MS, COMPRESS_PER_SECOND_MS);
+  const dates = datesAsPublished(deps.agencies);
 
   const entry = (): Entry => {
     const { data, version } = deps.snapshot();
@@ -193,7 +199,7 @@ export function createApp(deps: WebDeps): Web {
     }
     if (!current || current.version !== version || current.pub.month !== currentMonth(now)) {
       const t0 = performance.now();
-      const gone = publicView(data);
+      const gone = publicView(data, dates);
       const pub = buildPublication(gone.data, deps.agencies, renderBase, deps.publish, current?.pub, now, gone.withdrawnAt);
       deps.onPublish?.({ baseUrl: renderBase, version, documents: pub.docs.size, ms: performance.now() - t0 });
       current = { version, pub, gone };
@@ -326,6 +332,11 @@ export function createApp(deps: WebDeps): Web {
   const servePage = (req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string): void => {
     const origin = baseUrlOf(req);
     const e = entry();
+    // Every page that existed for a forgotten agency (its lists, searches, months, subscribe page) is gone, not
+    // unknown, whatever its query says.
+    const key = pageAgency(path);
+    const forgotten = key === undefined || e.pub.lists.has(key) ? undefined : e.gone.agency(key);
+    if (forgotten) throw agencyGone(key!, forgotten, 'pages');
     const r = resolvePage(e.pub, path, rawQuery);
     if (r.kind === 'asset') return sendPrepared(req, res, r.doc);
     if (r.kind === 'not-found') throw notFound(r.message);
@@ -383,7 +394,7 @@ export function createApp(deps: WebDeps): Web {
   });
 
   const statusOf = () => {
-    const view = publicView(deps.snapshot().data);
+    const view = publicView(deps.snapshot().data, dates);
     const data = view.data;
     const sources = publicSources(data.sources, data.stories, deps.sources, data.fulltext?.charsetWarnings);
     // Story pages fetched for their full text, per agency: fetches, accepted, refused, failed, blocked

@@ -24,6 +24,20 @@ export function isPagePath(path: string): boolean {
   return path.startsWith('/news/') || path === '/subscribe' || path.startsWith('/subscribe/') || path.startsWith('/assets/');
 }
 
+/**
+ * The agency (or `all`) a page belongs to: `/news/<key>…` and `/subscribe/<key>`, percent-decoded; undefined for
+ * the other pages and a malformed path. The web tier answers `410` for every page of a forgotten agency.
+ */
+export function pageAgency(rawPath: string): string | undefined {
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    return undefined;
+  }
+  return /^\/(?:news|subscribe)\/([^/]+)(?:\/|$)/.exec(path)?.[1];
+}
+
 const PAGE_CACHE = 'public, max-age=60';
 /** An asset asked for by its current version (`?v=`, as the pages link it) never changes under that URL. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -164,13 +178,13 @@ export function resolvePage(pub: Publication, rawPath: string, rawQuery: string)
             key,
             name,
             agencies: pub.agencyById,
-            window: listWindow(stories, q.cursor),
+            window: listWindow(stories, q.cursor, undefined, PAGE_SIZE, pub.dates),
             filter: '',
             terms: {},
             month,
             total: stories.length,
             // The Atom archive exists once the month has closed (RFC 5005 §4: archives do not change).
-            days: dayCursors(stories),
+            days: dayCursors(stories, pub.dates),
             ...(month < pub.month ? { atomArchive: `${pub.baseUrl}/feeds/${encodeURIComponent(key)}/archive/${month}.atom` } : {}),
           }),
         ),
@@ -183,7 +197,7 @@ export function resolvePage(pub: Publication, rawPath: string, rawQuery: string)
     kind: 'page',
     key: `/news/${key}?${q.filter}&${cursorKey(q.cursor)}`,
     render: () => {
-      const window = listWindow(list, q.cursor, q.matches && storyMatcher(q.matches, pub.agencyById));
+      const window = listWindow(list, q.cursor, q.matches && storyMatcher(q.matches, pub.agencyById, pub.dates), PAGE_SIZE, pub.dates);
       return htmlDoc(
         pub,
         renderListPage({ baseUrl: pub.baseUrl, key, name, agencies: pub.agencyById, window, filter: q.filter, terms: q.terms, ...(q.matches ? {} : { total: list.length }) }),

@@ -2,6 +2,7 @@
 // so their URLs can answer 410 Gone with when and why (stories/withdraw.ts).
 import type { StoreData, Story, Withdrawal } from '../model.js';
 import { monthOf } from '../publish/archives.js';
+import { storedDates, type PublishedDates } from '../publish/story-day.js';
 
 export interface GoneStory {
   id: string;
@@ -28,8 +29,11 @@ export interface PublicView {
 
 const views = new WeakMap<StoreData, PublicView>();
 
-/** Computed once per store version (the data object changes with every commit or reload). */
-export function publicView(data: StoreData): PublicView {
+/**
+ * Computed once per store version (the data object changes with every commit or reload). `dates` files a withdrawn
+ * story under the archive month it was shown in (web/publication.ts's datesAsPublished).
+ */
+export function publicView(data: StoreData, dates: (s: Story) => PublishedDates = storedDates): PublicView {
   let v = views.get(data);
   if (v) return v;
   const live: Story[] = [];
@@ -47,7 +51,7 @@ export function publicView(data: StoreData): PublicView {
     gone.set(s.id, { id: s.id, agency: s.agency, title: s.title, withdrawn: s.withdrawn });
     const at = new Date(s.withdrawn.at);
     if (Number.isNaN(at.getTime())) continue;
-    const month = monthOf(s);
+    const month = monthOf(s, dates);
     for (const key of ['all', s.agency]) {
       bump(key, at);
       if (month) bump(`${key}@${month}`, at);

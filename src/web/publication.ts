@@ -11,6 +11,7 @@ import { agencyIncidents, renderStatusFeed, sourceIncidents } from '../publish/s
 import { healthIncidents } from '../publish/health-incidents.js';
 import type { HealthSnapshot } from '../health.js';
 import { renderStoryPage } from '../publish/story-page.js';
+import { publishedDatesOf, storedDates, type PublishedDates } from '../publish/story-day.js';
 import { prepare, type Prepared } from './prepared.js';
 
 export interface AgencyInfo {
@@ -53,9 +54,24 @@ export const HTML = 'text/html; charset=utf-8';
 
 const ID_AGENCY = /^tag:[^,]*,[^:]*:([^/]+)\//;
 
-/** Newest first; stories of the same date keep the order they were first seen in. */
-export function sortStories(stories: readonly Story[]): Story[] {
-  return [...stories].sort((a, b) => (a.published < b.published ? 1 : a.published > b.published ? -1 : a.seq - b.seq));
+/**
+ * Newest first by the published instant as `dates` gives it (a day-only story at the noon it is published at:
+ * see datesAsPublished); stories of the same instant keep the order they were first seen in.
+ */
+export function sortStories(stories: readonly Story[], dates: (s: Story) => PublishedDates = storedDates): Story[] {
+  // Each story's instant worked out once, not at each of the n·log n comparisons.
+  const keyed = stories.map((s) => ({ p: dates(s).published, s }));
+  keyed.sort((a, b) => (a.p < b.p ? 1 : a.p > b.p ? -1 : a.s.seq - b.s.seq));
+  return keyed.map((k) => k.s);
+}
+
+/**
+ * The dates stories are published, shown and ordered by, each in its agency's zone (publish/story-day.ts): the
+ * one rule of every document of the web tier.
+ */
+export function datesAsPublished(agencies: readonly AgencyInfo[]): (s: Story) => PublishedDates {
+  const zones = new Map(agencies.map((a) => [a.id, a.timezone]));
+  return publishedDatesOf((id) => zones.get(id));
 }
 
 /** Every agency with a feed: configured ones, those first named by bulletins, and any a story names. */
@@ -124,6 +140,8 @@ export interface Publication {
   agencyById: Record<string, AgencyInfo>;
   /** Every story, newest first. */
   sorted: Story[];
+  /** The dates each story is published and ordered by (datesAsPublished): lists, cursors, months and `since` use them. */
+  dates: (s: Story) => PublishedDates;
   /** 'all' and every agency id → all its stories, newest first. */
   lists: Map<string, Story[]>;
   /** 'all' and every agency id → its archive months. */
@@ -201,7 +219,8 @@ export function buildPublication(
 ): Publication {
   const agencies = publishedAgencies(configured, data);
   const agencyById = Object.fromEntries(agencies.map((a) => [a.id, a]));
-  const sorted = sortStories(data.stories);
+  const dates = datesAsPublished(agencies);
+  const sorted = sortStories(data.stories, dates);
   const month = currentMonth(now);
   const changed = storeChanged(sorted, data, previous?.changed ?? now);
   const docs = new Map<string, Prepared>();
@@ -210,7 +229,7 @@ export function buildPublication(
   const lists = new Map<string, Story[]>([['all', sorted]]);
   for (const a of agencies) lists.set(a.id, []);
   for (const s of sorted) lists.get(s.agency)?.push(s);
-  const months = indexMonthsByFeed(sorted, agencies.map((a) => a.id));
+  const months = indexMonthsByFeed(sorted, agencies.map((a) => a.id), dates);
   // Ids are minted as tag:pressroom,<day>:<agency>/<hash> (stories/identity.ts), so a story is looked for in that
   // agency's list first (~5,000 stories at 100,000). Anything else (an id not found there, a foreign id) builds a
   // map of every id, once per store version: 60-90 ms at 100,000, which most versions never spend.
@@ -226,7 +245,7 @@ export function buildPublication(
     const index = months.get(key) ?? { months: [], stories: new Map() };
     // Every story of the current month is in the subscription document, however many: none of them is in an
     // archive yet (RFC 5005 §4), so a reader following prev-archive from here misses nothing.
-    const stories = all.slice(0, Math.max(opts.limit, unarchivedCount(all, month)));
+    const stories = all.slice(0, Math.max(opts.limit, unarchivedCount(all, month, dates)));
     const meta: FeedMeta = { ...feedMeta(key, agencies, baseUrl, opts), emptyUpdated: newestUpdated(all) ?? changed, ...(opts.hub !== undefined ? { hub: opts.hub } : {}) };
     // Cleaned once for the three formats, and only if one of them is rendered: a reader reads each story's body
     // from disk when it is first asked for (src/store/reader-stories.ts).
@@ -292,7 +311,7 @@ export function buildPublication(
     prepare(renderOpml(baseUrl, feeds, (newest ?? changed).toISOString()), 'text/x-opml; charset=utf-8', { lastModified: newest ?? changed, cacheControl, cors: true }),
   );
 
-  return { baseUrl, docs, agencies, agencyById, sorted, lists, months, story, opts, inputs, month, changed, withdrawnAt };
+  return { baseUrl, docs, agencies, agencyById, sorted, dates, lists, months, story, opts, inputs, month, changed, withdrawnAt };
 }
 
 /** What a query variant's title adds, so a reader's list tells two variants of one feed apart. */
@@ -308,7 +327,7 @@ function describeQuery(query: StoryQuery): string {
 /** A feed with query parameters; `canonical` is the normalised query string (not empty). */
 export function renderVariant(pub: Publication, key: string, format: FeedFormat, query: StoryQuery, canonical: string): Prepared {
   const all = pub.lists.get(key) ?? [];
-  const stories = selectStories(all, query, pub.agencyById);
+  const stories = selectStories(all, query, pub.agencyById, pub.dates);
   // A query that matches nothing is dated by its feed's newest change: what it would have shown changed then.
   const meta: FeedMeta = { ...feedMeta(key, pub.agencies, pub.baseUrl, pub.opts), emptyUpdated: newestUpdated(all) ?? pub.changed, ...(pub.opts.hub !== undefined ? { hub: pub.opts.hub } : {}) };
   return feedDoc(

@@ -1,10 +1,12 @@
 // One ingest run: read the due sources, each isolated from the others, merge their items, write the store once.
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import pLimit from 'p-limit';
 import type { Config } from '../config.js';
 import type { Agency, Incoming, RecoveredIncident, SourceState, StoreData } from '../model.js';
 import { fetchFeed } from '../sources/fetch-feed.js';
 import { listBulletins, readBulletin } from '../sources/read-bulletins.js';
+import { openForWriting } from '../sources/open-for-writing.js';
 import { printableName } from '../text/printable.js';
 import { knownAgencies } from '../stories/agencies.js';
 import { mergeIncoming } from '../stories/merge.js';
@@ -102,6 +104,9 @@ interface Collected {
   wholeBulletin?: boolean;
 }
 
+/** How long a changed bulletin that some process holds open for writing waits for it to close (sources/open-for-writing.ts). */
+const OPEN_WRITER_WAIT_MS = 10 * 60_000;
+
 async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, agencies: Agency[], nowIso: string, force: boolean, settleMs?: number): Promise<Collected | 'settling' | undefined> {
   const prev = data.sources[`bulletin:${name}`];
   const file = await readBulletin(deps.config.bulletinsDir, name);
@@ -109,6 +114,9 @@ async function collectBulletin(deps: IngestDeps, name: string, data: StoreData, 
   // A modification time in the future (another machine's clock, `cp -p`) tells nothing: such a file is read now.
   const age = deps.now().getTime() - Date.parse(file.ok ? file.mtime : '');
   if (file.ok && settleMs && age >= 0 && age < settleMs && prev?.contentHash !== file.hash) return 'settling';
+  // Settled by its size and time, but a writer still holds it open (a copy pausing between pieces): not yet. A
+  // file left open for longer than OPEN_WRITER_WAIT_MS after its last change is read anyway.
+  if (file.ok && settleMs && age >= 0 && age < OPEN_WRITER_WAIT_MS && prev?.contentHash !== file.hash && (await openForWriting(path.join(deps.config.bulletinsDir, name)))) return 'settling';
   const { missingSince: _gone, ...present } = prev ?? { consecutiveFailures: 0 };
   const base: SourceState = { ...present, kind: 'bulletin', key: name, lastAttempt: nowIso };
   if (file.ok && prev?.contentHash === file.hash) return undefined; // ingested once per content

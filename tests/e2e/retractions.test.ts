@@ -1,7 +1,7 @@
 // A bulletin file is its author's current word: edits correct and withdraw, deletions withdraw after a grace period,
 // the operator withdraws stories and forgets agencies, and a dropped file is live within seconds, all against the
 // real daemon (`pressroom start` with the default five-minute schedule: only the watcher can be that quick).
-import { appendFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorkspace, runCli, startDaemon, waitFor, type Daemon } from '../helpers/daemon.js';
@@ -89,6 +89,25 @@ Dutch police with Europol support dismantled a criminal network that grew cannab
     expect(bodies[0]).toContain('14 warehouses near Eindhoven');
   });
 
+  it('waits for a writer that keeps the file open across a pause longer than the settle time', async () => {
+    const title = 'Europol supports seizure of two tonnes of cocaine in Rotterdam';
+    const full = `${title}\n\nSource: Europol\n\nDutch customs, supported by Europol, seized two tonnes of cocaine hidden in a shipment of bananas in the port of Rotterdam.\n`;
+    const cut = full.indexOf('hidden');
+    const fd = openSync(bulletin('paused-2024-10-10.txt'), 'w');
+    try {
+      writeSync(fd, full.slice(0, cut));
+      // Three settle times (1 s) without a write: size and time stand still, but the file is still open.
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(await titles('europol.json')).not.toContain(title);
+      writeSync(fd, full.slice(cut));
+    } finally {
+      closeSync(fd);
+    }
+    await waitFor(async () => (await titles('europol.json')).includes(title), 10_000, 'the file once closed');
+    const item = (await feed('europol.json')).items.find((i) => i.title === title)!;
+    expect(item.content_html).toContain('shipment of bananas in the port of Rotterdam');
+  });
+
   it('corrects an edited item in place and withdraws a removed one: gone from every feed, its page 410', async () => {
     const exercise = (await idOf('NATO Allies conclude annual nuclear deterrence exercise'))!;
     const arrest = (await idOf('Europol supports arrest of 12 suspects in investment fraud case'))!;
@@ -151,9 +170,22 @@ Dutch police with Europol support dismantled a criminal network that grew cannab
     expect(Date.now() - t0).toBeGreaterThanOrEqual(2900);
   });
 
-  it('forgets a discovered agency: its feeds answer 410, its stories leave every list; restore undoes it', async () => {
+  it('forgets a discovered agency: its feeds and pages answer 410, its stories leave every list; restore undoes it', async () => {
     expect((await fetch(`${daemon.url}/feeds/frontexx.atom`)).status).toBe(200);
     const id = (await idOf('Frontex helps rescue 40 people off the coast of Lampedusa'))!;
+    // Every HTML URL the agency had (README, "Endpoints" and "Pages"): lists, a later page, a search, its months,
+    // a month, its subscribe pages, and its story's own page. Each existed before it was forgotten.
+    const pages = [
+      '/news/frontexx',
+      '/news/frontexx?before=2024-10-11T00:00:00.000Z~999999',
+      '/news/frontexx?q=rescue&category=&since=2024-10-01',
+      '/news/frontexx/archive',
+      '/news/frontexx/archive/2024-10',
+      '/subscribe/frontexx',
+      '/subscribe/frontexx?q=rescue',
+      `/stories/${encodeURIComponent(id)}`,
+    ];
+    for (const p of pages) expect((await fetch(`${daemon.url}${p}`)).status, p).toBe(200);
     const r = await runCli(['agencies', 'forget', 'frontexx'], env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -164,7 +196,18 @@ Dutch police with Europol support dismantled a criminal network that grew cannab
       expect(await res.text()).toMatch(/^gone: the feeds of "frontexx" were removed on .*\n$/);
     }
     expect(await titles()).not.toContain('Frontex helps rescue 40 people off the coast of Lampedusa');
-    expect((await fetch(`${daemon.url}/stories/${encodeURIComponent(id)}`)).status).toBe(410);
+    for (const p of pages) {
+      const res = await fetch(`${daemon.url}${p}`);
+      expect(res.status, p).toBe(410);
+      const line = await res.text();
+      if (p.startsWith('/stories/')) expect(line, p).toMatch(/^gone: this story was withdrawn on [\d-]+T[\d:.]+Z: the agency frontexx was removed by the operator\n$/);
+      else expect(line, p).toMatch(/^gone: the pages of "frontexx" were removed on [\d-]+T[\d:.]+Z: the agency frontexx was removed by the operator\n$/);
+    }
+    // Still gone with a query the page would refuse, and still a 404 for an agency that never was.
+    expect((await fetch(`${daemon.url}/news/frontexx?limit=5`)).status).toBe(410);
+    expect((await fetch(`${daemon.url}/news/frontexxx`)).status).toBe(404);
+    expect((await fetch(`${daemon.url}/subscribe`)).status).toBe(200);
+    expect(await (await fetch(`${daemon.url}/subscribe`)).text()).not.toContain('frontexx');
     const opml = await (await fetch(`${daemon.url}/feeds.opml`)).text();
     expect(opml).not.toContain('frontexx');
     expect(await (await fetch(`${daemon.url}/`)).text()).not.toContain('Frontexx');
@@ -177,6 +220,7 @@ Dutch police with Europol support dismantled a criminal network that grew cannab
     expect(back.code).toBe(0);
     expect((await fetch(`${daemon.url}/feeds/frontexx.atom`)).status).toBe(200);
     expect(await idOf('Frontex helps rescue 40 people off the coast of Lampedusa')).toBe(id);
+    for (const p of pages) expect((await fetch(`${daemon.url}${p}`)).status, p).toBe(200);
   });
 
   it('withdraws one story on the operator’s word, through the running daemon, and puts it back', async () => {

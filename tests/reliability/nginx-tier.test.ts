@@ -3,7 +3,7 @@
 // ETag (a 304 from Pressroom), the operator paths are refused in every spelling, and a `pm2 reload` behind it
 // fails no request. nginx runs as a non-daemon child with its own prefix, pid and temp paths, and is killed by PID.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,7 @@ const NGINX = process.env.PRESSROOM_NGINX ?? '/usr/sbin/nginx';
 const haveNginx = existsSync(NGINX);
 if (!haveNginx) console.warn(`nginx tier test skipped: no nginx at ${NGINX} (apt-get install nginx-light)`);
 const DOC = readFileSync(path.join(ROOT, 'docs/nginx.conf'), 'utf8');
+const BULLETIN_TOKEN = 'nginx-tier-bulletin-token-0123456789';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -64,6 +65,7 @@ describe.skipIf(!haveNginx)('nginx (docs/nginx.conf) in front of the PM2 web tie
   let nginx: ChildProcess | undefined;
   let front: string;
   let primedAt = 0;
+  let dropDir: string;
   const pm2 = async (...args: string[]) => (await run(process.execPath, [PM2, ...args], { cwd: ROOT, env, timeout: 90_000 })).stdout;
   const get = (p: string, headers: Record<string, string> = {}, method = 'GET') => rawRequest(front, p, { method, headers });
 
@@ -72,6 +74,7 @@ describe.skipIf(!haveNginx)('nginx (docs/nginx.conf) in front of the PM2 web tie
     // nginx's workers may run as another user when the test runs as root: they must reach the cache and temp paths.
     chmodSync(dir, 0o777);
     const ws = makeWorkspace({ nato: { name: 'NATO' }, europol: { name: 'Europol' }, eurojust: { name: 'Eurojust' } });
+    dropDir = path.join(ws.feedsDir, 'bulletins');
     const [port, opPort, nginxPort] = [await freePort(), await freePort(), await freePort()];
     env = {
       PATH: process.env.PATH ?? '',
@@ -86,6 +89,8 @@ describe.skipIf(!haveNginx)('nginx (docs/nginx.conf) in front of the PM2 web tie
       PRESSROOM_LOG_DIR: path.join(ws.root, 'logs'),
       // Every minute: Cache-Control max-age=60, so the test sees a cached feed expire and be revalidated.
       BULLETIN_SCHEDULE: '* * * * *',
+      // POST /bulletins through nginx (the last tests): the web instances take it, the worker ingests it.
+      BULLETIN_TOKEN,
     };
     await pm2('start', 'ecosystem.config.js');
     const upstream = `http://127.0.0.1:${port}`;
@@ -202,4 +207,52 @@ describe.skipIf(!haveNginx)('nginx (docs/nginx.conf) in front of the PM2 web tie
     expect(log).toMatch(/^\/feeds\/all\.atom \d{3} upstream=304 cache=\S+$/m);
     expect(log).not.toMatch(/^\/feeds\/all\.atom \d{3} upstream=200 cache=(EXPIRED|STALE|UPDATING|REVALIDATED)$/m);
   }, 120_000);
+  // Last: a posted bulletin changes the feeds, which the revalidation test above must not see.
+  describe('POST /bulletins through nginx', () => {
+    const ITEM = `Eurojust helps dismantle a cigarette smuggling ring
+
+Source: Eurojust
+
+Polish and Lithuanian prosecutors, supported by Eurojust, charged nine suspects with smuggling 40 million cigarettes through Gdansk.
+`;
+    const post = (body: string, headers: Record<string, string> = {}, query = '') =>
+      fetch(`${front}/bulletins${query}`, { method: 'POST', body, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers } });
+    // Through nginx too, each tracking parameter is a new cache key: the feed as Pressroom serves it now.
+    let polls = 0;
+    const titles = async () =>
+      ((await (await fetch(`${front}/feeds/all.json?utm_source=bulletin-${++polls}`)).json()) as { items: { title: string }[] }).items.map((i) => i.title);
+
+    it('is refused without the token, or with a wrong one, and nothing reaches the drop folder', async () => {
+      const before = readdirSync(dropDir).sort();
+      const none = await post(ITEM);
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(((await none.json()) as { error: string }).error).toContain('a bearer token is required');
+      const wrong = await post(ITEM, { Authorization: 'Bearer not-the-token-at-all-0123456789' });
+      expect(wrong.status).toBe(401);
+      expect(((await wrong.json()) as { error: string }).error).toBe('wrong token');
+      expect(readdirSync(dropDir).sort()).toEqual(before);
+    });
+
+    it('is accepted with the token, written to the drop folder, and published within seconds', async () => {
+      const t0 = Date.now();
+      const res = await post(ITEM, { Authorization: `Bearer ${BULLETIN_TOKEN}` }, '?name=eurojust-2024-10-14');
+      expect(res.status).toBe(202);
+      const body = (await res.json()) as { stored: boolean; file: string; report: { ok: boolean; items: { title: string; agency: { id: string } }[] } };
+      expect(body.stored).toBe(true);
+      expect(body.file).toBe('eurojust-2024-10-14.txt');
+      expect(body.report.items.map((i) => [i.title, i.agency.id])).toEqual([['Eurojust helps dismantle a cigarette smuggling ring', 'eurojust']]);
+      expect(readdirSync(dropDir)).toContain('eurojust-2024-10-14.txt');
+      await waitFor(async () => (await titles()).includes('Eurojust helps dismantle a cigarette smuggling ring'), 15_000, 'the posted bulletin in the feeds');
+      console.info(`nginx tier: a bulletin posted through nginx was in the feeds ${Date.now() - t0} ms later`);
+    }, 30_000);
+
+    it('lets a body past BULLETIN_MAX_BYTES (1 MiB) through to Pressroom, which answers the 413 itself', async () => {
+      const big = 'a'.repeat(1_200_000);
+      const res = await post(big, { Authorization: `Bearer ${BULLETIN_TOKEN}` });
+      expect(res.status).toBe(413);
+      // Pressroom's one-line JSON, not nginx's HTML page.
+      expect(((await res.json()) as { error: string }).error).toContain('BULLETIN_MAX_BYTES');
+    }, 30_000);
+  });
 });
