@@ -3,7 +3,7 @@
 // which needs no disk, so a full disk shows on every tier's /readyz and /status.
 import type { Health, DegradedPart } from './health.js';
 import { askHolder } from './store/lock.js';
-import { describeLoss, type CommitOutcome, type Loss, type Store } from './store/store.js';
+import { describeLoss, type CommitOutcome, type Loss, type ProbeOutcome, type Store } from './store/store.js';
 
 /** What went wrong with a write, in words, without paths (the status feed and /status are public). */
 export function writeProblem(e: Error): string {
@@ -45,6 +45,23 @@ export function commitReporter(health: Health, onFailure: () => void): (o: Commi
   };
 }
 
+/**
+ * The writer's `onProbe`: a data folder that takes no write (a start on a full disk) degrades `commits` at once,
+ * before any commit has failed; the first write that goes through clears it (store.ts tells `ok` only then).
+ */
+export function probeReporter(health: Health): (o: ProbeOutcome) => void {
+  return (o) => {
+    if (o.ok) {
+      health.setDegraded('commits', undefined);
+      return;
+    }
+    health.setDegraded('commits', `the store cannot be written: ${writeProblem(o.error)}; serving what is stored read-only; checking again in ${Math.max(1, Math.round(o.retryInMs / 1000))} s`, {
+      probeFailures: o.failures,
+      retryInMs: o.retryInMs,
+    });
+  };
+}
+
 /** `store`'s degradation from the damaged files known: none → cleared. */
 export function storeDamage(losses: readonly Loss[]): { message: string; detail: Record<string, unknown> } | undefined {
   if (losses.length === 0) return undefined;
@@ -58,9 +75,15 @@ export function storeDamage(losses: readonly Loss[]): { message: string; detail:
 
 /**
  * Keeps `store` and (for a web instance) `commits` current: the damaged files every few seconds (an operator
- * clears quarantine/), the writer's word on its commits every two. Returns the function that stops it.
+ * clears quarantine/), the writer's word on its commits every two. Returns the function that stops it, with
+ * `first`: resolved once the first look at both is done (a web instance waits for it before it listens, so that
+ * its first answers already say what the writer says, e.g. that it cannot write).
  */
-export function watchStoreHealth(store: Store, health: Health, opts: { dataDir: string; writer: boolean; log: Log }): () => void {
+export function watchStoreHealth(
+  store: Store,
+  health: Health,
+  opts: { dataDir: string; writer: boolean; log: Log; /** Each answer of the writer (a web instance: its figures for /metrics). */ onHolder?: (h: Record<string, unknown>) => void },
+): (() => void) & { first: Promise<void> } {
   let stopped = false;
   const damage = async () => {
     try {
@@ -75,16 +98,20 @@ export function watchStoreHealth(store: Store, health: Health, opts: { dataDir: 
     if (stopped) return;
     const commits = (holder?.degraded as Record<string, DegradedPart | undefined> | undefined)?.commits;
     // No writer running (or it did not answer): nothing is known of commits; the last word stands until one answers.
-    if (holder) health.merge({ commits });
+    if (holder) {
+      health.merge({ commits });
+      opts.onHolder?.(holder);
+    }
   };
-  void damage();
+  const first = [damage()];
   const timers = [setInterval(() => void damage(), 5000).unref()];
   if (!opts.writer) {
-    void writer();
+    first.push(writer());
     timers.push(setInterval(() => void writer(), 2000).unref());
   }
-  return () => {
+  const stop = () => {
     stopped = true;
     for (const t of timers) clearInterval(t);
   };
+  return Object.assign(stop, { first: Promise.all(first).then(() => undefined) });
 }

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
+import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import cron from 'node-cron';
@@ -35,10 +36,12 @@ import { loadConfigOrLastGood, readLastGood } from './last-good-config.js';
 import { redactLogArguments } from './log-redaction.js';
 import { redactSecrets } from './text/redact-secrets.js';
 import { bearerMatches, isOperatorPath } from './web/operator.js';
+import { answerBeforeLoad } from './web/before-load.js';
 import { nextScheduledAttempt } from './worker/next-attempt.js';
 import { writeRegular } from './store/safe-fs.js';
 import { readTextSync } from './store/read-text.js';
-import { commitReporter, watchStoreHealth } from './health-store.js';
+import { commitReporter, probeReporter, watchStoreHealth } from './health-store.js';
+import { liveFiguresOf, withLiveWorkerFigures, type LiveWorkerFigures } from './worker-figures.js';
 import type { Agency } from './model.js';
 import { readBulletinAt } from './sources/read-bulletins.js';
 import { knownAgencies } from './stories/agencies.js';
@@ -95,6 +98,10 @@ function shortestInterval(config: Config): number {
 const health = createHealth();
 /** Told of each failed commit (the metrics counter, once metrics exist). */
 let onCommitFailure: () => void = () => {};
+/** Failed commits of this process's store (a writer's): what pressroom_store_commit_failures_total counts. */
+let commitFailures = 0;
+/** A web instance's newest word from the worker on its lock socket, newer than its metrics file on a full disk. */
+let liveWorker: LiveWorkerFigures = {};
 
 /** The store's version and the health's as one number that changes when either does (the status feed shows both). */
 function versionOf(store: Store): () => { data: Store['data']; version: number } {
@@ -168,7 +175,17 @@ async function openOrExit(config: Config, writable: boolean, log: ReturnType<typ
       writable,
       log,
       ...(writable && config.retentionDays ? { retention: { maxAgeDays: config.retentionDays } } : {}),
-      ...(writable ? { onCommit: commitReporter(health, () => onCommitFailure()), describe: () => ({ degraded: health.snapshot().degraded }) } : {}),
+      ...(writable
+        ? {
+            onCommit: commitReporter(health, () => {
+              commitFailures++;
+              onCommitFailure();
+            }),
+            onProbe: probeReporter(health),
+            // The web tier reads the writer's health and commit failures here: a full disk cannot stale them.
+            describe: () => ({ degraded: health.snapshot().degraded, commitFailures }),
+          }
+        : {}),
     });
     health.markStoreLoaded();
     return store;
@@ -583,6 +600,8 @@ async function startWeb(
   metrics: Metrics,
   withWorkerMetrics = false,
   push?: { onSpooled?: () => void; status: () => unknown },
+  /** Ports opened before the store was loaded (openPortsEarly): taken over instead of opened here. */
+  early?: EarlyPorts,
 ): Promise<{ server: Server; prerender: () => void; web: ReturnType<typeof createApp>; operatorServer?: Server }> {
   const web = makeApp(config, store, log, push);
   // The documents are rendered once right after each store change (for every Host at once), never by a request.
@@ -591,19 +610,15 @@ async function startWeb(
   };
   prerender();
   const t = config.http ?? HTTP_DEFAULTS;
-  const limits = {
-    // From the first byte of a request to its last header (slowloris: headers one byte at a time). Node's 60 s
-    // lets a few hundred slow clients hold every socket; real clients send their headers in one packet.
-    headersTimeout: t.headersTimeoutMs,
-    // The whole request, headers and body: every route is GET/HEAD, so there is no body worth waiting for.
-    requestTimeout: t.requestTimeoutMs,
-    // Node checks both bounds only this often (30 s by default, which would let a slow client overstay its
-    // bound by up to 30 s); the check walks the open connections, cheap once a second.
-    connectionsCheckingInterval: Math.min(1000, t.headersTimeoutMs),
-  };
+  const limits = serverLimits(config);
   const serveMetrics = (req: IncomingMessage, res: ServerResponse) => {
     metrics.observeStore(store.data);
-    const worker = withWorkerMetrics ? Promise.resolve().then(() => readTextSync(workerMetricsFile(config))).catch(() => '') : Promise.resolve('');
+    const worker = withWorkerMetrics
+      ? Promise.resolve()
+          .then(() => readTextSync(workerMetricsFile(config)))
+          .catch(() => '')
+          .then((w) => withLiveWorkerFigures(w, liveWorker))
+      : Promise.resolve('');
     void Promise.all([metrics.render(), worker]).then(
       ([m, w]) => res.writeHead(200, { 'Content-Type': m.contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' }).end(req.method === 'HEAD' ? undefined : redactSecrets(w ? `${m.body}\n${w}` : m.body)),
       (e: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`metrics failed: ${(e as Error).message}\n`),
@@ -617,7 +632,10 @@ async function startWeb(
     metrics.observeRequest(req, res);
   };
   const token = config.operator?.token;
-  const server: Server = createServer(limits, (req, res) => {
+  const server: Server = early?.server ?? createServer(limits);
+  // An early port answered 503 until now (web/before-load.ts); from here on, the app answers.
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (draining.has(server)) res.setHeader('Connection', 'close');
     // Without the token an operator path is what it is on the public app: a 404, as for any path not there.
     if (token !== undefined && isOperatorPath(req.url) && bearerMatches(req, token)) return serveOperator(req, res);
@@ -634,17 +652,20 @@ async function startWeb(
   server.maxHeadersCount = 100;
   // maxRequestsPerSocket stays unlimited: past it Node answers 503 to pipelined requests, and keepAliveTimeout
   // already bounds how long one client holds a socket between requests.
-  const port = await listen(server, config.port, config.host);
+  const port = early ? early.port : await listen(server, config.port, config.host);
   log.info({ port, host: config.host ?? '(all interfaces)', feeds: config.feedsDir, data: config.dataDir }, `pressroom listening on http://${config.host ?? 'localhost'}:${port}`);
   let operatorServer: Server | undefined;
   const op = config.operator;
   if (op?.port !== undefined) {
-    operatorServer = createServer(limits, (req, res) => {
-      if (draining.has(operatorServer!)) res.setHeader('Connection', 'close');
+    const opServer = early?.operatorServer ?? createServer(limits);
+    operatorServer = opServer;
+    opServer.removeAllListeners('request');
+    opServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (draining.has(opServer)) res.setHeader('Connection', 'close');
       serveOperator(req, res);
     });
-    operatorServer.keepAliveTimeout = t.keepAliveTimeoutMs;
-    const opPort = await listen(operatorServer, op.port, op.host);
+    opServer.keepAliveTimeout = t.keepAliveTimeoutMs;
+    const opPort = early?.operatorPort ?? (await listen(opServer, op.port, op.host));
     if (!/^(127\.|::1$|localhost$)/.test(op.host)) log.warn({ host: op.host }, 'OPERATOR_HOST is not a loopback address: /metrics and /status/detail are reachable from the network on the operator port');
     log.info({ port: opPort, host: op.host }, `operator endpoints (/metrics, /status/detail) on http://${op.host.includes(':') ? `[${op.host}]` : op.host}:${opPort}`);
   } else if (token === undefined) {
@@ -653,6 +674,53 @@ async function startWeb(
   return { server, prerender, web, ...(operatorServer ? { operatorServer } : {}) };
 }
 
+/** The bounds every listener is created with (they cannot be changed once it is). */
+function serverLimits(config: Config) {
+  const t = config.http ?? HTTP_DEFAULTS;
+  return {
+    // From the first byte of a request to its last header (slowloris: headers one byte at a time). Node's 60 s
+    // lets a few hundred slow clients hold every socket; real clients send their headers in one packet.
+    headersTimeout: t.headersTimeoutMs,
+    // The whole request, headers and body: every route is GET/HEAD, so there is no body worth waiting for.
+    requestTimeout: t.requestTimeoutMs,
+    // Node checks both bounds only this often (30 s by default, which would let a slow client overstay its
+    // bound by up to 30 s); the check walks the open connections, cheap once a second.
+    connectionsCheckingInterval: Math.min(1000, t.headersTimeoutMs),
+  };
+}
+
+/** Listeners opened before the store is loaded, answering 503 until startWeb takes them over. */
+interface EarlyPorts {
+  server: Server;
+  port: number;
+  operatorServer?: Server;
+  operatorPort?: number;
+}
+
+/**
+ * Opens the ports before the store is read (which takes seconds for a large store), answering `503` with
+ * `Retry-After` (and `/readyz` `503 not ready`) until it is: a check or a reader then gets an answer, not a refused
+ * connection. Not in a PM2 cluster instance: the cluster hands a listening instance its share of readers'
+ * connections at once, so during `pm2 reload` a new instance listening early would answer them 503 while the old
+ * one could still serve them. There the ports open once the store is loaded, as before.
+ */
+async function openPortsEarly(config: Config, log: Log): Promise<EarlyPorts | undefined> {
+  if (cluster.isWorker) return undefined;
+  const limits = serverLimits(config);
+  const server = createServer(limits, answerBeforeLoad({ operatorListener: false, ...(config.operator?.token !== undefined ? { token: config.operator.token } : {}) }));
+  const port = await listen(server, config.port, config.host);
+  const op = config.operator;
+  let operator: { operatorServer: Server; operatorPort: number } | undefined;
+  if (op?.port !== undefined) {
+    const operatorServer = createServer(limits, answerBeforeLoad({ operatorListener: true }));
+    operator = { operatorServer, operatorPort: await listen(operatorServer, op.port, op.host) };
+  }
+  log.info(
+    { port, host: config.host ?? '(all interfaces)', ...(operator ? { operatorPort: operator.operatorPort } : {}) },
+    `port ${port}${operator ? ` (operator port ${operator.operatorPort})` : ''} open, answering 503 until the store is loaded`,
+  );
+  return { server, port, ...operator };
+}
 
 /** `POST /bulletins`: the web process only drops the body into the folder; the worker's watcher ingests it. */
 function bulletinIntake(config: Config, store: Store, log: Log) {
@@ -667,16 +735,16 @@ function bulletinIntake(config: Config, store: Store, log: Log) {
 }
 
 /**
- * A port that cannot be had ends the process with one line (`port 8080 is in use`) and exit code 1, the store
- * closed first so that no lock is left behind.
+ * A port that cannot be had ends the process with one line (`port 8080 is in use`) and exit code 1, the store (when
+ * it is open already) closed first so that no lock is left behind.
  */
-async function listenOrExit<T>(config: Config, store: Store, listen: () => Promise<T>): Promise<T> {
+async function listenOrExit<T>(config: Config, store: Pick<Store, 'close'> | undefined, listen: () => Promise<T>): Promise<T> {
   try {
     return await listen();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw e;
-    await store.close().catch(() => undefined);
+    await store?.close().catch(() => undefined);
     const { listenPort = config.port, listenHost = config.host } = e as { listenPort?: number; listenHost?: string };
     const on = listenHost ? ` on ${listenHost}` : '';
     process.stderr.write(
@@ -734,13 +802,14 @@ async function start(): Promise<void> {
   const { config, announce } = serviceConfigOrExit('all');
   const log = makeLog(config);
   announce(log);
+  const early = await listenOrExit(config, undefined, () => openPortsEarly(config, log));
   const store = await openOrExit(config, true, log);
   const metrics = createMetrics('all');
   onCommitFailure = () => metrics.observeCommitFailure();
   watchStoreHealth(store, health, { dataDir: config.dataDir, writer: true, log });
   let push: PushService | undefined;
   const { server, prerender, web, operatorServer } = await listenOrExit(config, store, () =>
-    startWeb(config, store, log, metrics, false, { onSpooled: () => push?.kick(), status: () => push?.status() }),
+    startWeb(config, store, log, metrics, false, { onSpooled: () => push?.kick(), status: () => push?.status() }, early),
   );
   // The status file too: a `web` process beside this one (on the same DATA_DIR) shows the same push state.
   push = makePush(config, web, log, metrics, true);
@@ -791,9 +860,11 @@ async function webOnly(): Promise<void> {
   const { config, announce } = serviceConfigOrExit('web');
   const log = makeLog(config);
   announce(log);
+  const early = await listenOrExit(config, undefined, () => openPortsEarly(config, log));
   const store = await openOrExit(config, false, log);
   const metrics = createMetrics('web');
-  watchStoreHealth(store, health, { dataDir: config.dataDir, writer: false, log });
+  // The writer's word (e.g. that it cannot write) is had before the first answer: at most a second's wait.
+  await watchStoreHealth(store, health, { dataDir: config.dataDir, writer: false, log, onHolder: (h) => (liveWorker = liveFiguresOf(h)) }).first;
   let prerender = () => {};
   const timer = setInterval(() => {
     store.reload().then(
@@ -806,7 +877,7 @@ async function webOnly(): Promise<void> {
     );
   }, RELOAD_MS);
   // POST /websub is spooled in DATA_DIR for the worker; the push part of /status is the file the worker leaves there.
-  const web = await listenOrExit(config, store, () => startWeb(config, store, log, metrics, true, { status: pushStatusReader(config.dataDir) }));
+  const web = await listenOrExit(config, store, () => startWeb(config, store, log, metrics, true, { status: pushStatusReader(config.dataDir) }, early));
   const server = web.server;
   prerender = web.prerender;
   process.send?.('ready');

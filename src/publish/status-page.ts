@@ -2,12 +2,9 @@
 // Pure: the public source rows in (web/source-status.ts: redacted, real next attempt, reason in words), HTML out.
 import { createHash } from 'node:crypto';
 import type { SourceState } from '../model.js';
-import { printableName } from '../text/printable.js';
 import { renderLayout } from './layout.js';
-
-// File names and messages can carry control characters: shown escaped (text/printable.ts), never raw.
-const esc = (s: string) => printableName(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const when = (iso: string | undefined) => (iso ? `<time datetime="${esc(iso)}">${esc(iso.replace('T', ' ').slice(0, 16))} UTC</time>` : '—');
+import { esc, when } from './status-cells.js';
+import { renderPushSection, type PushView } from './status-push.js';
 
 export interface SourceRow extends Omit<SourceState, 'errorDetail'> {
   storiesStored: number;
@@ -23,9 +20,9 @@ export interface DegradedLine {
 
 // Below 40rem (a 390 px phone) each row becomes a card and each cell says what it is: no sideways scrolling.
 const STYLE = `table{border-collapse:collapse;width:100%}th{text-align:left;font-size:.85rem;color:#555;padding:.3rem}td{border-top:1px solid #ddd;padding:.4rem .3rem;vertical-align:top}
-code{font-size:.8rem;word-break:break-all}.bad{color:#b00}.ok{color:#070}.small{font-size:.8rem;color:#555}time{white-space:nowrap}
+caption{text-align:left;font-weight:bold;padding:.3rem 0}code{font-size:.8rem;word-break:break-all}.bad{color:#b00}.ok{color:#070}.small{font-size:.8rem;color:#555}time{white-space:nowrap}
 .degraded{border:2px solid #b00;padding:.5rem .8rem;margin:1rem 0}.degraded p{margin:.3rem 0;overflow-wrap:anywhere}
-@media (max-width:40rem){thead{display:none}table,tbody,tr,td{display:block;width:auto}tr{border-top:1px solid #bbb;padding:.4rem 0}td{border:0;padding:.15rem 0}td::before{content:attr(data-label) ": ";font-size:.8rem;color:#555}}
+@media (max-width:40rem){thead{display:none}table,caption,tbody,tr,td{display:block;width:auto}tr{border-top:1px solid #bbb;padding:.4rem 0}td{border:0;padding:.15rem 0}td::before{content:attr(data-label) ": ";font-size:.8rem;color:#555}}
 @media (prefers-color-scheme:dark){th,.small,td::before{color:#bbb}.bad{color:#ff8a80}.ok{color:#8bd68b}.degraded{border-color:#ff8a80}}`;
 
 /** The policy for this page: the site's stylesheet and script, and its own inline style by hash; nothing inline else. */
@@ -38,7 +35,14 @@ function stateCell(s: SourceRow): string {
   return `<strong class="bad">${esc(reason)}</strong><br><span class="small">${esc(technical)}; ${s.consecutiveFailures} failure${s.consecutiveFailures === 1 ? '' : 's'} in a row since ${when(s.failingSince)}</span>`;
 }
 
-export function renderStatusPage(baseUrl: string, stories: number, sources: readonly SourceRow[], degraded: Partial<Record<string, DegradedLine>> = {}): { html: string; csp: string } {
+export function renderStatusPage(
+  baseUrl: string,
+  stories: number,
+  sources: readonly SourceRow[],
+  degraded: Partial<Record<string, DegradedLine>> = {},
+  /** /status's `push`: the hub's and webhooks' deliveries (hosts only); no section without it. */
+  push?: PushView,
+): { html: string; csp: string } {
   const rows = [...sources]
     .sort((a, b) => Number(!!b.errorCode) - Number(!!a.errorCode) || a.key.localeCompare(b.key))
     .map((s) => {
@@ -68,7 +72,8 @@ ${banner}
 <tbody>
 ${rows || '<tr><td colspan="5">No source has been read yet.</td></tr>'}
 </tbody>
-</table>`;
+</table>
+${renderPushSection(push)}`;
   const html = renderLayout({
     baseUrl,
     title: 'Pressroom: source status',

@@ -284,6 +284,9 @@ async function readPartitions(
   }
   let onDisk: string[] | undefined;
   for (const [name, ref] of Object.entries(manifest.partitions)) {
+    // Reading is synchronous (a file, then JSON.parse): between two partitions the event loop gets a turn, so the
+    // ports a process opened before its store is loaded answer (503) while a large store is read.
+    await new Promise((r) => setImmediate(r));
     let reason: string;
     try {
       if (dirState !== 'folder') throw new Error(`partition file ${ref.file} is missing`);

@@ -29,6 +29,7 @@ import { acquireLock } from './lock.js';
 import { partitionFilesOnDisk, readPartition, type Loaded, type Reviver } from './read-store.js';
 import { readQuarantine, recoverStore, relative, type Loss } from './recovery.js';
 import { kindOf, notRegular } from './safe-fs.js';
+import { probeWrite } from './write-probe.js';
 
 export { StoreError, type StoreLog } from './errors.js';
 export { STORE_FILE } from './layout.js';
@@ -79,6 +80,13 @@ export interface OpenOptions {
    * to commit()) after 1 s, 2 s, 4 s … up to a minute, until it succeeds or a newer commit replaces it.
    */
   onCommit?: (outcome: CommitOutcome) => void;
+  /**
+   * Told whether DATA_DIR takes a write (write-probe.ts), for a writer: probed at open, before the store is
+   * returned (so a full disk shows from the first answer), and while it does not, again after 1 s, 2 s, 4 s … up
+   * to a minute, until a probe or a commit succeeds. A failure is told only while no commit is failing (a
+   * commit's own outcome says more); `ok` only after a failure, and never while a commit is failing.
+   */
+  onProbe?: (outcome: ProbeOutcome) => void;
   /** What the writer tells whoever asks on its lock socket (lock.ts), e.g. its health. */
   describe?: () => Record<string, unknown>;
 }
@@ -86,6 +94,8 @@ export interface OpenOptions {
 export type CommitOutcome =
   | { ok: true; failuresBefore: number }
   | { ok: false; error: Error; failures: number; retryInMs: number };
+
+export type ProbeOutcome = { ok: true } | { ok: false; error: Error; failures: number; retryInMs: number };
 
 /** Back-off of the retries of a failed commit. */
 const RETRY_FIRST_MS = 1000;
@@ -185,6 +195,8 @@ class PartitionedStore implements Store {
     );
     return run.then(
       () => {
+        // A commit that went through answers the probe's question too.
+        this.probed(true);
         if (this.failures > 0) {
           const failuresBefore = this.failures;
           this.failures = 0;
@@ -207,6 +219,41 @@ class PartitionedStore implements Store {
         throw e;
       },
     );
+  }
+
+  /** Failed write probes in a row (write-probe.ts), and the timer of the next. */
+  private probeFailures = 0;
+  private probeTimer: NodeJS.Timeout | undefined;
+
+  /** Probes DATA_DIR now; while it fails, again with the commits' back-off. */
+  async probe(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await probeWrite(this.dir);
+      this.probed(true);
+    } catch (e) {
+      this.probed(false, e as Error);
+    }
+  }
+
+  private probed(ok: boolean, error?: Error): void {
+    clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    if (ok) {
+      if (this.probeFailures === 0) return;
+      this.probeFailures = 0;
+      this.opts.log?.info?.({}, 'the data folder takes writes again');
+      if (this.failures === 0) this.opts.onProbe?.({ ok: true });
+      return;
+    }
+    if (this.closed) return;
+    this.probeFailures++;
+    const retryInMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.min(16, this.probeFailures - 1));
+    this.probeTimer = setTimeout(() => void this.probe(), retryInMs).unref();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (this.probeFailures === 1)
+      this.opts.log?.error({ err: error!.message, ...(code ? { code } : {}) }, `STORE READ-ONLY: the data folder takes no write (${code ?? error!.message}); serving what is stored, writing again once it takes one`);
+    if (this.failures === 0) this.opts.onProbe?.({ ok: false, error: error!, failures: this.probeFailures, retryInMs });
   }
 
   /** Failed commits in a row; the newest data of a failed commit, waiting for its retry. */
@@ -467,6 +514,7 @@ class PartitionedStore implements Store {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.probeTimer);
     await this.queue;
     this.release();
   }
@@ -547,6 +595,8 @@ export async function openStore(dataDir: string, opts: OpenOptions): Promise<Sto
         await store.sweep(rec.bak, rec.keep);
         if (rec.repaired) await store.writeRepaired().catch(() => undefined);
       }
+      // Whether it can write at all, known before the first answer (the writes above may have failed quietly).
+      await store.probe();
     }
     return store;
   } catch (e) {

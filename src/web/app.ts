@@ -14,6 +14,7 @@ import { forOrigin, placeholderOrigin, templateOf, type Template } from './origi
 import { sendPrepared, type Prepared } from './prepared.js';
 import { compileTrust, type TrustProxy } from './trust-proxy.js';
 import { renderStatusPage } from '../publish/status-page.js';
+import type { PushView } from '../publish/status-push.js';
 import type { WebsubHandler } from './websub-endpoint.js';
 import { redactSecrets } from '../text/redact-secrets.js';
 import { withHtmlSafety } from './html-headers.js';
@@ -409,7 +410,7 @@ export function createApp(deps: WebDeps): Web {
   });
   app.get('/status.html', (req, res) => {
     const s = statusOf();
-    const page = renderStatusPage(baseUrlOf(req), s.stories, s.sources, s.degraded);
+    const page = renderStatusPage(baseUrlOf(req), s.stories, s.sources, s.degraded, s.push as PushView | undefined);
     res.set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': page.csp }).type('text/html; charset=utf-8').send(page.html);
   });
 

@@ -94,6 +94,12 @@ describe('push under worker + web', () => {
     const text = await (await fetch(`${web.url}/status`)).text();
     expect(text).not.toContain('/cb/');
     expect(text).toContain(new URL(sub.url).host);
+    // /status.html shows the same push section: the webhook by id and host, the subscriber by host; never a
+    // callback's path or query, nor a secret.
+    const html = await (await fetch(`${web.url}/status.html`)).text();
+    expect(html).toMatch(/<td data-label="Webhook">nato-watch<\/td><td data-label="Callback host">127\.0\.0\.1:\d+<\/td><td data-label="Last delivery"><span class="ok">delivered<\/span>/);
+    expect(html).toContain(`<td data-label="Subscriber">${new URL(sub.url).host}</td><td data-label="Topic"><code>${topic}</code></td>`);
+    for (const secret of ['/cb/', 'k=1', 'hook-secret', 'reader-secret']) expect(html).not.toContain(secret);
 
     // `pressroom status` prints the same from DATA_DIR, beside the running worker.
     const cli = await runCli(['status'], { FEEDS_DIR: ws.feedsDir, DATA_DIR: ws.dataDir, PUBLIC_URL: PUBLIC, NATO_HOOK_SECRET: 'x' });

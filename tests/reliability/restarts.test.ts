@@ -1,6 +1,7 @@
 // Restarts: the daemon is stopped (SIGTERM) and started again, on the same port, over and over while two
 // keep-alive clients keep polling every document. Whatever answers must be byte for byte what the first daemon
-// served (same ids, same bytes, same ETag), and a stopping daemon must fail no poll in flight.
+// served (same ids, same bytes, same ETag), and a stopping daemon must fail no poll in flight. A starting daemon
+// answers 503 with Retry-After until its store is loaded (its port opens first): counted, never after it listens.
 import { rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -78,7 +79,12 @@ describe('restarts', () => {
     let polling = true;
     let cycle = -1;
     let lastStopAt = Date.now();
-    const poll = { ok: 0, notModified: 0, refused: 0, mismatches: [] as string[], failures: [] as string[], latencies: [] as number[] };
+    const poll = { ok: 0, notModified: 0, refused: 0, starting: 0, mismatches: [] as string[], failures: [] as string[], latencies: [] as number[] };
+    // When the current daemon was seen listening (its store loaded); Infinity from its spawn until then. Before
+    // that its port is open and answers 503 with Retry-After (README, Observability): like a refused connection,
+    // nobody serves yet. A 503 to a request sent after the daemon said it listens is a failure. (The first daemon
+    // listens already.)
+    let listeningAt = Date.now();
     // Resets are judged against the moment the stopping daemon closed its listening socket, which the pollers
     // see as their first refused connection of that cycle.
     const firstRefusedAt = new Map<number, number>();
@@ -89,6 +95,7 @@ describe('restarts', () => {
         const p = PATHS[i % PATHS.length]!;
         const ref = reference.get(p)!;
         const conditional = i % 3 === 0 && ref.etag !== undefined;
+        const sentAt = Date.now();
         try {
           const r = await get(base + p, { agent, headers: conditional ? { 'If-None-Match': ref.etag! } : {}, timeoutMs: 10_000 });
           poll.latencies.push(r.ms);
@@ -97,7 +104,8 @@ describe('restarts', () => {
             poll.ok++;
             if (!r.body.equals(ref.body)) poll.mismatches.push(`${p}: ${r.body.length} bytes differ from the reference's ${ref.body.length}`);
             else if (r.headers.etag !== ref.etag) poll.mismatches.push(`${p}: ETag ${r.headers.etag} instead of ${ref.etag}`);
-          } else poll.failures.push(`${p}: HTTP ${r.status}`);
+          } else if (r.status === 503 && r.headers['retry-after'] === '5' && sentAt < listeningAt) poll.starting++;
+          else poll.failures.push(`${p}: HTTP ${r.status}`);
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
           if (code === 'ECONNREFUSED') {
@@ -122,8 +130,10 @@ describe('restarts', () => {
       const stop = await stopDaemon(daemon);
       stops.push({ code: stop.code, ms: stop.ms });
       t = Date.now();
+      listeningAt = Number.POSITIVE_INFINITY;
       daemon = spawnDaemon(env);
       expect(await daemon.listening, daemon.logs()).toBe(base);
+      listeningAt = Date.now();
       starts.push(Date.now() - t);
       // Half the time the next stop lands while the start-up run may still be going; otherwise after it.
       if (rng() < 0.5) {
@@ -157,7 +167,7 @@ describe('restarts', () => {
     for (const r of resets) if (!atClose.includes(r)) poll.failures.push(`ECONNRESET away from the listener's close: ${r.what}`);
     console.log(
       `[reliability] restarts (seed ${seed}): ${RESTARTS} SIGTERM/start cycles on one port (${stoppedMidRun} stopped within 300 ms of listening); ` +
-        `polls: ${poll.ok} × 200 (all byte-identical: ${poll.mismatches.length === 0}), ${poll.notModified} × 304, ${poll.refused} refused while down, ${atClose.length} reset as the listener closed (${atClose.map((r) => r.what.replace(/^\S+ /, '')).join(', ')}), ${poll.failures.length} failed; ` +
+        `polls: ${poll.ok} × 200 (all byte-identical: ${poll.mismatches.length === 0}), ${poll.notModified} × 304, ${poll.refused} refused while down, ${poll.starting} × 503 while starting, ${atClose.length} reset as the listener closed (${atClose.map((r) => r.what.replace(/^\S+ /, '')).join(', ')}), ${poll.failures.length} failed; ` +
         `poll p99 ${round(percentile(poll.latencies, 99))} ms; stop (SIGTERM to exit) median ${percentile(stops.map((s) => s.ms), 50)} ms, ` +
         `start to listening median ${percentile(starts, 50)} ms; ${PATHS.length} documents, ${referenceIds.length} stories`,
     );

@@ -2,12 +2,12 @@
 // disk) can do to data/ — a truncated or garbage partition, a missing .bak, a deleted manifest, a symbolic link
 // and a FIFO planted in data/, a full file system — and the daemon (`start`, and the read-only `web`) still comes
 // up, serves every story but those of the damaged file, and names the loss in its log, /status and /readyz.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeWorkspace, runCli, startDaemon, waitFor, type Daemon } from '../helpers/daemon.js';
+import { MAIN, makeWorkspace, NO_PAGE_FETCHES, runCli, startDaemon, waitFor, type Daemon } from '../helpers/daemon.js';
 import { bulletin } from './helpers.js';
 
 const AGENCIES = { nato: { name: 'NATO', timezone: 'UTC' }, europol: { name: 'Europol' }, eurojust: { name: 'Eurojust' } };
@@ -246,12 +246,22 @@ describe('a full disk', () => {
     expect(() => writeFileSync(path.join(mnt, 'probe'), 'x'.repeat(8192))).toThrow(/ENOSPC/);
     rmSync(path.join(mnt, 'probe'), { force: true });
 
-    // A restart on the full disk: it serves (the lock needs no disk).
+    // A restart on the full disk: it serves (the lock needs no disk), and says at once that it cannot write: its
+    // write probe failed before it listened, so its very first answers say so, and so did its log.
     d = await startDaemon({ ...env, BULLETIN_SCHEDULE: '* * * * * *' }, 20_000, 'start');
+    const first = await get(`${d.url}/readyz`);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatch(/^ready, degraded: commits\n/);
+    expect(first.body).toMatch(/no space left on the device \(ENOSPC\); serving .* read-only/);
+    expect((await status(d.url)).degraded?.commits?.message).toMatch(/ENOSPC.*read-only/);
+    const log = d.logs();
+    expect(log).toMatch(/STORE READ-ONLY: the data folder takes no write \(ENOSPC\)/);
+    expect(log.indexOf('STORE READ-ONLY')).toBeLessThan(log.indexOf('listening on'));
+    expect(readdirSync(dataDir).filter((f) => f.startsWith('.write-probe'))).toEqual([]);
     await waitFor(async () => (await ids(d!.url)).length === 10, 15_000, 'the stored stories');
     // A new bulletin: the run that reads it cannot commit.
     writeFileSync(path.join(ws.feedsDir, 'bulletins', 'bulletin-2024-10-10.txt'), bulletin([{ title: 'Eurojust coordinates a day of action against fraud', source: 'Eurojust', body: 'Judicial authorities in five countries acted together on the same day against an investment fraud ring.' }]));
-    await waitFor(async () => /degraded: commits/.test((await get(`${d!.url}/readyz`)).body), 20_000, 'commits reported failing');
+    await waitFor(async () => /store commits fail/.test((await get(`${d!.url}/readyz`)).body), 20_000, 'commits reported failing');
     const ready = await get(`${d.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(ready.body).toMatch(/no space left on the device \(ENOSPC\); serving the last good state read-only/);
@@ -260,10 +270,11 @@ describe('a full disk', () => {
     await waitFor(async () => (await get(`${d!.url}/feeds/status.atom`)).body.includes('Pressroom cannot write its store'), 10_000, 'the status feed incident');
     expect(await ids(d.url)).toHaveLength(10);
     // A read-only web instance beside it hears of the failing commits from the writer (over its lock socket: no
-    // disk needed), and so does `pressroom status`.
+    // disk needed), before its first answer, and so does `pressroom status`.
     const web = await startDaemon(env, 20_000, 'web');
     try {
-      await waitFor(async () => /degraded: commits/.test((await get(`${web.url}/readyz`)).body), 10_000, 'the web tier reporting the commits');
+      // From its first answer: it asks the writer before it listens.
+      expect((await get(`${web.url}/readyz`)).body).toMatch(/^ready, degraded: commits\n.*store commits fail: no space left on the device \(ENOSPC\)/);
       expect((await status(web.url)).degraded?.commits?.message).toMatch(/ENOSPC/);
     } finally {
       await web.stop();
@@ -283,5 +294,42 @@ describe('a full disk', () => {
     await d.stop();
     d = undefined;
     rmSync(ws.root, { recursive: true, force: true });
+  });
+
+  it('under PM2 (worker + web), the web tier’s /metrics counts the worker’s failed commits though its metrics file cannot be rewritten', { timeout: 120_000 }, async (ctx) => {
+    if (!mounted) ctx.skip();
+    const ws = makeWorkspace(AGENCIES);
+    const dataDir = path.join(mnt, 'data-pm2');
+    rmSync(path.join(mnt, 'filler'), { force: true });
+    const env = { PATH: process.env.PATH ?? '', FEEDS_DIR: ws.feedsDir, DATA_DIR: dataDir, BULLETIN_SCHEDULE: '* * * * * *', LOG_LEVEL: 'info', ...NO_PAGE_FETCHES };
+    const worker = spawn(process.execPath, [MAIN, 'worker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let workerLog = '';
+    worker.stdout!.on('data', (x) => (workerLog += x));
+    worker.stderr!.on('data', (x) => (workerLog += x));
+    let web: Daemon | undefined;
+    try {
+      // The worker's start-up run leaves its metrics file (no failure yet), then the disk fills.
+      const metricsFile = path.join(dataDir, 'worker-metrics.prom');
+      await waitFor(async () => existsSync(metricsFile), 20_000, 'the worker metrics file');
+      expect(readFileSync(metricsFile, 'utf8')).toMatch(/^pressroom_store_commit_failures_total 0$/m);
+      web = await startDaemon(env, 20_000, 'web');
+      spawnSync('dd', ['if=/dev/zero', `of=${path.join(mnt, 'filler')}`, 'bs=4k'], { encoding: 'utf8' });
+      writeFileSync(path.join(ws.feedsDir, 'bulletins', 'bulletin-2024-10-10.txt'), bulletin([{ title: 'Eurojust coordinates a day of action against fraud', source: 'Eurojust', body: 'Judicial authorities in five countries acted together on the same day against an investment fraud ring.' }]));
+      await waitFor(async () => /store commit failed/.test(workerLog), 20_000, 'a failed commit in the worker');
+      // The file still says 0 (it cannot be rewritten); the web tier's /metrics says what the worker said on its
+      // lock socket, within the two seconds it asks in.
+      await waitFor(async () => /^pressroom_store_commit_failures_total [1-9]\d*$/m.test((await get(`${web!.operatorUrl}/metrics`)).body), 15_000, 'the web tier counting the failures');
+      expect(readFileSync(metricsFile, 'utf8')).toMatch(/^pressroom_store_commit_failures_total 0$/m);
+      const metrics = (await get(`${web.operatorUrl}/metrics`)).body;
+      expect(metrics.match(/^pressroom_store_commit_failures_total /gm)).toHaveLength(1);
+      expect((await get(`${web.url}/readyz`)).body).toMatch(/degraded: commits/);
+    } finally {
+      await web?.stop();
+      const exited = new Promise((r) => worker.once('exit', r));
+      if (worker.exitCode === null) worker.kill('SIGTERM');
+      await exited;
+      rmSync(path.join(mnt, 'filler'), { force: true });
+      rmSync(ws.root, { recursive: true, force: true });
+    }
   });
 });

@@ -8,6 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreData, Story } from '../../src/model.js';
 import { ROOT } from '../helpers/daemon.js';
+import { samplePush } from '../helpers/push-status-sample.js';
 import { atomIds, makeStory, sampleStore, serveApp, type TestServer } from '../helpers/web.js';
 
 const CHROMIUM = process.env.PRESSROOM_CHROMIUM ?? '/usr/bin/chromium';
@@ -45,7 +46,8 @@ describe.skipIf(!haveChromium)('the site in headless Chromium', () => {
   const data = thousand();
 
   beforeAll(async () => {
-    s = await serveApp(data);
+    // With a worker's push report, so that the status page's push section is checked too.
+    s = await serveApp(data, { pushStatus: samplePush });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/daemon.js';
+import { samplePush } from '../helpers/push-status-sample.js';
 import { sampleStore, serveApp, type TestServer } from '../helpers/web.js';
 
 const CHROMIUM = process.env.PRESSROOM_CHROMIUM ?? '/usr/bin/chromium';
@@ -24,7 +25,8 @@ describe.skipIf(!haveChromium)('the status page in headless Chromium at 390 px',
       kind: 'feed', key: long, agency: 'nato', consecutiveFailures: 7, lastAttempt: '2024-10-20T10:00:00.000Z', failingSince: '2024-10-19T10:00:00.000Z',
       errorCode: 'network', errorMessage: 'network error: getaddrinfo ENOTFOUND feeds.example.org', nextAttempt: '2024-10-20T10:07:00.000Z',
     };
-    s = await serveApp(data);
+    // The push section too: its tables must fit and label their cells the same way.
+    s = await serveApp(data, { pushStatus: samplePush });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -57,7 +59,12 @@ describe.skipIf(!haveChromium)('the status page in headless Chromium at 390 px',
     expect(color).toBe('rgb(187, 0, 0)');
     expect(refused).toEqual([]);
     // Column headers exist; on a phone each cell carries its own label instead.
-    expect(await page.locator('thead th').allTextContents()).toEqual(['Source', 'State', 'Next attempt', 'Last success', 'Last fetch']);
+    expect(await page.locator('table.sources thead th').allTextContents()).toEqual(['Source', 'State', 'Next attempt', 'Last success', 'Last fetch']);
+    // The push section's tables, the same way: headers at desk width, a label per cell on the phone.
+    expect(await page.locator('table.push-subscribers thead th').allTextContents()).toEqual(['Subscriber', 'Topic', 'Last delivery', 'Failures', 'Lease ends']);
+    expect(await page.locator('table.push-webhooks thead th').allTextContents()).toEqual(['Webhook', 'Callback host', 'Last delivery', 'Delivered', 'Failed, dropped', 'Waiting']);
+    expect(await page.locator('table.push-webhooks td[data-label="Callback host"]').first().evaluate((e) => getComputedStyle(e, '::before').content)).toContain('Callback host');
+    expect(await page.locator('table.push-subscribers thead').evaluate((e) => getComputedStyle(e).display)).toBe('none');
     const label = await page.locator('td[data-label="Next attempt"]').first().evaluate((e) => getComputedStyle(e, '::before').content);
     expect(label).toContain('Next attempt');
     const row = page.locator('tr', { hasText: 'very/long/path' });
