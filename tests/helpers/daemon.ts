@@ -47,10 +47,20 @@ export function runCli(args: string[], env: Record<string, string>): Promise<{ c
   });
 }
 
+/**
+ * The tests judge feeds with xmllint and feedparser run synchronously, which stops this process's event loop for
+ * seconds on a loaded machine. fetch() keeps the daemon's connection for the next request meanwhile, and once that
+ * pause outlasted the daemon's 5 s keep-alive the next fetch went out on a socket the daemon had just closed
+ * ('fetch failed: other side closed', retractions.test.ts under load). A race of any HTTP client with any
+ * server's idle close, not the daemon's to fix: the tests' daemons keep idle connections a minute. A test that
+ * is about keep-alive sets HTTP_KEEP_ALIVE_TIMEOUT_MS itself.
+ */
+const LONG_KEEP_ALIVE = { HTTP_KEEP_ALIVE_TIMEOUT_MS: '60000' };
+
 /** Starts the daemon (`start`, or the read-only `web`) with PORT=0 on 127.0.0.1 and waits until it says where it listens. */
 export async function startDaemon(env: Record<string, string>, timeoutMs = 15_000, command: 'start' | 'web' = 'start'): Promise<Daemon> {
   const child = spawn(process.execPath, [MAIN, command], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', OPERATOR_PORT: '0', LOG_LEVEL: 'info', ...NO_PAGE_FETCHES, ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', OPERATOR_PORT: '0', LOG_LEVEL: 'info', ...NO_PAGE_FETCHES, ...LONG_KEEP_ALIVE, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const wantsOperator = (env.OPERATOR_PORT ?? '0') !== '';

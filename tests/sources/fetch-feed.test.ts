@@ -166,8 +166,9 @@ describe('time and size limits', () => {
       expect(ms).toBeGreaterThanOrEqual(1_900);
       expect(ms).toBeLessThan(6_000);
     }
-    // The healthy feed did not wait for the two bad ones.
-    expect(goodMs).toBeLessThan(1_900);
+    // The healthy feed did not wait for the two bad ones: it was in before their time limit ran out (an order,
+    // not a deadline, which a loaded machine could stretch past the limit while keeping the order).
+    expect(goodMs).toBeLessThan(Math.min(hangMs, trickleMs));
   });
 
   it('stops an endless body at maxBytes', async () => {
