@@ -64,6 +64,9 @@ async function dropAtomically(dir: string, name: string, body: Uint8Array): Prom
   }
 }
 
+/** How much of an over-limit body is read before the 413 (see createBulletinIntake). */
+const DRAIN_FACTOR = 4;
+
 export function createBulletinIntake(opts: IntakeOptions): IntakeHandler {
   const now = opts.now ?? (() => new Date());
   return (req, res) => {
@@ -74,20 +77,28 @@ export function createBulletinIntake(opts: IntakeOptions): IntakeHandler {
       return;
     }
     const tooLarge = () => json(res, 413, { error: `the body is larger than ${opts.maxBytes} bytes (BULLETIN_MAX_BYTES)` }, { Connection: 'close' });
+    // A body past the limit is still read (and dropped) up to DRAIN_FACTOR times the limit before the 413 goes out.
+    // Closing a connection whose body is unread makes the kernel answer the sender's next bytes with a reset, and
+    // a proxy still sending the body (nginx lets 2 MB through to /bulletins, docs/nginx.conf) then loses our
+    // answer and reports 502 instead. Past that bound the answer goes at once and the connection with it.
+    const drainBytes = opts.maxBytes * DRAIN_FACTOR;
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > opts.maxBytes) return tooLarge();
+    if (Number.isFinite(declared) && declared > drainBytes) return tooLarge();
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    let over = Number.isFinite(declared) && declared > opts.maxBytes;
     req.on('data', (c: Buffer) => {
       if (done) return;
       size += c.length;
-      if (size > opts.maxBytes) {
+      if (size > drainBytes) {
         done = true;
         tooLarge();
         return;
       }
-      chunks.push(c);
+      if (size > opts.maxBytes) over = true;
+      if (over) chunks.length = 0;
+      else chunks.push(c);
     });
     req.on('error', () => {
       done = true;
@@ -95,6 +106,7 @@ export function createBulletinIntake(opts: IntakeOptions): IntakeHandler {
     req.on('end', () => {
       if (done) return;
       done = true;
+      if (over) return tooLarge();
       void accept(Buffer.concat(chunks)).catch((e: unknown) => {
         opts.log.warn({ err: (e as Error).message }, 'POST /bulletins failed');
         if (!res.headersSent) json(res, 500, { error: 'the bulletin could not be stored' });

@@ -77,6 +77,11 @@ describe('crash safety', () => {
       BULLETIN_SCHEDULE: '* * * * * *',
       FETCH_TIMEOUT_MS: '5000',
       PUBLIC_URL,
+      // Old bulletin files leave the drop folder here so that a lost story cannot come back by being read again,
+      // not as their author's withdrawal: a file gone past the grace period withdraws its bulletin-only stories
+      // (README "Edits, deletions and withdrawals"; tested in e2e/retractions), which in a run longer than the
+      // default 60 s would take out stories this test must find. The longest grace keeps deletion out of it.
+      BULLETIN_DELETE_GRACE_MS: '86400000',
     };
 
     // ---- the sources, changed between kills and while the daemon runs -------------------------------------
