@@ -1,8 +1,10 @@
 // The hub's and webhooks' state for /status. The worker owns it; under PM2 it leaves a copy in
 // DATA_DIR/push-status.json (at most once a second) that every web instance reads.
-import { readFileSync, statSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { readTextSync } from '../store/read-text.js';
+import { writeRegular } from '../store/safe-fs.js';
 import type { HubStatus } from './hub.js';
 import type { WebhookStatus } from './webhooks.js';
 
@@ -17,8 +19,15 @@ export const pushStatusFile = (dataDir: string): string => path.join(dataDir, 'p
 export async function writePushStatus(dataDir: string, status: PushStatus): Promise<void> {
   const file = pushStatusFile(dataDir);
   const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(status));
-  await rename(tmp, file);
+  // Written and read as the store's own files are (store/safe-fs.ts): never through a symbolic link or into a FIFO
+  // planted in DATA_DIR under either name.
+  try {
+    await writeRegular(tmp, JSON.stringify(status));
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw e;
+  }
 }
 
 /** A web instance's view: the file re-read when it changed, at most once a second. */
@@ -34,11 +43,11 @@ export function pushStatusReader(dataDir: string): () => PushStatus | undefined 
     try {
       const m = statSync(file).mtimeMs;
       if (m !== mtime) {
-        last = JSON.parse(readFileSync(file, 'utf8')) as PushStatus;
+        last = JSON.parse(readTextSync(file)) as PushStatus;
         mtime = m;
       }
     } catch {
-      // not written yet (no worker, or no push configured)
+      // not written yet (no worker, or no push configured), or not a regular file: the last good copy stays
     }
     return last;
   };

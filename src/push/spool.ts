@@ -2,8 +2,9 @@
 // DATA_DIR/websub-spool/, written under a temporary name and renamed, so the worker never reads half a request.
 // Under PM2 the web instances only read the store; the worker alone verifies and keeps subscriptions.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readTextSync } from '../store/read-text.js';
 import type { HubRequest } from './hub-request.js';
 
 export const spoolDir = (dataDir: string): string => path.join(dataDir, 'websub-spool');
@@ -49,7 +50,9 @@ export async function takeSpooled(dir: string): Promise<HubRequest[]> {
   for (const n of names) {
     const file = path.join(dir, n);
     try {
-      const r = JSON.parse(await readFile(file, 'utf8')) as HubRequest;
+      // Opened as store files are (store/safe-fs.ts): a link or a FIFO planted in the spool is refused, never
+      // followed or waited on.
+      const r = JSON.parse(readTextSync(file)) as HubRequest;
       if ((r.mode === 'subscribe' || r.mode === 'unsubscribe') && typeof r.callback === 'string' && typeof r.topic === 'string') out.push(r);
     } catch {
       // unreadable: dropped (a subscriber whose request vanished asks again: §5.1 leaves retrying to it)
