@@ -2,6 +2,7 @@
 // next attempt, a reason in words, and only sources that still exist.
 import type { PageCharsetWarning, SourceState, Story } from '../model.js';
 import { humanReason } from '../publish/source-reason.js';
+import { sourceStateKey } from '../stories/source-key.js';
 import { redactSecrets } from '../text/redact-secrets.js';
 
 export interface PublicSource extends Omit<SourceState, 'errorDetail'> {
@@ -45,7 +46,7 @@ function countsOf(stories: readonly Story[]): Map<string, number> {
     for (const s of stories)
       for (const src of s.sources) {
         if (src.kind === 'page') continue;
-        const k = src.kind === 'bulletin' ? `bulletin:${src.file}` : `feed:${src.url}`;
+        const k = sourceStateKey(src);
         counts.set(k, (counts.get(k) ?? 0) + 1);
       }
     storyCounts.set(stories, counts);

@@ -9,13 +9,14 @@
 // at FULLTEXT_MAX_BYTES.
 import pLimit from 'p-limit';
 import type { Config, FulltextConfig } from '../config.js';
-import type { Agency, BlockedHost, FulltextState, PageCharsetWarning, PageCounts, PageState, StoreData, Story } from '../model.js';
+import type { Agency, BlockedHost, FulltextState, ItemSource, PageCharsetWarning, PageCounts, PageState, StoreData, Story } from '../model.js';
 import { MIN_EVIDENCE, teaserEvidence } from '../sources/extract-article.js';
 import { fetchPage } from '../sources/fetch-page.js';
 import type { FetchOptions, FetchResult } from '../sources/fetch-feed.js';
 import { applyPageText } from '../stories/page-text.js';
 import { deriveIndex, indexes, noteInIndex } from '../stories/story-index.js';
 import { htmlToSummary } from '../stories/summary.js';
+import { sourceStateKey } from '../stories/source-key.js';
 import { htmlLang } from '../text/language-tag.js';
 import { nextAttemptAfterFailure } from './backoff.js';
 import { inlineParser, type ParseRunner } from './parse-pool.js';
@@ -110,9 +111,8 @@ interface Attempt {
 
 /** The story's own source that gave it the link: a `sources` key, as /status rows are keyed. */
 function linkingSource(story: Story): string | undefined {
-  const s = story.sources.find((x) => x.kind !== 'page');
-  if (!s) return undefined;
-  return s.kind === 'bulletin' ? `bulletin:${s.file}` : `feed:${s.url}`;
+  const s = story.sources.find((x): x is ItemSource => x.kind !== 'page');
+  return s === undefined ? undefined : sourceStateKey(s);
 }
 
 /**
