@@ -43,7 +43,8 @@ export function runCli(args: string[], env: Record<string, string>): Promise<{ c
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    // 'close', not 'exit': the process can end before the last of its output has been read.
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 

@@ -31,7 +31,8 @@ function contender(dir: string, holdMs: number | 'stdin', startAt: number): Prom
     let out = '';
     c.stdout!.on('data', (d) => (out += d));
     c.stderr!.on('data', (d) => (out += d));
-    c.on('exit', (code) => resolve({ line: out.split('\n')[0] ?? '', code }));
+    // 'close', not 'exit': a child can exit before its output has been read, and its line would then be ''.
+    c.on('close', (code) => resolve({ line: out.split('\n')[0] ?? '', code }));
   });
 }
 
