@@ -779,6 +779,23 @@ async function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
 }
 
+/**
+ * Holds a SIGTERM or SIGINT that arrives while the last parts start (after the port serves, before onSignals has
+ * what to stop): without a listener Node ends the process at once, with no clean stop and no exit code. The held
+ * signal is raised again once onSignals listens; the returned function does that.
+ */
+function holdSignalsUntilStarted(): () => void {
+  let held: NodeJS.Signals | undefined;
+  const hold = (signal: NodeJS.Signals) => void (held ??= signal);
+  process.on('SIGTERM', hold);
+  process.on('SIGINT', hold);
+  return () => {
+    process.off('SIGTERM', hold);
+    process.off('SIGINT', hold);
+    if (held) process.kill(process.pid, held);
+  };
+}
+
 function onSignals(log: Log, stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: string) => {
@@ -810,6 +827,7 @@ async function start(): Promise<void> {
   const metrics = createMetrics('all');
   onCommitFailure = () => metrics.observeCommitFailure();
   watchStoreHealth(store, health, { dataDir: config.dataDir, writer: true, log });
+  const started = holdSignalsUntilStarted();
   let push: PushService | undefined;
   const { server, prerender, web, operatorServer } = await listenOrExit(config, store, () =>
     startWeb(config, store, log, metrics, false, { onSpooled: () => push?.kick(), status: () => push?.status() }, early),
@@ -830,6 +848,7 @@ async function start(): Promise<void> {
     await closing;
     await store.close();
   });
+  started();
 }
 
 /** `worker`: the one process that fetches and writes (PM2 fork mode, one instance). */
